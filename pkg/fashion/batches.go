@@ -1,0 +1,114 @@
+package fashion
+
+import (
+	"fmt"
+	"iter"
+	"math/rand/v2"
+
+	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gomlx/gomlx/ml/train"
+)
+
+// Tensors returns the whole split as GoMLX tensors: images as float32
+// [N, 28, 28] scaled to [0, 1], and labels as int32 [N].
+func (s *Split) Tensors() (images, labels *tensors.Tensor) {
+	return s.gather(nil)
+}
+
+// gather builds image and label tensors for the examples at the given
+// indices, or for all examples in order when indices is nil.
+func (s *Split) gather(indices []int) (images, labels *tensors.Tensor) {
+	n := len(indices)
+	if indices == nil {
+		n = s.Len()
+	}
+	pixels := make([]float32, n*ImagePixels)
+	ls := make([]int32, n)
+	for j := range n {
+		i := j
+		if indices != nil {
+			i = indices[j]
+		}
+		dst := pixels[j*ImagePixels : (j+1)*ImagePixels]
+		for k, p := range s.Pixels(i) {
+			dst[k] = float32(p) / 255
+		}
+		ls[j] = int32(s.labels[i])
+	}
+	return tensors.FromFlatDataAndDimensions(pixels, n, ImageSize, ImageSize),
+		tensors.FromFlatDataAndDimensions(ls, n)
+}
+
+// EpochOrder returns the order in which an epoch visits n examples: a
+// permutation that depends only on seed and epoch, so that a run — or a run
+// resumed at some epoch — sees exactly the same batches.
+func EpochOrder(n int, seed uint64, epoch int) []int {
+	rng := rand.New(rand.NewPCG(seed, uint64(epoch)))
+	return rng.Perm(n)
+}
+
+// Batches is a [train.Dataset] over a split: each call of Iter is one epoch
+// of batches of BatchSize examples (the last one smaller when the size does
+// not divide the split, as in Keras), in an order drawn from the seed and the
+// epoch number when shuffling. Inputs are float32 [B, 28, 28] in [0, 1],
+// labels int32 [B].
+type Batches struct {
+	split     *Split
+	batchSize int
+	shuffle   bool
+	seed      uint64
+	epoch     int
+}
+
+// Batches returns the split as a dataset of batches of batchSize. With
+// shuffle, every epoch visits the examples in the order EpochOrder(seed,
+// epoch) gives; otherwise in file order.
+func (s *Split) Batches(batchSize int, shuffle bool, seed uint64) (*Batches, error) {
+	if batchSize <= 0 {
+		return nil, fmt.Errorf("batch size must be positive, got %d", batchSize)
+	}
+	if s.Len() == 0 {
+		return nil, fmt.Errorf("split %q is empty", s.name)
+	}
+	return &Batches{split: s, batchSize: batchSize, shuffle: shuffle, seed: seed}, nil
+}
+
+// Name implements train.Dataset.
+func (b *Batches) Name() string { return b.split.name }
+
+// NumBatches returns the number of batches of one epoch.
+func (b *Batches) NumBatches() int { return (b.split.Len() + b.batchSize - 1) / b.batchSize }
+
+// Epoch returns the number of the epoch the next Iter call yields (from 0).
+func (b *Batches) Epoch() int { return b.epoch }
+
+// SetEpoch makes the next Iter call yield epoch e, e.g. when resuming.
+func (b *Batches) SetEpoch(e int) { b.epoch = e }
+
+// Order returns the example order of the epoch the next Iter call yields.
+func (b *Batches) Order() []int {
+	if !b.shuffle {
+		order := make([]int, b.split.Len())
+		for i := range order {
+			order[i] = i
+		}
+		return order
+	}
+	return EpochOrder(b.split.Len(), b.seed, b.epoch)
+}
+
+// Iter implements train.Dataset: it yields one epoch of batches and moves
+// on to the next epoch.
+func (b *Batches) Iter() iter.Seq2[train.Batch, error] {
+	order := b.Order()
+	b.epoch++
+	return func(yield func(train.Batch, error) bool) {
+		for start := 0; start < len(order); start += b.batchSize {
+			images, labels := b.split.gather(order[start:min(start+b.batchSize, len(order))])
+			batch := train.Batch{Inputs: []*tensors.Tensor{images}, Labels: []*tensors.Tensor{labels}}
+			if !yield(batch, nil) {
+				return
+			}
+		}
+	}
+}

@@ -1,0 +1,110 @@
+package fashion
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/gomlx/gomlx/core/tensors"
+)
+
+// tinySplit returns n images whose pixels all equal the image's index and
+// whose labels are index % 10.
+func tinySplit(t testing.TB, n int) *Split {
+	t.Helper()
+	pixels := make([]byte, n*ImagePixels)
+	labels := make([]byte, n)
+	for i := range n {
+		for k := range ImagePixels {
+			pixels[i*ImagePixels+k] = byte(i)
+		}
+		labels[i] = byte(i % NumClasses)
+	}
+	s, err := NewSplit("tiny", pixels, labels)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestEpochOrder(t *testing.T) {
+	a, b := EpochOrder(100, 7, 0), EpochOrder(100, 7, 0)
+	if !slices.Equal(a, b) {
+		t.Fatal("the same seed and epoch give different orders")
+	}
+	if slices.Equal(a, EpochOrder(100, 7, 1)) || slices.Equal(a, EpochOrder(100, 8, 0)) {
+		t.Fatal("another epoch or seed gives the same order")
+	}
+	sorted := slices.Sorted(slices.Values(a))
+	for i, v := range sorted {
+		if v != i {
+			t.Fatalf("not a permutation: %v", a)
+		}
+	}
+}
+
+func TestTensors(t *testing.T) {
+	s := tinySplit(t, 3)
+	images, labels := s.Tensors()
+	if got := images.Shape().Dimensions; !slices.Equal(got, []int{3, ImageSize, ImageSize}) {
+		t.Fatalf("images shape %v", got)
+	}
+	px := tensors.MustCopyFlatData[float32](images)
+	if px[2*ImagePixels+7] != 2.0/255 {
+		t.Errorf("pixel of image 2 = %v, want 2/255", px[2*ImagePixels+7])
+	}
+	if got := tensors.MustCopyFlatData[int32](labels); !slices.Equal(got, []int32{0, 1, 2}) {
+		t.Errorf("labels %v", got)
+	}
+}
+
+func TestBatches(t *testing.T) {
+	s := tinySplit(t, 10)
+	b, err := s.Batches(4, true, 42)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.NumBatches() != 3 || b.Name() != "tiny" {
+		t.Fatalf("NumBatches %d name %q", b.NumBatches(), b.Name())
+	}
+	epoch := func() (sizes []int, seen []int) {
+		for batch, err := range b.Iter() {
+			if err != nil {
+				t.Fatal(err)
+			}
+			images := tensors.MustCopyFlatData[float32](batch.Inputs[0])
+			labels := tensors.MustCopyFlatData[int32](batch.Labels[0])
+			sizes = append(sizes, len(labels))
+			for j, l := range labels {
+				idx := int(images[j*ImagePixels]*255 + 0.5)
+				if int(l) != idx%NumClasses {
+					t.Fatalf("label %d does not belong to image %d", l, idx)
+				}
+				seen = append(seen, idx)
+			}
+		}
+		return sizes, seen
+	}
+	sizes, first := epoch()
+	if !slices.Equal(sizes, []int{4, 4, 2}) {
+		t.Fatalf("batch sizes %v, want [4 4 2] (last batch kept, as in Keras)", sizes)
+	}
+	if !slices.Equal(first, EpochOrder(10, 42, 0)) {
+		t.Fatalf("epoch 0 order %v, want EpochOrder(10, 42, 0)", first)
+	}
+	_, second := epoch()
+	if slices.Equal(first, second) || !slices.Equal(second, EpochOrder(10, 42, 1)) {
+		t.Fatalf("epoch 1 order %v", second)
+	}
+	b.SetEpoch(0)
+	if _, again := epoch(); !slices.Equal(again, first) {
+		t.Fatal("SetEpoch(0) does not replay epoch 0")
+	}
+
+	plain, _ := s.Batches(4, false, 0)
+	if got := plain.Order(); !slices.Equal(got, []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}) {
+		t.Fatalf("unshuffled order %v", got)
+	}
+	if _, err := s.Batches(0, true, 1); err == nil {
+		t.Error("batch size 0 accepted")
+	}
+}

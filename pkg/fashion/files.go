@@ -1,0 +1,72 @@
+package fashion
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// File describes one of the four canonical Fashion-MNIST files.
+type File struct {
+	// Name is the file's canonical name, as published (gzip-compressed).
+	Name string
+	// SHA256 is the hex SHA-256 of the decompressed content. Debian
+	// recompresses the files, so only the decompressed bytes have a stable
+	// checksum.
+	SHA256 string
+}
+
+// The four canonical files of Fashion-MNIST.
+var (
+	TrainImagesFile = File{"train-images-idx3-ubyte.gz", "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888"}
+	TrainLabelsFile = File{"train-labels-idx1-ubyte.gz", "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9"}
+	TestImagesFile  = File{"t10k-images-idx3-ubyte.gz", "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b"}
+	TestLabelsFile  = File{"t10k-labels-idx1-ubyte.gz", "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34"}
+)
+
+// Files lists the four canonical files in the order Load reads them.
+var Files = []File{TrainImagesFile, TrainLabelsFile, TestImagesFile, TestLabelsFile}
+
+// rawName is the file's name once decompressed ("train-images-idx3-ubyte").
+func (f File) rawName() string { return f.Name[:len(f.Name)-len(".gz")] }
+
+// find returns the path of the file in dir, compressed or not, or "" when dir
+// holds neither.
+func (f File) find(dir string) string {
+	for _, name := range []string{f.Name, f.rawName()} {
+		p := filepath.Join(dir, name)
+		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+			return p
+		}
+	}
+	return ""
+}
+
+// verify checks the SHA-256 of decompressed content against the canonical one.
+func (f File) verify(content []byte, path string) error {
+	sum := sha256.Sum256(content)
+	if got := hex.EncodeToString(sum[:]); got != f.SHA256 {
+		return fmt.Errorf("checksum mismatch for %s found at %s: SHA-256 of the decompressed content is %s, want %s (the file is corrupt or not the canonical one; delete it to fetch it again)",
+			f.rawName(), path, got, f.SHA256)
+	}
+	return nil
+}
+
+// readVerified reads the file at path (gzip or raw), checks its checksum and
+// decodes it as IDX.
+func (f File) readVerified(path string) (*IDX, error) {
+	raw, err := readMaybeGzip(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", path, err)
+	}
+	if err := f.verify(raw, path); err != nil {
+		return nil, err
+	}
+	idx, err := ParseIDX(raw)
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", path, err)
+	}
+	return idx, nil
+}
