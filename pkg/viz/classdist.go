@@ -58,7 +58,7 @@ func (d ClassDistribution) Figure() (*Figure, error) {
 	p.Y.Tick.Marker = niceTicks{max: 8, whole: true}
 	p.X.Padding = 0                             // bars stand on the axis
 	p.Y.Min, p.Y.Max = 0, math.Max(1, top*1.18) // headroom for the legend
-	p.Add(gridLines(false))
+	p.Add(gridLines(true, false))
 	p.X.Min, p.X.Max = -0.5, float64(len(d.ClassNames))-0.5
 	fp := fitPlot(p, 0, 0)
 	slot := (plotWidth - 2*margin - fp.left - fp.right) / float64(len(d.ClassNames))

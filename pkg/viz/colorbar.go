@@ -81,3 +81,18 @@ func (cb colorBar) draw(c draw.Canvas, r vg.Rectangle) {
 		c.FillText(cb.labelStyle(), vg.Point{X: x, Y: (r.Min.Y + r.Max.Y) / 2}, cb.label)
 	}
 }
+
+// colorBarFigure returns a figure of a title over a fitted plot with a
+// colour bar on its right, as tall as the plot's data area.
+func colorBarFigure(title string, fp fittedPlot, cb colorBar) *Figure {
+	pw, ph := fp.size()
+	titleH := titleHeight(title)
+	gap := max(fp.right, colorBarGap)
+	width := margin + pw - fp.right + gap + cb.width() + margin
+	height := margin + titleH + ph + margin
+	return newFigure(width, height, func(c draw.Canvas) {
+		drawTitle(inset(c, margin), title)
+		fp.draw(c, margin, margin+titleH)
+		cb.draw(c, box(c, margin+fp.left+fp.dataW+gap, margin+titleH+fp.top, colorBarWidth, fp.dataH))
+	})
+}

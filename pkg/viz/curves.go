@@ -111,7 +111,7 @@ func (tc TrainingCurves) Figure() (*Figure, error) {
 // panelPlot returns the plot of one panel over epochs 1 to epochs.
 func (tc TrainingCurves) panelPlot(panel Panel, epochs int) (*plot.Plot, error) {
 	p := newPlot(panel.Title, "epoch", panel.YLabel)
-	p.Add(gridLines(true))
+	p.Add(gridLines(true, true))
 	p.X.Min, p.X.Max = 1, float64(max(epochs, 2))
 	p.X.Tick.Marker = niceTicks{max: 12, whole: true}
 	lo, hi := math.Inf(1), math.Inf(-1)

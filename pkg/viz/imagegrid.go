@@ -46,7 +46,7 @@ type ImageGrid struct {
 
 // Layout of a grid, in figure pixels.
 const (
-	gridCellPad    = 10.0 // left and right of the widest thing in a column
+	gridCellPad    = 6.0  // left and right of the widest thing in a column
 	gridCaptionGap = 6.0  // between a picture and its caption
 	gridRowGap     = 14.0 // under a caption
 )

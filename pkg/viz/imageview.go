@@ -3,7 +3,6 @@ package viz
 import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/palette"
-	"gonum.org/v1/plot/vg/draw"
 )
 
 // defaultViewScale is the number of figure pixels per image pixel of an
@@ -57,15 +56,5 @@ func (v ImageView) Figure() (*Figure, error) {
 	p.X.Padding, p.Y.Padding = 0, 0
 	cb := colorBar{colors: colors, lo: r.Min, hi: r.Max, label: label}
 
-	fp := fitPlot(p, float64(r.Width*scale), float64(r.Height*scale))
-	pw, ph := fp.size()
-	titleH := titleHeight(v.Title)
-	gap := max(fp.right, colorBarGap)
-	width := margin + pw + gap + cb.width() + margin
-	height := margin + titleH + ph + margin
-	return newFigure(width, height, func(c draw.Canvas) {
-		drawTitle(inset(c, margin), v.Title)
-		fp.draw(c, margin, margin+titleH)
-		cb.draw(c, box(c, margin+fp.left+fp.dataW+gap, margin+titleH+fp.top, colorBarWidth, fp.dataH))
-	}), nil
+	return colorBarFigure(v.Title, fitPlot(p, float64(r.Width*scale), float64(r.Height*scale)), cb), nil
 }

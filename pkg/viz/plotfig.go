@@ -26,12 +26,14 @@ func plotsFigure(title string, w, h float64, plots ...*plot.Plot) *Figure {
 	})
 }
 
-// gridLines returns light grid lines across the plot: horizontal ones, and
-// vertical ones too when vertical is set.
-func gridLines(vertical bool) *plotter.Grid {
-	g := plotter.NewGrid()
-	g.Horizontal = draw.LineStyle{Color: gridColor, Width: px(1)}
-	g.Vertical = g.Horizontal
+// gridLines returns light grid lines across the plot at the major ticks
+// of the axes asked for.
+func gridLines(horizontal, vertical bool) *plotter.Grid {
+	line := draw.LineStyle{Color: gridColor, Width: px(1)}
+	g := &plotter.Grid{Horizontal: line, Vertical: line}
+	if !horizontal {
+		g.Horizontal.Color = nil
+	}
 	if !vertical {
 		g.Vertical.Color = nil
 	}
@@ -55,7 +57,7 @@ func wrapNames(names []string, w float64) []string {
 			switch r {
 			case ' ':
 				cut = j
-			case '/', '-':
+			case '/':
 				cut = j + 1
 			}
 			if cut > 0 && cut < len(n) && (best < 0 || abs(cut-len(n)/2) < abs(best-len(n)/2)) {
