@@ -60,7 +60,7 @@ func (d ClassDistribution) Figure() (*Figure, error) {
 	p.Y.Min, p.Y.Max = 0, math.Max(1, top*1.18) // headroom for the legend
 	p.Add(gridLines(true, false))
 	p.X.Min, p.X.Max = -0.5, float64(len(d.ClassNames))-0.5
-	fp := fitPlot(p, 0, 0)
+	fp := fitPlot(p, plotWidth, plotHeight) // for the room around the bars
 	slot := (plotWidth - 2*margin - fp.left - fp.right) / float64(len(d.ClassNames))
 	barW := slot * 0.8 / float64(len(d.Counts))
 	p.X.Tick.Marker = nameTicks(wrapNames(d.ClassNames, slot-8))

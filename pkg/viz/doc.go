@@ -21,6 +21,7 @@
 // smoothing). Grey values follow image.Gray: 0 is black and 255 is white,
 // which is also how Fashion-MNIST stores its pictures (a dark background
 // of zeros behind a light garment). A palette.Palette may replace the
-// grey scale; palette.Reverse(Grayscale()) gives the white-background
-// rendering of Matplotlib's "binary" colour map.
+// grey scale; Reverse(Grayscale()) gives the white-background rendering
+// of Matplotlib's "binary" colour map, and gonum's palette/moreland
+// colour maps give false colours (moreland.Kindlmann().Palette(256)).
 package viz

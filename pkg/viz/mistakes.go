@@ -44,8 +44,8 @@ func MostConfidentMistakes(labels, predicted []int, confidence []float64, n int)
 }
 
 // MistakeGallery draws the test pictures the model got wrong with the
-// highest confidence, each captioned "predicted X (p=0.97)" over
-// "true Y", in red.
+// highest confidence, each captioned in red with three lines:
+// "predicted X", "(p=0.97)" and "true Y".
 type MistakeGallery struct {
 	// Title is drawn above the gallery; empty for none.
 	Title string
@@ -98,5 +98,5 @@ func (g MistakeGallery) Figure() (*Figure, error) {
 // mistakeCaption returns the caption of a picture of class label wrongly
 // predicted as pred with probability p.
 func mistakeCaption(pred, label int, p float64, names []string) string {
-	return fmt.Sprintf("predicted %s (p=%.2f)\ntrue %s", names[pred], p, names[label])
+	return fmt.Sprintf("predicted %s\n(p=%.2f)\ntrue %s", names[pred], p, names[label])
 }

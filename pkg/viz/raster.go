@@ -4,6 +4,7 @@ import (
 	"image"
 	"image/color"
 	"math"
+	"slices"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/palette"
@@ -12,12 +13,28 @@ import (
 )
 
 // Grayscale returns the 256 greys of image.Gray, from black (0) to white
-// (255): the default palette of the picture figures. Reverse it with
-// palette.Reverse for dark garments on a white background.
+// (255): the default palette of the picture figures.
 func Grayscale() palette.Palette { return grays{} }
 
+// Reverse returns the colours of p in reverse order. Reverse(Grayscale())
+// draws 0 white and 255 black, like Matplotlib's "binary" colour map:
+// dark garments on a white background.
+func Reverse(p palette.Palette) palette.Palette {
+	cs := slices.Clone(p.Colors())
+	slices.Reverse(cs)
+	return colorList(cs)
+}
+
+// colorList is a palette of given colours.
+type colorList []color.Color
+
+// Colors implements palette.Palette.
+func (l colorList) Colors() []color.Color { return l }
+
+// grays is the palette of Grayscale.
 type grays struct{}
 
+// Colors implements palette.Palette.
 func (grays) Colors() []color.Color {
 	cs := make([]color.Color, 256)
 	for i := range cs {
