@@ -35,5 +35,5 @@ func (a ClassAccuracy) Figure() (*Figure, error) {
 	if err != nil {
 		return nil, err
 	}
-	return plotsFigure(a.Title, plotWidth, classBarsHeight(len(perClass)), p), nil
+	return plotsFigure(a.Title, plotWidth, classBarsHeight(len(perClass)), p)
 }

@@ -54,6 +54,9 @@ func (d ClassDistribution) Figure() (*Figure, error) {
 			top = max(top, v)
 		}
 	}
+	if err := checkSpan("class counts", 0, top*1.18); err != nil {
+		return nil, err
+	}
 	p := newPlot("", "", "images")
 	p.Y.Tick.Marker = niceTicks{max: 8, whole: true}
 	p.X.Padding = 0                             // bars stand on the axis
@@ -76,5 +79,5 @@ func (d ClassDistribution) Figure() (*Figure, error) {
 		p.Legend.Add(s.Name, bars)
 	}
 	p.Legend.Top = true
-	return plotsFigure(d.Title, plotWidth, plotHeight, p), nil
+	return plotsFigure(d.Title, plotWidth, plotHeight, p)
 }

@@ -84,7 +84,7 @@ func (cb colorBar) draw(c draw.Canvas, r vg.Rectangle) {
 
 // colorBarFigure returns a figure of a title over a fitted plot with a
 // colour bar on its right, as tall as the plot's data area.
-func colorBarFigure(title string, fp fittedPlot, cb colorBar) *Figure {
+func colorBarFigure(title string, fp fittedPlot, cb colorBar) (*Figure, error) {
 	pw, ph := fp.size()
 	titleH := titleHeight(title)
 	gap := max(fp.right, colorBarGap)

@@ -3,7 +3,6 @@ package viz
 import (
 	"fmt"
 	"image"
-	"image/color"
 	"math"
 	"strconv"
 
@@ -64,9 +63,9 @@ func checkCounts(counts [][]int, names []string) error {
 	return nil
 }
 
-// confusionCell is the size of a cell of the confusion matrix, in figure
-// pixels.
-const confusionCell = 60.0
+// confusionCell returns the size of a cell of a confusion matrix of n
+// classes, in figure pixels: 60 for ten classes, smaller for many.
+func confusionCell(n int) float64 { return math.Round(max(20, min(60, 600/float64(n)))) }
 
 // ConfusionMatrix draws a confusion matrix: true classes down, predicted
 // classes across, each cell with its count and coloured by it.
@@ -111,7 +110,11 @@ func (m ConfusionMatrix) Figure() (*Figure, error) {
 			cells.Set(p, t, clr)
 			labels.XYs = append(labels.XYs, plotter.XY{X: float64(p), Y: float64(t)})
 			labels.Labels = append(labels.Labels, strconv.Itoa(v))
-			styles = append(styles, textStyle(tickSize, contrastText(clr), draw.XCenter, draw.YCenter))
+			textClr := contrastText(clr)
+			if v == 0 {
+				textClr = mutedColor // the many empty cells recede
+			}
+			styles = append(styles, textStyle(tickSize, textClr, draw.XCenter, draw.YCenter))
 		}
 	}
 	p := newPlot("", "predicted class", "true class")
@@ -123,34 +126,13 @@ func (m ConfusionMatrix) Figure() (*Figure, error) {
 	}
 	counts.TextStyle = styles
 	p.Add(counts)
-	p.X.Tick.Marker = nameTicks(wrapNames(m.ClassNames, confusionCell-4))
+	cell := confusionCell(n)
+	p.X.Tick.Marker = nameTicks(wrapNames(m.ClassNames, cell-4))
 	p.Y.Tick.Marker = nameTicks(m.ClassNames)
 	p.Y.Scale = plot.InvertedScale{Normalizer: plot.LinearScale{}}
 	p.X.Padding, p.Y.Padding = 0, 0
-	side := confusionCell * float64(n)
-	return colorBarFigure(m.Title, fitPlot(p, side, side), colorBar{colors: colors, lo: 0, hi: float64(top), label: "samples"}), nil
-}
-
-// blues returns 256 colours from white to dark blue.
-func blues() []color.Color {
-	from, to := [3]float64{255, 255, 255}, [3]float64{0x08, 0x30, 0x6b}
-	cs := make([]color.Color, 256)
-	for i := range cs {
-		t := float64(i) / 255
-		mix := func(k int) uint8 { return uint8(math.Round(from[k] + (to[k]-from[k])*t)) }
-		cs[i] = color.RGBA{R: mix(0), G: mix(1), B: mix(2), A: 255}
-	}
-	return cs
-}
-
-// contrastText returns black or white, whichever reads better on bg.
-func contrastText(bg color.Color) color.Color {
-	r, g, b, _ := bg.RGBA()
-	lum := (0.299*float64(r) + 0.587*float64(g) + 0.114*float64(b)) / 0xffff
-	if lum < 0.55 {
-		return color.White
-	}
-	return color.Black
+	side := cell * float64(n)
+	return colorBarFigure(m.Title, fitPlot(p, side, side), colorBar{colors: colors, lo: 0, hi: float64(top), label: "samples"})
 }
 
 // Accuracies returns the accuracy of each true class (the share of its

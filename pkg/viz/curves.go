@@ -105,7 +105,7 @@ func (tc TrainingCurves) Figure() (*Figure, error) {
 	if len(plots) > 1 {
 		w, h = 1000, 460
 	}
-	return plotsFigure(tc.Title, w, h, plots...), nil
+	return plotsFigure(tc.Title, w, h, plots...)
 }
 
 // panelPlot returns the plot of one panel over epochs 1 to epochs.
@@ -135,6 +135,9 @@ func (tc TrainingCurves) panelPlot(panel Panel, epochs int) (*plot.Plot, error) 
 	if hi-lo < 1e-12 { // one epoch, or a flat curve: give it some room
 		d := max(math.Abs(lo)*0.1, 0.01)
 		lo, hi = lo-d, hi+d
+	}
+	if err := checkSpan("values of panel "+quote(panel.Title), lo, hi); err != nil {
+		return nil, err
 	}
 	pad := (hi - lo) * 0.05
 	p.Y.Min, p.Y.Max = lo-pad, hi+pad

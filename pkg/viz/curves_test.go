@@ -73,3 +73,12 @@ func TestTrainingCurvesBadInput(t *testing.T) {
 		}
 	}
 }
+
+// TestTrainingCurvesExtremeValues checks that values whose range overflows
+// give an error, not a hang or a panic.
+func TestTrainingCurvesExtremeValues(t *testing.T) {
+	tc := TrainingCurves{Panels: []Panel{{Title: "loss", Series: []Series{{"training", []float64{math.MaxFloat64, -math.MaxFloat64}}}}}}
+	if _, err := tc.Figure(); err == nil {
+		t.Error("values spanning more than MaxFloat64: no error")
+	}
+}

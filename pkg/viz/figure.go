@@ -26,10 +26,17 @@ type Figure struct {
 	draw          func(c draw.Canvas)
 }
 
+// maxPixels bounds the width and height of a figure, in figure pixels, so
+// a mistaken scale or size fails instead of eating the memory.
+const maxPixels = 16384
+
 // newFigure returns a figure of w x h figure pixels drawn by fn on a white
 // background.
-func newFigure(w, h float64, fn func(c draw.Canvas)) *Figure {
-	return &Figure{width: px(w), height: px(h), draw: fn}
+func newFigure(w, h float64, fn func(c draw.Canvas)) (*Figure, error) {
+	if !(w >= 1 && h >= 1 && w <= maxPixels && h <= maxPixels) {
+		return nil, errorf("figure would be %.0fx%.0f pixels; at most %dx%d can be drawn", w, h, maxPixels, maxPixels)
+	}
+	return &Figure{width: px(w), height: px(h), draw: fn}, nil
 }
 
 // Size returns the size of the figure in points (1/72 inch), the unit of

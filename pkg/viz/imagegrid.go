@@ -78,7 +78,7 @@ func (l gridLayout) caption(i int) (x, y float64) {
 }
 
 // check reports input the grid cannot draw.
-func (g *ImageGrid) check() error {
+func (g ImageGrid) check() error {
 	if err := checkImages(g.Images); err != nil {
 		return err
 	}
@@ -102,7 +102,7 @@ func (g *ImageGrid) check() error {
 }
 
 // layout sizes the grid's cells to its largest picture and caption.
-func (g *ImageGrid) layout() gridLayout {
+func (g ImageGrid) layout() gridLayout {
 	l := gridLayout{cols: g.Cols, scale: g.Scale}
 	if l.cols == 0 {
 		l.cols = min(defaultCols, len(g.Images))
@@ -165,5 +165,5 @@ func (g ImageGrid) Figure() (*Figure, error) {
 			cx, cy := l.caption(i)
 			c.FillText(captionStyle(clr), vg.Point{X: c.Min.X + px(cx), Y: c.Max.Y - px(cy)}, g.Captions[i])
 		}
-	}), nil
+	})
 }

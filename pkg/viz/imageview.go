@@ -56,5 +56,5 @@ func (v ImageView) Figure() (*Figure, error) {
 	p.X.Padding, p.Y.Padding = 0, 0
 	cb := colorBar{colors: colors, lo: r.Min, hi: r.Max, label: label}
 
-	return colorBarFigure(v.Title, fitPlot(p, float64(r.Width*scale), float64(r.Height*scale)), cb), nil
+	return colorBarFigure(v.Title, fitPlot(p, float64(r.Width*scale), float64(r.Height*scale)), cb)
 }

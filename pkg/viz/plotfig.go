@@ -16,7 +16,7 @@ const panelGap = 40.0
 
 // plotsFigure returns a figure of w x h figure pixels: a title over plots
 // side by side, their data areas aligned and equally wide.
-func plotsFigure(title string, w, h float64, plots ...*plot.Plot) *Figure {
+func plotsFigure(title string, w, h float64, plots ...*plot.Plot) (*Figure, error) {
 	return newFigure(w, h, func(c draw.Canvas) {
 		c = drawTitle(inset(c, margin), title)
 		tiles := draw.Tiles{Rows: 1, Cols: len(plots), PadX: px(panelGap)}

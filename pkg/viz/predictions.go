@@ -141,7 +141,7 @@ func (pc ProbabilityChart) Figure() (*Figure, error) {
 	}
 	height := classBarsHeight(len(probs))
 	if pc.Image == nil {
-		return plotsFigure(title, plotWidth, height, p), nil
+		return plotsFigure(title, plotWidth, height, p)
 	}
 	b := pc.Image.Bounds()
 	imgW, imgH := float64(b.Dx()*probabilityImageScale), float64(b.Dy()*probabilityImageScale)
@@ -155,7 +155,7 @@ func (pc ProbabilityChart) Figure() (*Figure, error) {
 		strokeFrame(c, r, frameColor)
 		plotArea := box(c, margin+imgW+panelGap, margin+titleH, plotWidth-imgW-panelGap-2*margin, height-titleH-2*margin)
 		p.Draw(sub(c, plotArea))
-	}), nil
+	})
 }
 
 // barsPlot returns the bars of the chart, pred being the predicted class.

@@ -52,7 +52,7 @@ func TestPredictionGridCaptionColours(t *testing.T) {
 	}
 	out := checkRenders(t, fig, 500, 1000, 200, 600)
 	// The grid PredictionGrid draws, to find the captions.
-	l := (&ImageGrid{Title: g.Title, Images: images, Captions: []string{"Ankle boot", "Shirt\n(true: T-shirt/top)", "Trouser", "Dress\n(true: Coat)"}}).layout()
+	l := (ImageGrid{Title: g.Title, Images: images, Captions: []string{"Ankle boot", "Shirt\n(true: T-shirt/top)", "Trouser", "Dress\n(true: Coat)"}}).layout()
 	for i := range images {
 		right := pred[i] == labels[i]
 		green, red := countCaptionPixels(out, l, i, rightColor), countCaptionPixels(out, l, i, wrongColor)

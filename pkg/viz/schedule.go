@@ -2,6 +2,7 @@ package viz
 
 import (
 	"math"
+	"slices"
 
 	"gonum.org/v1/plot/plotter"
 )
@@ -77,6 +78,12 @@ func (s LearningRateSchedule) Figure() (*Figure, error) {
 	if s.FromZero {
 		lo = min(lo, 0)
 	}
+	if err := checkSpan("rates", lo, hi); err != nil {
+		return nil, err
+	}
+	if err := checkSpan("updates", slices.Min(s.Updates), slices.Max(s.Updates)); err != nil {
+		return nil, err
+	}
 	if hi-lo < 1e-15 {
 		lo, hi = lo-max(math.Abs(lo)*0.1, 1e-6), hi+max(math.Abs(hi)*0.1, 1e-6)
 	}
@@ -87,5 +94,5 @@ func (s LearningRateSchedule) Figure() (*Figure, error) {
 	}
 	p.X.Tick.Marker = niceTicks{max: 8}
 	p.Y.Tick.Marker = niceTicks{max: 8}
-	return plotsFigure(s.Title, plotWidth, plotHeight-60, p), nil
+	return plotsFigure(s.Title, plotWidth, plotHeight-60, p)
 }

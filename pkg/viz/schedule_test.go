@@ -56,6 +56,7 @@ func TestLearningRateScheduleBadInput(t *testing.T) {
 		"mismatched": {Updates: []float64{0, 1, 2}, Rates: []float64{0.1, 0.2}},
 		"NaN rate":   {Updates: []float64{0, 1}, Rates: []float64{0.1, math.NaN()}},
 		"inf update": {Updates: []float64{0, math.Inf(1)}, Rates: []float64{0.1, 0.1}},
+		"huge span":  {Updates: []float64{-math.MaxFloat64, math.MaxFloat64}, Rates: []float64{0.1, 0.1}},
 	} {
 		if _, err := s.Figure(); err == nil {
 			t.Errorf("%s: no error", name)

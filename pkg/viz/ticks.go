@@ -17,6 +17,9 @@ type niceTicks struct {
 
 // Ticks implements plot.Ticker.
 func (t niceTicks) Ticks(lo, hi float64) []plot.Tick {
+	if span := hi - lo; !(span >= 0) || math.IsInf(span, 0) {
+		return nil // NaN, inverted or unbounded: no ticks rather than endless ones
+	}
 	step := t.step(hi - lo)
 	decimals := max(0, -int(math.Floor(math.Log10(step)+1e-9)))
 	var ticks []plot.Tick

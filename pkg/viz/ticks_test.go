@@ -1,6 +1,7 @@
 package viz
 
 import (
+	"math"
 	"strings"
 	"testing"
 )
@@ -17,6 +18,9 @@ func TestNiceTicks(t *testing.T) {
 		{niceTicks{max: 12, whole: true}, 1, 2, "1 2"},
 		{niceTicks{max: 12, whole: true}, 1, 60, "10 20 30 40 50 60"},
 		{niceTicks{max: 7}, 0.0097, 0.01, "0.00970 0.00975 0.00980 0.00985 0.00990 0.00995 0.01000"},
+		{niceTicks{max: 7}, -math.MaxFloat64, math.MaxFloat64, ""},
+		{niceTicks{max: 7}, math.NaN(), 1, ""},
+		{niceTicks{max: 7}, 2, 1, ""},
 	} {
 		var got []string
 		for _, tk := range c.ticks.Ticks(c.lo, c.hi) {

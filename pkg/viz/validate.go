@@ -1,6 +1,7 @@
 package viz
 
 import (
+	"fmt"
 	"image"
 	"math"
 	"strconv"
@@ -61,3 +62,17 @@ func checkClassNames(names []string) error {
 
 // quote returns s in double quotes.
 func quote(s string) string { return strconv.Quote(s) }
+
+// errorf returns an error whose message starts with "viz: ".
+func errorf(format string, args ...any) error {
+	return fmt.Errorf("viz: "+format, args...)
+}
+
+// checkSpan reports values from lo to hi too far apart to draw: hi - lo
+// overflows.
+func checkSpan(what string, lo, hi float64) error {
+	if math.IsInf(hi-lo, 0) {
+		return errorf("%s span [%g, %g], too wide to draw", what, lo, hi)
+	}
+	return nil
+}

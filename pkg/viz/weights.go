@@ -47,6 +47,9 @@ func (wh WeightHistogram) Figure() (*Figure, error) {
 			lo, hi = min(lo, v), max(hi, v)
 		}
 	}
+	if err := checkSpan("weights", lo, hi); err != nil {
+		return nil, err
+	}
 	if hi-lo < 1e-12 {
 		lo, hi = lo-0.5, hi+0.5
 	}
@@ -74,7 +77,7 @@ func (wh WeightHistogram) Figure() (*Figure, error) {
 	p.X.Tick.Marker = niceTicks{max: 9}
 	p.Legend.Top = true
 	p.Add(legendBackdrop{})
-	return plotsFigure(wh.Title, plotWidth, plotHeight-40, p), nil
+	return plotsFigure(wh.Title, plotWidth, plotHeight-40, p)
 }
 
 // histogramBins counts values into n bins of the given width from lo; the

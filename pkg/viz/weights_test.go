@@ -51,6 +51,7 @@ func TestWeightHistogramBadInput(t *testing.T) {
 		"negative limit": {Weights: w, Limit: -0.1},
 		"NaN limit":      {Weights: w, Limit: math.NaN()},
 		"negative bins":  {Weights: w, Bins: -3},
+		"huge span":      {Weights: []Series{{"w", []float64{-math.MaxFloat64, math.MaxFloat64}}}},
 	} {
 		if _, err := h.Figure(); err == nil {
 			t.Errorf("%s: no error", name)
