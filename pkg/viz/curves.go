@@ -29,8 +29,11 @@ type TrainingCurves struct {
 // Panel is one chart of TrainingCurves: series sharing a Y axis, value i
 // of each being for epoch i+1.
 type Panel struct {
-	Title  string
+	// Title is drawn above the panel, such as "loss".
+	Title string
+	// YLabel labels the vertical axis; empty for none.
 	YLabel string
+	// Series are the curves, such as "training" and "validation".
 	Series []Series
 }
 
@@ -141,7 +144,7 @@ func (tc TrainingCurves) panelPlot(panel Panel, epochs int) (*plot.Plot, error) 
 	}
 	pad := (hi - lo) * 0.05
 	p.Y.Min, p.Y.Max = lo-pad, hi+pad
-	p.Y.Tick.Marker = niceTicks{max: 7}
+	p.Y.Tick.Marker = niceTicks{max: 9}
 	if tc.BestEpoch > 0 {
 		best := vLine{X: float64(tc.BestEpoch), Style: dashed(frameColor)}
 		p.Add(best)

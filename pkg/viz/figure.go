@@ -2,7 +2,6 @@ package viz
 
 import (
 	"bytes"
-	"fmt"
 	"image/color"
 	"io"
 	"os"
@@ -50,6 +49,16 @@ func (f *Figure) Pixels() (width, height int) {
 
 // Encode writes the figure to w in the given format.
 func (f *Figure) Encode(w io.Writer, format Format) (err error) {
+	if f == nil || f.draw == nil {
+		return errorf("empty figure: build figures with the Figure method of a figure type")
+	}
+	// gonum/plot reports some drawing problems by panicking; the figure
+	// types check their input first, so this is a last line of defence.
+	defer func() {
+		if r := recover(); r != nil {
+			err = errorf("drawing %s figure: %v", format, r)
+		}
+	}()
 	var c interface {
 		vg.CanvasSizer
 		io.WriterTo
@@ -60,21 +69,14 @@ func (f *Figure) Encode(w io.Writer, format Format) (err error) {
 	case SVG:
 		c = vgsvg.New(f.width, f.height)
 	default:
-		return fmt.Errorf("viz: unknown format %q: want %q or %q", format, PNG, SVG)
+		return errorf("unknown format %q: want %q or %q", format, PNG, SVG)
 	}
-	// gonum/plot reports some drawing problems by panicking; the figure
-	// types check their input first, so this is a last line of defence.
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("viz: drawing %s figure: %v", format, r)
-		}
-	}()
 	dc := draw.New(c)
 	dc.SetColor(color.White)
 	dc.Fill(dc.Rectangle.Path())
 	f.draw(dc)
 	if _, err := c.WriteTo(w); err != nil {
-		return fmt.Errorf("viz: encoding %s figure: %w", format, err)
+		return errorf("encoding %s figure: %w", format, err)
 	}
 	return nil
 }
@@ -118,7 +120,7 @@ func writeFileAtomic(path string, data []byte) (err error) {
 	}
 	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
 	if err != nil {
-		return fmt.Errorf("viz: saving %s: %w", path, err)
+		return errorf("saving %s: %w", path, err)
 	}
 	defer func() {
 		if err != nil {
@@ -127,19 +129,19 @@ func writeFileAtomic(path string, data []byte) (err error) {
 		}
 	}()
 	if _, err = tmp.Write(data); err != nil {
-		return fmt.Errorf("viz: saving %s: %w", path, err)
+		return errorf("saving %s: %w", path, err)
 	}
 	if err = tmp.Chmod(0o644); err != nil {
-		return fmt.Errorf("viz: saving %s: %w", path, err)
+		return errorf("saving %s: %w", path, err)
 	}
 	if err = tmp.Sync(); err != nil {
-		return fmt.Errorf("viz: saving %s: %w", path, err)
+		return errorf("saving %s: %w", path, err)
 	}
 	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("viz: saving %s: %w", path, err)
+		return errorf("saving %s: %w", path, err)
 	}
 	if err = os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("viz: saving %s: %w", path, err)
+		return errorf("saving %s: %w", path, err)
 	}
 	return nil
 }

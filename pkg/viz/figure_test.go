@@ -40,6 +40,18 @@ func TestEncodeUnknownFormat(t *testing.T) {
 	}
 }
 
+func TestEmptyFigure(t *testing.T) {
+	var nilFig *Figure
+	for _, f := range []*Figure{nilFig, {}} {
+		if _, err := f.PNG(); err == nil {
+			t.Error("PNG of an empty figure: no error")
+		}
+		if err := f.Save(filepath.Join(t.TempDir(), "x.svg")); err == nil {
+			t.Error("Save of an empty figure: no error")
+		}
+	}
+}
+
 func TestPixelsMatchSize(t *testing.T) {
 	fig := smallFigure(t)
 	w, h := fig.Size()

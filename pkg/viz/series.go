@@ -3,7 +3,9 @@ package viz
 // Series is a named sequence of numbers: a metric per epoch, a count per
 // class, the weights of a layer.
 type Series struct {
-	Name   string
+	// Name labels the series in legends.
+	Name string
+	// Values are the numbers, in order.
 	Values []float64
 }
 
