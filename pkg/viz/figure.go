@@ -1,0 +1,147 @@
+package viz
+
+import (
+	"bytes"
+	"image/color"
+	"io"
+	"os"
+	"path/filepath"
+
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+	"gonum.org/v1/plot/vg/vgsvg"
+)
+
+// DPI is the resolution of PNG output, in dots per inch. At 96 DPI one
+// figure pixel is one CSS pixel, so PNG and SVG show at the same size.
+const DPI = 96
+
+// Figure is a finished picture: a size and a way to draw it. Figures are
+// built by the Figure methods of the figure types of this package and are
+// safe to encode many times.
+type Figure struct {
+	width, height vg.Length
+	draw          func(c draw.Canvas)
+}
+
+// maxPixels bounds the width and height of a figure, in figure pixels, so
+// a mistaken scale or size fails instead of eating the memory.
+const maxPixels = 16384
+
+// newFigure returns a figure of w x h figure pixels drawn by fn on a white
+// background.
+func newFigure(w, h float64, fn func(c draw.Canvas)) (*Figure, error) {
+	if !(w >= 1 && h >= 1 && w <= maxPixels && h <= maxPixels) {
+		return nil, errorf("figure would be %.0fx%.0f pixels; at most %dx%d can be drawn", w, h, maxPixels, maxPixels)
+	}
+	return &Figure{width: px(w), height: px(h), draw: fn}, nil
+}
+
+// Size returns the size of the figure in points (1/72 inch), the unit of
+// its SVG encoding.
+func (f *Figure) Size() (width, height vg.Length) { return f.width, f.height }
+
+// Pixels returns the width and height of the figure's PNG encoding.
+func (f *Figure) Pixels() (width, height int) {
+	return int(f.width.Dots(DPI) + 0.5), int(f.height.Dots(DPI) + 0.5)
+}
+
+// Encode writes the figure to w in the given format.
+func (f *Figure) Encode(w io.Writer, format Format) (err error) {
+	if f == nil || f.draw == nil {
+		return errorf("empty figure: build figures with the Figure method of a figure type")
+	}
+	// gonum/plot reports some drawing problems by panicking; the figure
+	// types check their input first, so this is a last line of defence.
+	defer func() {
+		if r := recover(); r != nil {
+			err = errorf("drawing %s figure: %v", format, r)
+		}
+	}()
+	var c interface {
+		vg.CanvasSizer
+		io.WriterTo
+	}
+	switch format {
+	case PNG:
+		c = vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(f.width, f.height), vgimg.UseDPI(DPI))}
+	case SVG:
+		c = vgsvg.New(f.width, f.height)
+	default:
+		return errorf("unknown format %q: want %q or %q", format, PNG, SVG)
+	}
+	dc := draw.New(c)
+	dc.SetColor(color.White)
+	dc.Fill(dc.Rectangle.Path())
+	f.draw(dc)
+	if _, err := c.WriteTo(w); err != nil {
+		return errorf("encoding %s figure: %w", format, err)
+	}
+	return nil
+}
+
+// encode returns the figure encoded in the given format.
+func (f *Figure) encode(format Format) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := f.Encode(&buf, format); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// PNG returns the figure as a PNG image of Pixels() size.
+func (f *Figure) PNG() ([]byte, error) { return f.encode(PNG) }
+
+// SVG returns the figure as an SVG document.
+func (f *Figure) SVG() ([]byte, error) { return f.encode(SVG) }
+
+// Save writes the figure to path in the format its extension names
+// (.png or .svg). It writes a temporary file in the same directory and
+// renames it, so path never holds a half-written picture.
+func (f *Figure) Save(path string) error {
+	format, err := FormatOf(path)
+	if err != nil {
+		return err
+	}
+	data, err := f.encode(format)
+	if err != nil {
+		return err
+	}
+	return writeFileAtomic(path, data)
+}
+
+// writeFileAtomic writes data to a temporary file beside path and renames
+// it to path.
+func writeFileAtomic(path string, data []byte) (err error) {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	if err != nil {
+		return errorf("saving %s: %w", path, err)
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if _, err = tmp.Write(data); err != nil {
+		return errorf("saving %s: %w", path, err)
+	}
+	if err = tmp.Chmod(0o644); err != nil {
+		return errorf("saving %s: %w", path, err)
+	}
+	if err = tmp.Sync(); err != nil {
+		return errorf("saving %s: %w", path, err)
+	}
+	if err = tmp.Close(); err != nil {
+		return errorf("saving %s: %w", path, err)
+	}
+	if err = os.Rename(tmp.Name(), path); err != nil {
+		return errorf("saving %s: %w", path, err)
+	}
+	return nil
+}

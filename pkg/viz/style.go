@@ -1,0 +1,157 @@
+package viz
+
+import (
+	"math"
+	"strconv"
+
+	"image/color"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/text"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// Text sizes, in points.
+const (
+	titleSize   = 15
+	labelSize   = 12
+	tickSize    = 10.5
+	captionSize = 10.5
+	legendSize  = 11
+)
+
+// Layout lengths, in figure pixels.
+const (
+	margin     = 16.0 // around a whole figure
+	titleGap   = 10.0 // between a figure title and what is under it
+	plotWidth  = 900.0
+	plotHeight = 520.0
+)
+
+// Colours shared by the figures.
+var (
+	// seriesColors tell series apart (Tableau 10: blue, orange, green, ...).
+	seriesColors = []color.Color{
+		color.RGBA{R: 0x1f, G: 0x77, B: 0xb4, A: 0xff},
+		color.RGBA{R: 0xff, G: 0x7f, B: 0x0e, A: 0xff},
+		color.RGBA{R: 0x2c, G: 0xa0, B: 0x2c, A: 0xff},
+		color.RGBA{R: 0xd6, G: 0x27, B: 0x28, A: 0xff},
+		color.RGBA{R: 0x94, G: 0x67, B: 0xbd, A: 0xff},
+		color.RGBA{R: 0x8c, G: 0x56, B: 0x4b, A: 0xff},
+	}
+	// rightColor marks a correct prediction, wrongColor a wrong one.
+	rightColor color.Color = color.RGBA{R: 0x1b, G: 0x7a, B: 0x2e, A: 0xff}
+	wrongColor color.Color = color.RGBA{R: 0xc6, G: 0x28, B: 0x28, A: 0xff}
+
+	textColor  color.Color = color.Black
+	frameColor color.Color = color.Gray{Y: 0xa0}
+	gridColor  color.Color = color.Gray{Y: 0xe0}
+	mutedColor color.Color = color.Gray{Y: 0xb0}
+)
+
+// seriesColor returns the colour of the i-th series.
+func seriesColor(i int) color.Color { return seriesColors[i%len(seriesColors)] }
+
+// px converts figure pixels to points.
+func px(n float64) vg.Length { return vg.Length(n * 72 / DPI) }
+
+// toPx converts points to figure pixels.
+func toPx(l vg.Length) float64 { return l.Dots(DPI) }
+
+// sans returns the sans-serif face of the given size in points.
+func sans(size vg.Length) font.Font {
+	return font.Font{Typeface: "Liberation", Variant: "Sans", Size: size}
+}
+
+// textStyle returns a plain-text style of the given size, colour and
+// alignment.
+func textStyle(size vg.Length, clr color.Color, xa text.XAlignment, ya text.YAlignment) text.Style {
+	return text.Style{
+		Color:   clr,
+		Font:    sans(size),
+		XAlign:  xa,
+		YAlign:  ya,
+		Handler: plot.DefaultTextHandler,
+	}
+}
+
+// textSize returns the width and height, in figure pixels, of txt (which
+// may hold several lines) in style sty.
+func textSize(sty text.Style, txt string) (w, h float64) {
+	return toPx(sty.Width(txt)), toPx(sty.Height(txt))
+}
+
+// newPlot returns a plot with the house fonts and the given title and axis
+// labels.
+func newPlot(title, xLabel, yLabel string) *plot.Plot {
+	p := plot.New()
+	p.Title.Text = title
+	p.Title.TextStyle.Font = sans(labelSize + 1)
+	p.Title.Padding = px(8)
+	p.X.Label.Text = xLabel
+	p.Y.Label.Text = yLabel
+	for _, a := range []*plot.Axis{&p.X, &p.Y} {
+		a.Label.TextStyle.Font = sans(labelSize)
+		a.Label.Padding = px(4)
+		a.Tick.Label.Font = sans(tickSize)
+	}
+	p.Legend.TextStyle.Font = sans(legendSize)
+	p.Legend.ThumbnailWidth = px(28)
+	return p
+}
+
+// drawTitle writes title centred at the top of c and returns the part of c
+// under it. An empty title takes no room.
+func drawTitle(c draw.Canvas, title string) draw.Canvas {
+	if title == "" {
+		return c
+	}
+	sty := textStyle(titleSize, textColor, draw.XCenter, draw.YTop)
+	c.FillText(sty, vg.Point{X: c.Center().X, Y: c.Max.Y}, title)
+	c.Max.Y -= sty.Height(title) + px(titleGap)
+	return c
+}
+
+// titleHeight returns the height drawTitle takes, in whole figure pixels.
+func titleHeight(title string) float64 {
+	if title == "" {
+		return 0
+	}
+	_, h := textSize(textStyle(titleSize, textColor, draw.XCenter, draw.YTop), title)
+	return math.Ceil(h + titleGap)
+}
+
+// box returns the rectangle w x h figure pixels whose top-left corner is x
+// pixels right of c's left edge and y pixels down from c's top edge.
+func box(c draw.Canvas, x, y, w, h float64) vg.Rectangle {
+	return vg.Rectangle{
+		Min: vg.Point{X: c.Min.X + px(x), Y: c.Max.Y - px(y+h)},
+		Max: vg.Point{X: c.Min.X + px(x+w), Y: c.Max.Y - px(y)},
+	}
+}
+
+// sub returns the part of c inside r.
+func sub(c draw.Canvas, r vg.Rectangle) draw.Canvas {
+	c.Rectangle = r
+	return c
+}
+
+// inset returns c less m figure pixels on every side.
+func inset(c draw.Canvas, m float64) draw.Canvas {
+	return draw.Crop(c, px(m), -px(m), px(m), -px(m))
+}
+
+// thousands formats n with commas between groups of three digits.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	start := 0
+	if n < 0 {
+		start = 1
+	}
+	for i := len(s) - 3; i > start; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
