@@ -1,0 +1,89 @@
+package fashion
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+)
+
+// EpochLog holds what one epoch measured, named as in Keras' History.
+type EpochLog struct {
+	// Epoch counts from 1.
+	Epoch int `json:"epoch"`
+	// Loss and Accuracy are the training metrics, averaged over the epoch's
+	// batches while the weights changed (as Keras reports them).
+	Loss     float64 `json:"loss"`
+	Accuracy float64 `json:"accuracy"`
+	// ValLoss and ValAccuracy are measured on the validation split after
+	// the epoch.
+	ValLoss     float64 `json:"val_loss"`
+	ValAccuracy float64 `json:"val_accuracy"`
+	// LearningRate is the decayed learning rate of the epoch's last update.
+	LearningRate float64 `json:"learning_rate"`
+	// Seconds is the epoch's wall time, validation included.
+	Seconds float64 `json:"seconds"`
+}
+
+// History is the record of a training run.
+type History struct {
+	// Epochs holds one entry per epoch trained, in order.
+	Epochs []EpochLog `json:"epochs"`
+	// BestEpoch is the epoch with the lowest validation loss (from 1; 0 when
+	// there was no validation).
+	BestEpoch int `json:"best_epoch"`
+	// StoppedEarly is true when early stopping ended training.
+	StoppedEarly bool `json:"stopped_early"`
+	// RestoredBest is true when the best epoch's weights were put back.
+	RestoredBest bool `json:"restored_best"`
+}
+
+// Last returns the last epoch's log (the zero value for an empty history).
+func (h *History) Last() EpochLog {
+	if len(h.Epochs) == 0 {
+		return EpochLog{}
+	}
+	return h.Epochs[len(h.Epochs)-1]
+}
+
+// Series returns the per-epoch values of a metric named as in Keras ("loss",
+// "accuracy", "val_loss", "val_accuracy", "learning_rate", "seconds").
+func (h *History) Series(metric string) ([]float64, error) {
+	get := map[string]func(EpochLog) float64{
+		"loss":          func(e EpochLog) float64 { return e.Loss },
+		"accuracy":      func(e EpochLog) float64 { return e.Accuracy },
+		"val_loss":      func(e EpochLog) float64 { return e.ValLoss },
+		"val_accuracy":  func(e EpochLog) float64 { return e.ValAccuracy },
+		"learning_rate": func(e EpochLog) float64 { return e.LearningRate },
+		"seconds":       func(e EpochLog) float64 { return e.Seconds },
+	}[metric]
+	if get == nil {
+		return nil, fmt.Errorf("history: unknown metric %q", metric)
+	}
+	out := make([]float64, len(h.Epochs))
+	for i, e := range h.Epochs {
+		out[i] = get(e)
+	}
+	return out, nil
+}
+
+// SaveHistory writes the history as indented JSON, atomically.
+func SaveHistory(h *History, path string) error {
+	data, err := json.MarshalIndent(h, "", "  ")
+	if err != nil {
+		return fmt.Errorf("saving history: %w", err)
+	}
+	return writeFileAtomic(path, append(data, '\n'))
+}
+
+// LoadHistory reads a history written by SaveHistory.
+func LoadHistory(path string) (*History, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("loading history: %w", err)
+	}
+	var h History
+	if err := json.Unmarshal(data, &h); err != nil {
+		return nil, fmt.Errorf("loading history %s: %w", path, err)
+	}
+	return &h, nil
+}

@@ -1,0 +1,71 @@
+package fashion
+
+import (
+	"errors"
+	"fmt"
+	"math"
+)
+
+// Recipe holds the training settings. ArticleRecipe returns the article's.
+type Recipe struct {
+	// Epochs is the most epochs to train (60); early stopping may end sooner.
+	Epochs int `json:"epochs"`
+	// BatchSize is the number of images per update (32, Keras' default).
+	BatchSize int `json:"batch_size"`
+	// Optimizer holds the SGD settings.
+	Optimizer SGD `json:"optimizer"`
+	// Patience is how many epochs without a lower validation loss early
+	// stopping waits (3). A negative value turns early stopping off.
+	Patience int `json:"patience"`
+	// MinDelta is the least decrease of the validation loss that counts as
+	// an improvement (0).
+	MinDelta float64 `json:"min_delta"`
+	// RestoreBestWeights puts back, at the end, the weights of the epoch with
+	// the lowest validation loss (off, as in Keras).
+	RestoreBestWeights bool `json:"restore_best_weights"`
+	// Seed draws the initial weights and each epoch's shuffling.
+	Seed uint64 `json:"seed"`
+	// StepsPerExecution is how many updates one call to the backend runs, as
+	// Keras' steps_per_execution. It changes speed only, not results.
+	StepsPerExecution int `json:"steps_per_execution"`
+}
+
+// DefaultStepsPerExecution is the StepsPerExecution of ArticleRecipe.
+const DefaultStepsPerExecution = 8
+
+// ArticleRecipe returns the article's training settings: SGD with learning
+// rate 0.01, decay 1e-6, Nesterov momentum 0.9, batches of 32, up to 60
+// epochs, early stopping on the validation loss with patience 3.
+func ArticleRecipe() Recipe {
+	return Recipe{
+		Epochs:            60,
+		BatchSize:         32,
+		Optimizer:         SGD{LearningRate: 0.01, Decay: 1e-6, Momentum: 0.9, Nesterov: true},
+		Patience:          3,
+		Seed:              1,
+		StepsPerExecution: DefaultStepsPerExecution,
+	}
+}
+
+// Validate checks every setting, so that bad options fail before any work.
+func (r Recipe) Validate() error {
+	var errs []error
+	check := func(ok bool, format string, args ...any) {
+		if !ok {
+			errs = append(errs, fmt.Errorf(format, args...))
+		}
+	}
+	finite := func(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+	check(r.Epochs > 0, "epochs must be positive, got %d", r.Epochs)
+	check(r.BatchSize > 0, "batch size must be positive, got %d", r.BatchSize)
+	check(r.StepsPerExecution > 0, "steps per execution must be positive, got %d", r.StepsPerExecution)
+	o := r.Optimizer
+	check(finite(o.LearningRate) && o.LearningRate > 0, "learning rate must be a positive number, got %v", o.LearningRate)
+	check(finite(o.Decay) && o.Decay >= 0, "decay must be a number >= 0, got %v", o.Decay)
+	check(finite(o.Momentum) && o.Momentum >= 0 && o.Momentum < 1, "momentum must be in [0, 1), got %v", o.Momentum)
+	check(finite(r.MinDelta) && r.MinDelta >= 0, "min delta must be a number >= 0, got %v", r.MinDelta)
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("invalid recipe: %w", err)
+	}
+	return nil
+}
