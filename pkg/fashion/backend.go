@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/gomlx/compute"
-	_ "github.com/gomlx/compute/gobackend" // The pure-Go backend, always available.
+	_ "github.com/gomlx/compute/gobackend"  // The pure-Go backend, always available.
 	_ "github.com/gomlx/go-xla/compute/xla" // The XLA backend, where its PJRT plugin can be found.
 )
 
