@@ -72,6 +72,10 @@ type Model struct {
 	store   *model.Store
 	layers  []*Layer
 
+	classNames []string // One name per output unit.
+	recipe     *Recipe  // How the model was trained; nil before Fit.
+	history    *History // What its training measured; nil before Fit.
+
 	predictExec *model.Exec // probabilities of float32 [B, 28, 28] images.
 	evalExec    *model.Exec // summed loss and correct count of a batch.
 }
@@ -83,7 +87,13 @@ func New(backend compute.Backend, arch Architecture, seed uint64) (*Model, error
 	if err := arch.Validate(); err != nil {
 		return nil, err
 	}
-	m := &Model{arch: arch, backend: backend, store: model.NewStore()}
+	m := &Model{arch: arch, backend: backend, store: model.NewStore(), classNames: ClassNames}
+	if arch.Classes != len(ClassNames) {
+		m.classNames = make([]string, arch.Classes)
+		for i := range m.classNames {
+			m.classNames[i] = fmt.Sprintf("class %d", i)
+		}
+	}
 	m.layers = append(m.layers, &Layer{Name: "flatten", Type: "Flatten", Units: ImagePixels})
 	rng := rand.New(rand.NewPCG(seed, 0x676c6f726f74)) // "glorot"
 	fanIn := ImagePixels
@@ -132,6 +142,16 @@ func GlorotLimit(fanIn, fanOut int) float64 {
 
 // Architecture returns the model's architecture.
 func (m *Model) Architecture() Architecture { return m.arch }
+
+// ClassNames returns the name of each output class.
+func (m *Model) ClassNames() []string { return m.classNames }
+
+// Recipe returns how the model was trained, or nil if it was not.
+func (m *Model) Recipe() *Recipe { return m.recipe }
+
+// History returns what the model's training measured, or nil if it was not
+// trained.
+func (m *Model) History() *History { return m.history }
 
 // Backend returns the backend the model runs on.
 func (m *Model) Backend() compute.Backend { return m.backend }

@@ -40,6 +40,7 @@ func (m *Model) Fit(trainSplit, validation *Split, r Recipe, callbacks ...Callba
 		return nil, err
 	}
 	history := &History{}
+	m.recipe, m.history = &r, history
 	stopper := &EarlyStopping{Patience: r.Patience, MinDelta: r.MinDelta}
 	var best map[string]*tensors.Tensor // weights of the best epoch, when restoring.
 

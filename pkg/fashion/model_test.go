@@ -1,0 +1,177 @@
+package fashion
+
+import (
+	"math"
+	"math/rand/v2"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/gomlx/compute"
+)
+
+// testBackend returns the pure-Go backend, shared by the tests.
+var testBackend = sync.OnceValue(func() compute.Backend {
+	b, _, err := NewBackend("go")
+	if err != nil {
+		panic(err)
+	}
+	return b
+})
+
+// newTestModel builds the article's model with seed 1.
+func newTestModel(t testing.TB) *Model {
+	t.Helper()
+	m, err := New(testBackend(), ArticleArchitecture(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func TestModelShapesAndParams(t *testing.T) {
+	m := newTestModel(t)
+	if got := m.NumParams(); got != 543_860 {
+		t.Fatalf("NumParams = %d, want 543,860", got)
+	}
+	want := []struct {
+		name, typ string
+		units     int
+		params    int
+	}{
+		{"flatten", "Flatten", 784, 0},
+		{"dense", "Dense", 500, 392_500},
+		{"dense_1", "Dense", 250, 125_250},
+		{"dense_2", "Dense", 100, 25_100},
+		{"dense_3", "Dense", 10, 1_010},
+	}
+	layers := m.Layers()
+	if len(layers) != len(want) {
+		t.Fatalf("%d layers, want %d", len(layers), len(want))
+	}
+	for i, w := range want {
+		l := layers[i]
+		if l.Name != w.name || l.Type != w.typ || l.Units != w.units || l.Params != w.params {
+			t.Errorf("layer %d = %+v, want %+v", i, l, w)
+		}
+	}
+	lw, err := m.Weights("dense")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(lw.Weights) != 784 || len(lw.Weights[0]) != 500 || len(lw.Biases) != 500 {
+		t.Fatalf("dense weights %dx%d, biases %d", len(lw.Weights), len(lw.Weights[0]), len(lw.Biases))
+	}
+	if _, err := m.Weights("dense_9"); err == nil || !strings.Contains(err.Error(), "dense_3") {
+		t.Errorf("unknown layer: %v", err)
+	}
+}
+
+func TestSummary(t *testing.T) {
+	s := newTestModel(t).Summary()
+	for _, want := range []string{
+		"flatten (Flatten)            (None, 784)               0",
+		"dense (Dense)                (None, 500)               392500",
+		"dense_3 (Dense)              (None, 10)                1010",
+		"Total params: 543,860", "Trainable params: 543,860", "Non-trainable params: 0",
+	} {
+		if !strings.Contains(s, want) {
+			t.Errorf("summary lacks %q:\n%s", want, s)
+		}
+	}
+}
+
+func TestGlorotInitialisation(t *testing.T) {
+	m := newTestModel(t)
+	fanIn := ImagePixels
+	for _, l := range m.Layers()[1:] {
+		lw, err := m.Weights(l.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		limit := GlorotLimit(fanIn, l.Units)
+		var sum, sumSq float64
+		n := 0
+		for _, row := range lw.Weights {
+			for _, w := range row {
+				if math.Abs(float64(w)) > limit {
+					t.Fatalf("%s: weight %v outside ±%v", l.Name, w, limit)
+				}
+				sum += float64(w)
+				sumSq += float64(w) * float64(w)
+				n++
+			}
+		}
+		// U[-a, a] has mean 0 and variance a²/3.
+		mean, variance := sum/float64(n), sumSq/float64(n)
+		if math.Abs(mean) > limit/20 || math.Abs(variance-limit*limit/3) > limit*limit/3*0.2 {
+			t.Errorf("%s: mean %v, variance %v; want about 0 and %v", l.Name, mean, variance, limit*limit/3)
+		}
+		for _, b := range lw.Biases {
+			if b != 0 {
+				t.Fatalf("%s: bias %v, want 0", l.Name, b)
+			}
+		}
+		fanIn = l.Units
+	}
+	// The same seed gives the same weights; another seed others.
+	a, _ := newTestModel(t).Weights("dense_2")
+	b, _ := newTestModel(t).Weights("dense_2")
+	other, _ := New(testBackend(), ArticleArchitecture(), 2)
+	c, _ := other.Weights("dense_2")
+	if a.Weights[3][7] != b.Weights[3][7] || a.Weights[3][7] == c.Weights[3][7] {
+		t.Error("weights do not follow the seed")
+	}
+}
+
+func TestArchitectureValidate(t *testing.T) {
+	for _, a := range []Architecture{
+		{Hidden: nil, Classes: 10},
+		{Hidden: []int{5, 0}, Classes: 10},
+		{Hidden: []int{5}, Classes: 1},
+	} {
+		if _, err := New(testBackend(), a, 1); err == nil {
+			t.Errorf("New accepted %+v", a)
+		}
+	}
+}
+
+func TestPredict(t *testing.T) {
+	m := newTestModel(t)
+	rng := rand.New(rand.NewPCG(3, 4))
+	images := make([][]float32, 5)
+	for i := range images {
+		images[i] = make([]float32, ImagePixels)
+		for k := range images[i] {
+			images[i][k] = rng.Float32()
+		}
+	}
+	probs, err := m.Predict(images)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(probs) != 5 {
+		t.Fatalf("%d rows", len(probs))
+	}
+	for i, row := range probs {
+		sum := 0.0
+		for _, p := range row {
+			if p < 0 || p > 1 {
+				t.Fatalf("row %d: probability %v", i, p)
+			}
+			sum += float64(p)
+		}
+		if math.Abs(sum-1) > 1e-5 {
+			t.Errorf("row %d sums to %v", i, sum)
+		}
+	}
+	if _, err := m.Predict([][]float32{make([]float32, 10)}); err == nil {
+		t.Error("Predict accepted a 10-pixel image")
+	}
+	if _, err := m.Predict(nil); err == nil {
+		t.Error("Predict accepted no images")
+	}
+	if ArgMax([]float32{0.1, 0.7, 0.2}) != 1 {
+		t.Error("ArgMax")
+	}
+}

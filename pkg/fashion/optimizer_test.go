@@ -1,0 +1,135 @@
+package fashion
+
+import (
+	"math"
+	"testing"
+
+	"github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gomlx/gomlx/ml/model"
+	"github.com/gomlx/gomlx/ml/train/optimizer"
+)
+
+// runSGD applies `steps` updates of o to w, minimising 0.5 * sum(w²) (whose
+// gradient is w itself), and returns w, the velocity and the update count.
+func runSGD(t *testing.T, o SGD, w0 []float32, steps int) (w, velocity []float32, updates int64) {
+	t.Helper()
+	store := model.NewStore()
+	wVar, err := store.CreateVariable("/w", tensors.FromFlatDataAndDimensions(w0, len(w0)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	exec, err := model.NewExec(testBackend(), store, func(scope *model.Scope, g *graph.Graph) *graph.Node {
+		loss := graph.MulScalar(graph.ReduceAllSum(graph.Square(wVar.NodeValue(g))), 0.5)
+		o.UpdateGraph(scope, g, loss)
+		return loss
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range steps {
+		if _, err := exec.Call(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w, err = variableData(wVar)
+	if err != nil {
+		t.Fatal(err)
+	}
+	velocity, err = variableData(store.GetVariable(sgdScope + "/w"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w, velocity, optimizer.GetGlobalStep(store)
+}
+
+func TestSGDFirstStepByHand(t *testing.T) {
+	// w = [1, 2], gradient = w, lr = 0.1, momentum 0.9:
+	//   velocity = 0.9*0 - 0.1*[1, 2]            = [-0.1, -0.2]
+	//   Nesterov: w + 0.9*velocity - 0.1*[1, 2]  = [0.81, 1.62]
+	//   classic:  w + velocity                   = [0.9, 1.8]
+	o := SGD{LearningRate: 0.1, Momentum: 0.9, Nesterov: true}
+	w, v, n := runSGD(t, o, []float32{1, 2}, 1)
+	assertClose(t, "nesterov w", w, []float64{0.81, 1.62})
+	assertClose(t, "velocity", v, []float64{-0.1, -0.2})
+	if n != 1 {
+		t.Errorf("update count %d, want 1", n)
+	}
+	o.Nesterov = false
+	w, _, _ = runSGD(t, o, []float32{1, 2}, 1)
+	assertClose(t, "classic w", w, []float64{0.9, 1.8})
+}
+
+func TestSGDMatchesKerasFormulas(t *testing.T) {
+	// Several steps with a strong decay, against Keras' update rule written
+	// out in float64.
+	for _, nesterov := range []bool{true, false} {
+		o := SGD{LearningRate: 0.05, Decay: 0.5, Momentum: 0.8, Nesterov: nesterov}
+		w0 := []float32{1, -3, 0.5}
+		want := []float64{1, -3, 0.5}
+		vel := make([]float64, len(want))
+		const steps = 5
+		for step := range steps {
+			lr := 0.05 / (1 + 0.5*float64(step))
+			for i := range want {
+				g := want[i]
+				vel[i] = 0.8*vel[i] - lr*g
+				if nesterov {
+					want[i] += 0.8*vel[i] - lr*g
+				} else {
+					want[i] += vel[i]
+				}
+			}
+		}
+		w, v, n := runSGD(t, o, w0, steps)
+		assertClose(t, "w", w, want)
+		assertClose(t, "velocity", v, vel)
+		if n != steps {
+			t.Errorf("update count %d, want %d", n, steps)
+		}
+		if got, want := o.LearningRateAt(4), 0.05/3; math.Abs(got-want) > 1e-12 {
+			t.Errorf("LearningRateAt(4) = %v, want %v", got, want)
+		}
+	}
+}
+
+// assertClose compares float32 results with float64 expectations.
+func assertClose(t *testing.T, what string, got []float32, want []float64) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%s: %d values, want %d", what, len(got), len(want))
+	}
+	for i := range got {
+		if math.Abs(float64(got[i])-want[i]) > 1e-5*math.Max(1, math.Abs(want[i])) {
+			t.Errorf("%s[%d] = %v, want %v", what, i, got[i], want[i])
+		}
+	}
+}
+
+func TestEarlyStopping(t *testing.T) {
+	losses := []float64{1.0, 0.8, 0.85, 0.9, 0.79, 0.8, 0.81, 0.82, 0.5}
+	run := func(e *EarlyStopping) (stopAt, best int) {
+		for i, l := range losses {
+			if _, stop := e.Update(i+1, l); stop {
+				return i + 1, e.BestEpoch
+			}
+		}
+		return 0, e.BestEpoch
+	}
+	// 0.79 at epoch 5 improves on 0.8; then three epochs without improvement.
+	if stop, best := run(&EarlyStopping{Patience: 3}); stop != 8 || best != 5 {
+		t.Errorf("patience 3: stop at %d, best %d; want 8 and 5", stop, best)
+	}
+	// With min_delta 0.05, epoch 5 (0.79 vs 0.8) is no improvement.
+	if stop, best := run(&EarlyStopping{Patience: 3, MinDelta: 0.05}); stop != 5 || best != 2 {
+		t.Errorf("min delta 0.05: stop at %d, best %d; want 5 and 2", stop, best)
+	}
+	// Patience 0 stops at the first epoch that does not improve.
+	if stop, _ := run(&EarlyStopping{Patience: 0}); stop != 3 {
+		t.Errorf("patience 0: stop at %d, want 3", stop)
+	}
+	// A negative patience never stops, but still tracks the best epoch.
+	if stop, best := run(&EarlyStopping{Patience: -1}); stop != 0 || best != 9 {
+		t.Errorf("patience -1: stop at %d, best %d; want no stop and 9", stop, best)
+	}
+}

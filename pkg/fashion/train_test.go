@@ -1,0 +1,206 @@
+package fashion
+
+import (
+	"errors"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+// syntheticSplit returns n images a small network can learn quickly: an
+// image of class c is dim noise with rows 2c..2c+3 bright.
+func syntheticSplit(t testing.TB, name string, n int, seed uint64) *Split {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(seed, 99))
+	pixels := make([]byte, n*ImagePixels)
+	labels := make([]byte, n)
+	for i := range n {
+		c := rng.IntN(NumClasses)
+		labels[i] = byte(c)
+		img := pixels[i*ImagePixels : (i+1)*ImagePixels]
+		for k := range img {
+			img[k] = byte(rng.IntN(60))
+			if row := k / ImageSize; row >= 2*c && row < 2*c+4 {
+				img[k] = byte(180 + rng.IntN(70))
+			}
+		}
+	}
+	s, err := NewSplit(name, pixels, labels)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// smallRecipe trains briefly with a larger learning rate.
+func smallRecipe() Recipe {
+	r := ArticleRecipe()
+	r.Epochs = 3
+	r.Optimizer.LearningRate = 0.05
+	return r
+}
+
+// stopAfter is a callback that stops training after a given epoch and
+// counts the calls it sees.
+type stopAfter struct {
+	epoch, seen, steps int
+	began, ended       bool
+}
+
+func (s *stopAfter) OnTrainBegin(*Model, TrainInfo) error { s.began = true; return nil }
+func (s *stopAfter) OnSteps(int, int, int, float64, float64) {
+	s.steps++
+}
+func (s *stopAfter) OnTrainEnd(*Model, *History) error { s.ended = true; return nil }
+func (s *stopAfter) OnEpochEnd(_ *Model, e EpochLog) error {
+	s.seen++
+	if e.Epoch == s.epoch {
+		return ErrStopTraining
+	}
+	return nil
+}
+
+func TestFitLearns(t *testing.T) {
+	train := syntheticSplit(t, "train", 1000, 1)
+	validation := syntheticSplit(t, "validation", 300, 2)
+	m := newTestModel(t)
+	r := smallRecipe()
+	h, err := m.Fit(train, validation, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(h.Epochs) != 3 || h.Epochs[2].Epoch != 3 {
+		t.Fatalf("history %+v", h)
+	}
+	last := h.Last()
+	if last.ValAccuracy < 0.9 || last.Accuracy < 0.8 || last.Loss >= h.Epochs[0].Loss {
+		t.Errorf("did not learn: %+v", h.Epochs)
+	}
+	// 1000 images in batches of 32: 31 full batches and one of 8.
+	wantLR := r.Optimizer.LearningRateAt(3*32 - 1)
+	if math.Abs(last.LearningRate-wantLR) > 1e-12 {
+		t.Errorf("learning rate %v, want %v after %d updates", last.LearningRate, wantLR, 3*32)
+	}
+	got, err := m.Evaluate(validation)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(got.Loss-last.ValLoss) > 1e-6 || got.Accuracy != last.ValAccuracy {
+		t.Errorf("Evaluate %+v differs from the last epoch's validation %+v", got, last)
+	}
+	if m.History() != h || m.Recipe().Epochs != 3 {
+		t.Error("the model does not keep its history and recipe")
+	}
+}
+
+func TestStepsPerExecutionDoesNotChangeResults(t *testing.T) {
+	train := syntheticSplit(t, "train", 200, 3)
+	weights := func(k int) *LayerWeights {
+		m := newTestModel(t)
+		r := smallRecipe()
+		r.Epochs, r.Patience, r.StepsPerExecution = 1, -1, k
+		if _, err := m.Fit(train, nil, r); err != nil {
+			t.Fatal(err)
+		}
+		lw, err := m.Weights("dense_3")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return lw
+	}
+	a, b := weights(1), weights(5)
+	for i := range a.Biases {
+		if math.Abs(float64(a.Biases[i]-b.Biases[i])) > 1e-5 {
+			t.Fatalf("bias %d: %v with 1 step per execution, %v with 5", i, a.Biases[i], b.Biases[i])
+		}
+	}
+}
+
+func TestFitCallbacks(t *testing.T) {
+	train := syntheticSplit(t, "train", 100, 4)
+	validation := syntheticSplit(t, "validation", 50, 5)
+	m := newTestModel(t)
+	cb := &stopAfter{epoch: 2}
+	r := smallRecipe()
+	r.Epochs, r.StepsPerExecution = 5, 2
+	h, err := m.Fit(train, validation, r, cb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(h.Epochs) != 2 || !h.StoppedEarly || cb.seen != 2 || !cb.began || !cb.ended {
+		t.Fatalf("history %+v, callback %+v", h, cb)
+	}
+	// 100 images, batches of 32, 2 steps per execution: calls of 2, 1 and 1 steps.
+	if cb.steps != 2*3 {
+		t.Errorf("%d step reports, want 6", cb.steps)
+	}
+
+	failing := callbackFunc(func(*Model, EpochLog) error { return errors.New("disk full") })
+	if _, err := m.Fit(train, validation, r, failing); err == nil || !errorsContain(err, "disk full") {
+		t.Errorf("a failing callback gave %v", err)
+	}
+}
+
+// callbackFunc adapts a function to Callback.
+type callbackFunc func(*Model, EpochLog) error
+
+func (f callbackFunc) OnEpochEnd(m *Model, e EpochLog) error { return f(m, e) }
+
+func errorsContain(err error, s string) bool {
+	return err != nil && strings.Contains(err.Error(), s)
+}
+
+func TestFitRestoresBestWeights(t *testing.T) {
+	// Training on shuffled labels teaches noise: the validation loss gets
+	// worse after the first epochs, so the best epoch is not the last.
+	train := syntheticSplit(t, "train", 200, 6)
+	rng := rand.New(rand.NewPCG(1, 2))
+	rng.Shuffle(train.Len(), func(i, j int) { train.labels[i], train.labels[j] = train.labels[j], train.labels[i] })
+	validation := syntheticSplit(t, "validation", 100, 7)
+	m := newTestModel(t)
+	r := smallRecipe()
+	r.Epochs, r.Patience, r.RestoreBestWeights = 8, -1, true
+	h, err := m.Fit(train, validation, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := m.Evaluate(validation)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !h.RestoredBest || h.BestEpoch == h.Last().Epoch {
+		t.Fatalf("best epoch %d of %d, restored %v: the test needs a run whose best epoch is not the last",
+			h.BestEpoch, len(h.Epochs), h.RestoredBest)
+	}
+	if best := h.Epochs[h.BestEpoch-1]; math.Abs(got.Loss-best.ValLoss) > 1e-6 {
+		t.Errorf("after restoring, validation loss %v; the best epoch had %v", got.Loss, best.ValLoss)
+	}
+}
+
+func TestFitRejectsBadRecipes(t *testing.T) {
+	train := syntheticSplit(t, "train", 10, 8)
+	m := newTestModel(t)
+	bad := []func(*Recipe){
+		func(r *Recipe) { r.Epochs = -1 },
+		func(r *Recipe) { r.BatchSize = 0 },
+		func(r *Recipe) { r.Optimizer.LearningRate = math.NaN() },
+		func(r *Recipe) { r.Optimizer.LearningRate = math.Inf(1) },
+		func(r *Recipe) { r.Optimizer.Momentum = 1 },
+		func(r *Recipe) { r.Optimizer.Decay = -1 },
+		func(r *Recipe) { r.StepsPerExecution = 0 },
+	}
+	for i, change := range bad {
+		r := ArticleRecipe()
+		change(&r)
+		if _, err := m.Fit(train, train, r); err == nil {
+			t.Errorf("recipe %d accepted: %+v", i, r)
+		}
+	}
+	if _, err := m.Fit(train, nil, ArticleRecipe()); err == nil {
+		t.Error("early stopping without validation accepted")
+	}
+	if _, err := m.Fit(nil, train, ArticleRecipe()); err == nil {
+		t.Error("no training split accepted")
+	}
+}
