@@ -20,7 +20,11 @@ type command struct {
 
 // commands lists the sub-commands by name.
 var commands = map[string]command{
-	"data": {"describe the data set: where it came from, partitions, class counts", runData},
+	"data":     {"describe the data set: where it came from, partitions, class counts", runData},
+	"summary":  {"print the model's layers and parameter counts", runSummary},
+	"train":    {"train the article's model and save it", runTrain},
+	"evaluate": {"measure a saved model's loss and accuracy on the test set", runEvaluate},
+	"predict":  {"predict the classes of the first test images with a saved model", runPredict},
 }
 
 // errUsage marks errors in the command line (exit status 2).

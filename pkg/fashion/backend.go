@@ -41,7 +41,7 @@ func NewBackend(config string) (compute.Backend, string, error) {
 
 // describeBackend names a backend and its device in a few words.
 func describeBackend(b compute.Backend) string {
-	return fmt.Sprintf("%s [%s]", b.Name(), b.Description())
+	return fmt.Sprintf("%s (%s)", b.Name(), b.Description())
 }
 
 // xlaReason shortens XLA's chain of error messages to what a user can act on.

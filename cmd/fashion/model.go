@@ -1,0 +1,248 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
+	"github.com/gomlx/compute"
+)
+
+// backendFlag selects the compute backend.
+type backendFlag struct{ config string }
+
+// register adds --backend to fs.
+func (b *backendFlag) register(fs *flag.FlagSet) {
+	fs.StringVar(&b.config, "backend", "", `GoMLX backend, e.g. "go", "xla:cpu" (default: $GOMLX_BACKEND, else XLA if its plugin is available, else go)`)
+}
+
+// open creates the backend and prints one line naming it on stderr.
+func (b *backendFlag) open(stderr io.Writer) (compute.Backend, error) {
+	backend, line, err := fashion.NewBackend(b.config)
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintln(stderr, line)
+	return backend, nil
+}
+
+// runSummary implements "fashion summary".
+func runSummary(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("summary", stderr)
+	var bf backendFlag
+	bf.register(fs)
+	modelDir := fs.String("model", "", "summarise a saved model instead of a fresh one")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	backend, err := bf.open(stderr)
+	if err != nil {
+		return err
+	}
+	var m *fashion.Model
+	if *modelDir != "" {
+		m, err = fashion.LoadModel(backend, *modelDir)
+	} else {
+		m, err = fashion.New(backend, fashion.ArticleArchitecture(), 1)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, m.Summary())
+	return nil
+}
+
+// runTrain implements "fashion train".
+func runTrain(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("train", stderr)
+	var df dataFlags
+	var bf backendFlag
+	df.register(fs)
+	bf.register(fs)
+	r := fashion.ArticleRecipe()
+	fs.IntVar(&r.Epochs, "epochs", r.Epochs, "most epochs to train (early stopping may end sooner)")
+	fs.IntVar(&r.BatchSize, "batch", r.BatchSize, "images per update")
+	fs.Float64Var(&r.Optimizer.LearningRate, "lr", r.Optimizer.LearningRate, "learning rate before decay")
+	fs.Float64Var(&r.Optimizer.Decay, "decay", r.Optimizer.Decay, "time-based learning-rate decay per update")
+	fs.Float64Var(&r.Optimizer.Momentum, "momentum", r.Optimizer.Momentum, "momentum")
+	fs.BoolVar(&r.Optimizer.Nesterov, "nesterov", r.Optimizer.Nesterov, "use Nesterov momentum")
+	fs.IntVar(&r.Patience, "patience", r.Patience, "epochs without a lower validation loss before stopping (negative: never stop early)")
+	fs.BoolVar(&r.RestoreBestWeights, "restore-best", r.RestoreBestWeights, "end with the weights of the epoch with the lowest validation loss")
+	fs.Uint64Var(&r.Seed, "seed", r.Seed, "seed of the initial weights and of the shuffling")
+	fs.IntVar(&r.StepsPerExecution, "steps-per-execution", r.StepsPerExecution, "updates per call to the backend (speed only)")
+	limit := fs.Int("limit", 0, "train on the first N training images only, for quick trials (0: all)")
+	out := fs.String("out", "models/latest", "directory to save the trained model in")
+	logdir := fs.String("logdir", "runs", `root of the TensorBoard logs: each run writes run_%Y_%m_%d-%H_%M_%S there ("" turns logging off)`)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := r.Validate(); err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if *limit < 0 {
+		return fmt.Errorf("%w: --limit must be >= 0, got %d", errUsage, *limit)
+	}
+	data, err := df.load(stderr)
+	if err != nil {
+		return err
+	}
+	train := data.Train
+	if *limit > 0 {
+		if train, err = data.Train.Head(*limit); err != nil {
+			return fmt.Errorf("%w: --limit %d: the training split has %d images", errUsage, *limit, data.Train.Len())
+		}
+	}
+	backend, err := bf.open(stderr)
+	if err != nil {
+		return err
+	}
+	m, err := fashion.New(backend, fashion.ArticleArchitecture(), r.Seed)
+	if err != nil {
+		return err
+	}
+	callbacks := []fashion.Callback{fashion.NewProgress(stdout)}
+	if *logdir != "" {
+		tb, err := fashion.NewTensorBoard(*logdir)
+		if err != nil {
+			return err
+		}
+		defer tb.Close()
+		callbacks = append(callbacks, tb)
+		fmt.Fprintf(stdout, "TensorBoard logs in %s (view them with: tensorboard --logdir=%s)\n", tb.Dir(), *logdir)
+	}
+	fmt.Fprintf(stdout, "Training on %d images, validating on %d, batches of %d, up to %d epochs\n",
+		train.Len(), data.Validation.Len(), r.BatchSize, r.Epochs)
+	start := time.Now()
+	h, err := m.Fit(train, data.Validation, r, callbacks...)
+	if err != nil {
+		return err
+	}
+	if h.StoppedEarly {
+		fmt.Fprintf(stdout, "Early stopping after epoch %d: no lower validation loss since epoch %d\n", h.Last().Epoch, h.BestEpoch)
+	}
+	if err := m.Save(*out); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Trained %d epochs in %s; model saved to %s\n", len(h.Epochs), time.Since(start).Round(time.Second), *out)
+	return nil
+}
+
+// modelFlags are the flags of commands that use a saved model.
+type modelFlags struct {
+	dir     string
+	backend backendFlag
+	data    dataFlags
+}
+
+// register adds --model, --backend and the data flags to fs.
+func (mf *modelFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&mf.dir, "model", "models/latest", "directory of a model saved by \"fashion train\"")
+	mf.backend.register(fs)
+	mf.data.register(fs)
+}
+
+// load opens the backend, then loads the model and the data.
+func (mf *modelFlags) load(stderr io.Writer) (*fashion.Model, *fashion.Data, error) {
+	if _, err := os.Stat(mf.dir); err != nil {
+		return nil, nil, fmt.Errorf("no model at %s (train one with \"fashion train --out %s\")", mf.dir, mf.dir)
+	}
+	backend, err := mf.backend.open(stderr)
+	if err != nil {
+		return nil, nil, err
+	}
+	m, err := fashion.LoadModel(backend, mf.dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	data, err := mf.data.load(stderr)
+	if err != nil {
+		return nil, nil, err
+	}
+	return m, data, nil
+}
+
+// runEvaluate implements "fashion evaluate".
+func runEvaluate(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("evaluate", stderr)
+	var mf modelFlags
+	mf.register(fs)
+	asJSON := fs.Bool("json", false, `print {"loss": x, "accuracy": y}`)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	m, data, err := mf.load(stderr)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	metrics, err := m.Evaluate(data.Test)
+	if err != nil {
+		return err
+	}
+	elapsed := time.Since(start)
+	if *asJSON {
+		return writeJSON(stdout, metrics)
+	}
+	fmt.Fprintf(stdout, "%d test images - %s (%.0fus/sample) - loss: %.4f - accuracy: %.4f\n", data.Test.Len(),
+		elapsed.Round(time.Millisecond), float64(elapsed.Microseconds())/float64(data.Test.Len()), metrics.Loss, metrics.Accuracy)
+	return nil
+}
+
+// prediction is one entry of "fashion predict --json".
+type prediction struct {
+	Index       int     `json:"index"`
+	Class       int     `json:"class"`
+	Name        string  `json:"name"`
+	Probability float64 `json:"probability"`
+	Label       int     `json:"label"`
+}
+
+// runPredict implements "fashion predict".
+func runPredict(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("predict", stderr)
+	var mf modelFlags
+	mf.register(fs)
+	count := fs.Int("count", 10, "predict the first N test images")
+	asJSON := fs.Bool("json", false, "print the predictions as JSON")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *count <= 0 {
+		return fmt.Errorf("%w: --count must be positive, got %d", errUsage, *count)
+	}
+	m, data, err := mf.load(stderr)
+	if err != nil {
+		return err
+	}
+	if *count > data.Test.Len() {
+		return fmt.Errorf("%w: --count %d: the test split has %d images", errUsage, *count, data.Test.Len())
+	}
+	probs, err := m.PredictSplit(data.Test, 0, *count)
+	if err != nil {
+		return err
+	}
+	preds := make([]prediction, len(probs))
+	for i, row := range probs {
+		c := fashion.ArgMax(row)
+		preds[i] = prediction{Index: i, Class: c, Name: m.ClassNames()[c], Probability: float64(row[c]), Label: data.Test.Label(i)}
+	}
+	if *asJSON {
+		return writeJSON(stdout, map[string]any{"predictions": preds})
+	}
+	fmt.Fprintf(stdout, "%-5s %-12s %-11s %s\n", "image", "predicted", "probability", "true")
+	right := 0
+	for _, p := range preds {
+		mark := "ok"
+		if p.Class != p.Label {
+			mark = "WRONG"
+		} else {
+			right++
+		}
+		fmt.Fprintf(stdout, "%-5d %-12s %-11.4f %-12s %s\n", p.Index, p.Name, p.Probability, m.ClassNames()[p.Label], mark)
+	}
+	fmt.Fprintf(stdout, "%d of %d right\n", right, len(preds))
+	return nil
+}

@@ -1,0 +1,97 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// requireData skips (or, in CI, fails) when the real data is missing.
+func requireData(t *testing.T) {
+	t.Helper()
+	if code, _, errOut := runCLI("data", "--offline"); code != 0 {
+		if os.Getenv("FASHION_MNIST_REQUIRE") == "1" {
+			t.Fatalf("fashion data: %s", errOut)
+		}
+		t.Skipf("real data not available: %s", errOut)
+	}
+}
+
+func TestSummaryCommand(t *testing.T) {
+	code, out, errOut := runCLI("summary", "--backend", "go")
+	if code != 0 || !strings.Contains(out, "Total params: 543,860") || !strings.Contains(errOut, "backend: ") {
+		t.Fatalf("code %d\nstdout %s\nstderr %s", code, out, errOut)
+	}
+}
+
+func TestTrainEvaluatePredict(t *testing.T) {
+	requireData(t)
+	dir := t.TempDir()
+	modelDir, logs := filepath.Join(dir, "model"), filepath.Join(dir, "runs")
+	code, out, errOut := runCLI("train", "--backend", "go", "--offline", "--limit", "640", "--epochs", "2",
+		"--out", modelDir, "--logdir", logs)
+	if code != 0 {
+		t.Fatalf("train: code %d\n%s\n%s", code, out, errOut)
+	}
+	for _, want := range []string{"Epoch 1/2", "Epoch 2/2", "val_accuracy", "model saved to " + modelDir} {
+		if !strings.Contains(out, want) {
+			t.Errorf("train output lacks %q:\n%s", want, out)
+		}
+	}
+	runs, _ := filepath.Glob(filepath.Join(logs, "run_*", "train", "events.out.tfevents.*"))
+	if len(runs) != 1 {
+		t.Errorf("TensorBoard event files: %v", runs)
+	}
+
+	code, out, errOut = runCLI("evaluate", "--backend", "go", "--offline", "--model", modelDir, "--json")
+	if code != 0 {
+		t.Fatalf("evaluate: %s", errOut)
+	}
+	var metrics struct{ Loss, Accuracy float64 }
+	if err := json.Unmarshal([]byte(out), &metrics); err != nil || metrics.Accuracy < 0.5 || metrics.Loss <= 0 {
+		t.Fatalf("evaluate --json: %v %+v\n%s", err, metrics, out)
+	}
+
+	code, out, errOut = runCLI("predict", "--backend", "go", "--offline", "--model", modelDir, "--count", "3", "--json")
+	if code != 0 {
+		t.Fatalf("predict: %s", errOut)
+	}
+	var preds struct {
+		Predictions []struct {
+			Index, Class, Label int
+			Name                string
+			Probability         float64
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &preds); err != nil || len(preds.Predictions) != 3 {
+		t.Fatalf("predict --json: %v\n%s", err, out)
+	}
+	first := preds.Predictions[0]
+	if first.Index != 0 || first.Label != 9 || first.Probability <= 0 || first.Probability > 1 || first.Name == "" {
+		t.Errorf("first prediction %+v (the first test image is an ankle boot, label 9)", first)
+	}
+}
+
+func TestBadTrainingOptionsFailBeforeWork(t *testing.T) {
+	for _, args := range [][]string{
+		{"--epochs", "-1"}, {"--batch", "0"}, {"--lr", "NaN"}, {"--lr", "-0.1"},
+		{"--momentum", "1.5"}, {"--limit", "-5"}, {"--steps-per-execution", "0"},
+	} {
+		code, _, errOut := runCLI(append([]string{"train", "--data-dir", "/nonexistent"}, args...)...)
+		if code != 2 || strings.Count(errOut, "\n") != 1 {
+			t.Errorf("train %v: code %d, stderr %q; want status 2 and one line", args, code, errOut)
+		}
+	}
+}
+
+func TestCommandsNeedAModel(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "nope")
+	for _, cmd := range []string{"evaluate", "predict"} {
+		code, _, errOut := runCLI(cmd, "--model", missing)
+		if code != 1 || !strings.Contains(errOut, "no model at "+missing) || strings.Count(errOut, "\n") != 1 {
+			t.Errorf("%s: code %d, stderr %q", cmd, code, errOut)
+		}
+	}
+}
