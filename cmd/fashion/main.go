@@ -24,6 +24,7 @@ var commands = map[string]command{
 	"summary":  {"print the model's layers and parameter counts", runSummary},
 	"train":    {"train the article's model and save it", runTrain},
 	"evaluate": {"measure a saved model's loss and accuracy on the test set", runEvaluate},
+	"plots":    {"write every figure (PNG and SVG) of the data and of a saved model", runPlots},
 	"predict":  {"predict the classes of the first test images with a saved model", runPredict},
 }
 

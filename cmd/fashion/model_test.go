@@ -95,3 +95,17 @@ func TestCommandsNeedAModel(t *testing.T) {
 		}
 	}
 }
+
+func TestPlotsWithoutModel(t *testing.T) {
+	requireData(t)
+	out := filepath.Join(t.TempDir(), "figs")
+	code, stdout, errOut := runCLI("plots", "--offline", "--out", out)
+	if code != 0 {
+		t.Fatalf("plots: %s", errOut)
+	}
+	pngs, _ := filepath.Glob(filepath.Join(out, "*.png"))
+	svgs, _ := filepath.Glob(filepath.Join(out, "*.svg"))
+	if len(pngs) != 6 || len(svgs) != 6 || strings.Count(stdout, "\n") != 12 {
+		t.Errorf("%d PNG and %d SVG files, output:\n%s", len(pngs), len(svgs), stdout)
+	}
+}

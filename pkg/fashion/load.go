@@ -157,7 +157,7 @@ func loadDir(dir, source string, files []File) (*Data, error) {
 			return nil, fmt.Errorf("fashion-mnist: %w", err)
 		}
 	}
-	trainFile, err := newSplitFromIDX("train file", idx[0], paths[0], idx[1], paths[1])
+	trainFile, err := newSplitFromIDX("training file", idx[0], paths[0], idx[1], paths[1])
 	if err != nil {
 		return nil, fmt.Errorf("fashion-mnist: %w", err)
 	}

@@ -1,0 +1,101 @@
+package figures
+
+import (
+	"image/png"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
+)
+
+// syntheticData builds a small data set with every class in every split.
+func syntheticData(t *testing.T) *fashion.Data {
+	t.Helper()
+	split := func(name string, n int, seed uint64) *fashion.Split {
+		rng := rand.New(rand.NewPCG(seed, 1))
+		pixels := make([]byte, n*fashion.ImagePixels)
+		labels := make([]byte, n)
+		for i := range n {
+			labels[i] = byte(i % fashion.NumClasses)
+			for k := range fashion.ImagePixels {
+				pixels[i*fashion.ImagePixels+k] = byte(rng.IntN(256))
+			}
+		}
+		s, err := fashion.NewSplit(name, pixels, labels)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	train := split("train", 40, 1)
+	return &fashion.Data{Source: "synthetic", TrainFile: train, Train: train, Validation: split("validation", 20, 2), Test: split("test", 30, 3)}
+}
+
+func TestWriteAll(t *testing.T) {
+	d := syntheticData(t)
+	backend, _, err := fashion.NewBackend("go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := fashion.New(backend, fashion.ArticleArchitecture(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := fashion.ArticleRecipe()
+	r.Epochs = 2
+	if _, err := m.Fit(d.Train, d.Validation, r); err != nil {
+		t.Fatal(err)
+	}
+
+	dataOnly, err := WriteAll(filepath.Join(t.TempDir(), "data"), d, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "all")
+	all, err := WriteAll(dir, d, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(dataOnly) != 12 || len(all) != 26 {
+		t.Fatalf("%d data figures and %d in all, want 12 and 26 (PNG and SVG each)", len(dataOnly), len(all))
+	}
+	for _, p := range all {
+		f, err := os.Open(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.HasSuffix(p, ".png") {
+			img, err := png.Decode(f)
+			if err != nil || img.Bounds().Dx() < 300 || img.Bounds().Dy() < 200 {
+				t.Errorf("%s: %v, bounds %v", p, err, img)
+			}
+		}
+		f.Close()
+	}
+}
+
+func TestFigureErrors(t *testing.T) {
+	d := syntheticData(t)
+	if _, err := FirstImages(d.Train, 0, 5); err == nil {
+		t.Error("FirstImages(0) accepted")
+	}
+	if _, err := FirstImages(d.Train, 41, 5); err == nil {
+		t.Error("FirstImages(41 of 40) accepted")
+	}
+	if _, err := Pixels(d.Train, 40, false); err == nil {
+		t.Error("Pixels of a missing image accepted")
+	}
+	if _, err := TrainingCurves(&fashion.History{}); err == nil {
+		t.Error("empty history accepted")
+	}
+	only, err := d.Train.Head(3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := OnePerClass(only); err == nil || !strings.Contains(err.Error(), "no image of class 3") {
+		t.Errorf("OnePerClass with missing classes: %v", err)
+	}
+}
