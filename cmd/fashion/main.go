@@ -77,22 +77,28 @@ func usage(w io.Writer) {
 	}
 }
 
-// newFlags returns a flag set for a sub-command that reports errors instead
-// of exiting, printing its help to stderr.
+// newFlags returns a flag set for a sub-command. Parsing errors come back
+// as errors (one line, see parseFlags); -h prints the flags to stderr.
 func newFlags(name string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("fashion "+name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {
+		fs.SetOutput(stderr)
+		fmt.Fprintf(stderr, "Usage of %s:\n", fs.Name())
+		fs.PrintDefaults()
+		fs.SetOutput(io.Discard)
+	}
 	return fs
 }
 
 // parseFlags parses args, rejecting positional arguments; errors are usage
-// errors.
+// errors of one line.
 func parseFlags(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
 		}
-		return fmt.Errorf("%w: %v", errUsage, err)
+		return fmt.Errorf("%w: %v (see \"%s -h\")", errUsage, err, fs.Name())
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))

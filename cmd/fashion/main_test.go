@@ -72,3 +72,14 @@ func TestDataJSON(t *testing.T) {
 		t.Errorf("test class 0 count %d", report.ClassCounts["test"][0])
 	}
 }
+
+func TestFlagErrorsAreOneLine(t *testing.T) {
+	code, _, errOut := runCLI("train", "--no-such-flag")
+	if code != 2 || strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, "fashion train -h") {
+		t.Fatalf("code %d, stderr %q", code, errOut)
+	}
+	code, _, errOut = runCLI("train", "-h")
+	if code != 0 || !strings.Contains(errOut, "-epochs") {
+		t.Fatalf("-h: code %d, stderr %q", code, errOut)
+	}
+}
