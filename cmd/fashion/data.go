@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
 
@@ -15,7 +14,7 @@ type dataFlags struct {
 }
 
 // register adds the data flags to fs.
-func (d *dataFlags) register(fs *flag.FlagSet) {
+func (d *dataFlags) register(fs *flagSet) {
 	fs.StringVar(&d.dir, "data-dir", "", "directory holding the four Fashion-MNIST files (default: $"+fashion.DirEnv+", the user cache, "+fashion.DebianDir+", then download)")
 	fs.BoolVar(&d.offline, "offline", false, "never download the data")
 }
@@ -42,7 +41,7 @@ func runData(args []string, stdout, stderr io.Writer) error {
 	var df dataFlags
 	df.register(fs)
 	asJSON := fs.Bool("json", false, "print one JSON object")
-	if err := parseFlags(fs, args); err != nil {
+	if err := fs.parse(args); err != nil {
 		return err
 	}
 	data, err := df.load(stderr)

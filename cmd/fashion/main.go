@@ -77,25 +77,28 @@ func usage(w io.Writer) {
 	}
 }
 
-// newFlags returns a flag set for a sub-command. Parsing errors come back
-// as errors (one line, see parseFlags); -h prints the flags to stderr.
-func newFlags(name string, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet("fashion "+name, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	fs.Usage = func() {
-		fs.SetOutput(stderr)
-		fmt.Fprintf(stderr, "Usage of %s:\n", fs.Name())
-		fs.PrintDefaults()
-		fs.SetOutput(io.Discard)
-	}
-	return fs
+// flagSet is a sub-command's flags. Parsing errors come back as errors of
+// one line (see parse); -h prints the flags to stderr.
+type flagSet struct {
+	*flag.FlagSet
+	stderr io.Writer
 }
 
-// parseFlags parses args, rejecting positional arguments; errors are usage
-// errors of one line.
-func parseFlags(fs *flag.FlagSet, args []string) error {
+// newFlags returns the flag set of a sub-command.
+func newFlags(name string, stderr io.Writer) *flagSet {
+	fs := flag.NewFlagSet("fashion "+name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {} // parse prints the help, for -h only.
+	return &flagSet{FlagSet: fs, stderr: stderr}
+}
+
+// parse parses args, rejecting positional arguments.
+func (fs *flagSet) parse(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintf(fs.stderr, "Usage of %s:\n", fs.Name())
+			fs.SetOutput(fs.stderr)
+			fs.PrintDefaults()
 			return err
 		}
 		return fmt.Errorf("%w: %v (see \"%s -h\")", errUsage, err, fs.Name())

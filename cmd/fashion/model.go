@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -15,7 +14,7 @@ import (
 type backendFlag struct{ config string }
 
 // register adds --backend to fs.
-func (b *backendFlag) register(fs *flag.FlagSet) {
+func (b *backendFlag) register(fs *flagSet) {
 	fs.StringVar(&b.config, "backend", "", `GoMLX backend, e.g. "go", "xla:cpu" (default: $GOMLX_BACKEND, else XLA if its plugin is available, else go)`)
 }
 
@@ -35,7 +34,7 @@ func runSummary(args []string, stdout, stderr io.Writer) error {
 	var bf backendFlag
 	bf.register(fs)
 	modelDir := fs.String("model", "", "summarise a saved model instead of a fresh one")
-	if err := parseFlags(fs, args); err != nil {
+	if err := fs.parse(args); err != nil {
 		return err
 	}
 	backend, err := bf.open(stderr)
@@ -76,7 +75,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	limit := fs.Int("limit", 0, "train on the first N training images only, for quick trials (0: all)")
 	out := fs.String("out", "models/latest", "directory to save the trained model in")
 	logdir := fs.String("logdir", "runs", `root of the TensorBoard logs: each run writes run_%Y_%m_%d-%H_%M_%S there ("" turns logging off)`)
-	if err := parseFlags(fs, args); err != nil {
+	if err := fs.parse(args); err != nil {
 		return err
 	}
 	if err := r.Validate(); err != nil {
@@ -138,7 +137,7 @@ type modelFlags struct {
 }
 
 // register adds --model, --backend and the data flags to fs.
-func (mf *modelFlags) register(fs *flag.FlagSet) {
+func (mf *modelFlags) register(fs *flagSet) {
 	fs.StringVar(&mf.dir, "model", "models/latest", "directory of a model saved by \"fashion train\"")
 	mf.backend.register(fs)
 	mf.data.register(fs)
@@ -170,7 +169,7 @@ func runEvaluate(args []string, stdout, stderr io.Writer) error {
 	var mf modelFlags
 	mf.register(fs)
 	asJSON := fs.Bool("json", false, `print {"loss": x, "accuracy": y}`)
-	if err := parseFlags(fs, args); err != nil {
+	if err := fs.parse(args); err != nil {
 		return err
 	}
 	m, data, err := mf.load(stderr)
@@ -207,7 +206,7 @@ func runPredict(args []string, stdout, stderr io.Writer) error {
 	mf.register(fs)
 	count := fs.Int("count", 10, "predict the first N test images")
 	asJSON := fs.Bool("json", false, "print the predictions as JSON")
-	if err := parseFlags(fs, args); err != nil {
+	if err := fs.parse(args); err != nil {
 		return err
 	}
 	if *count <= 0 {

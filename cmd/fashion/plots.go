@@ -17,7 +17,7 @@ func runPlots(args []string, stdout, stderr io.Writer) error {
 	bf.register(fs)
 	modelDir := fs.String("model", "", "directory of a saved model (without it, only the data figures)")
 	out := fs.String("out", "figures", "directory to write the PNG and SVG files into")
-	if err := parseFlags(fs, args); err != nil {
+	if err := fs.parse(args); err != nil {
 		return err
 	}
 	data, err := df.load(stderr)
