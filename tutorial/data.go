@@ -1,0 +1,123 @@
+package tutorial
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/figures"
+)
+
+// Chapters 4 to 6: the data set, its partitions, looking at it and scaling it.
+
+// loadOnce reads the data once per cell.
+var loadOnce = sync.OnceValues(func() (*fashion.Data, error) {
+	return fashion.Load(fashion.LoadOptions{Progress: defaultProgress()})
+})
+
+// LoadData reads Fashion-MNIST (verifying its checksums) and partitions it
+// as the article does. It prints where the files came from.
+func LoadData() *fashion.Data {
+	d, err := loadOnce()
+	check(err)
+	fmt.Fprintln(stdout, "Fashion-MNIST from", d.Source)
+	return d
+}
+
+// DescribeData prints the number of images of each class in each partition.
+func DescribeData(d *fashion.Data) {
+	rows := [][]string{{"label", "class", "training", "validation", "test"}}
+	splits := []*fashion.Split{d.Train, d.Validation, d.Test}
+	for c, name := range fashion.ClassNames {
+		row := []string{fmt.Sprint(c), name}
+		for _, s := range splits {
+			row = append(row, fmt.Sprint(s.ClassCounts()[c]))
+		}
+		rows = append(rows, row)
+	}
+	rows = append(rows, []string{"", "**total**", fmt.Sprint(d.Train.Len()), fmt.Sprint(d.Validation.Len()), fmt.Sprint(d.Test.Len())})
+	note("%s", table(rows))
+}
+
+// ShowOnePerClass shows the first image of each class.
+func ShowOnePerClass(d *fashion.Data) { Show(figures.OnePerClass(d.TrainFile)) }
+
+// ShowClassDistribution shows the images per class of the three partitions.
+func ShowClassDistribution(d *fashion.Data) { Show(figures.ClassDistribution(d)) }
+
+// CheckClassCount checks how many images of a class the whole training file
+// (training and validation together) holds.
+func CheckClassCount(d *fashion.Data, class string, n int) bool {
+	c := classIndex(class)
+	if c < 0 {
+		return verdict(false, "", fmt.Sprintf("%q is not a class name; they are: %s.", class, strings.Join(fashion.ClassNames, ", ")))
+	}
+	want := d.TrainFile.ClassCounts()[c]
+	return verdict(n == want, fmt.Sprintf("The training file holds %d images of each class: a balanced data set.", want),
+		"Add the training and validation columns of the table for that class.")
+}
+
+// classIndex returns the label of a class name, or -1.
+func classIndex(name string) int {
+	for c, n := range fashion.ClassNames {
+		if strings.EqualFold(n, name) {
+			return c
+		}
+	}
+	return -1
+}
+
+// ShowShapes prints the shapes the article checks: the training file's
+// images and labels, the first label, and the three partitions.
+func ShowShapes(d *fashion.Data) {
+	shape := func(s *fashion.Split) string {
+		return fmt.Sprintf("(%d, %d, %d)", s.Len(), fashion.ImageSize, fashion.ImageSize)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "train_images.shape = %s\n", shape(d.TrainFile))
+	fmt.Fprintf(&b, "train_labels.shape = (%d,)\n", d.TrainFile.Len())
+	fmt.Fprintf(&b, "train_labels[0]    = %d (%s)\n", d.TrainFile.Label(0), fashion.ClassNames[d.TrainFile.Label(0)])
+	fmt.Fprintf(&b, "test_images.shape  = %s\n\n", shape(d.Test))
+	fmt.Fprintf(&b, "validation = images 0 to %d of the training file: %s\n", d.Validation.Len()-1, shape(d.Validation))
+	fmt.Fprintf(&b, "training   = images %d to %d of the training file: %s\n", d.Validation.Len(), d.TrainFile.Len()-1, shape(d.Train))
+	fmt.Fprintf(&b, "test       = the test file: %s\n", shape(d.Test))
+	fmt.Fprint(stdout, b.String())
+}
+
+// CheckPartitions checks the sizes of the three partitions.
+func CheckPartitions(d *fashion.Data, training, validation, test int) bool {
+	ok := training == d.Train.Len() && validation == d.Validation.Len() && test == d.Test.Len()
+	return verdict(ok, "55,000 images to learn from, 5,000 to watch for over-fitting, 10,000 for the final exam.",
+		"The validation set is the first 5,000 images of the 60,000 in the training file; the test file is separate.")
+}
+
+// ShowFirstImages shows the first n images of the training file with their
+// class names, in rows of five (the article shows 20).
+func ShowFirstImages(d *fashion.Data, n int) { Show(figures.FirstImages(d.TrainFile, n, 5)) }
+
+// ShowPixels shows image i of the training file large, with its pixel
+// values as stored (0-255) or scaled to [0, 1].
+func ShowPixels(d *fashion.Data, i int, scaled bool) { Show(figures.Pixels(d.TrainFile, i, scaled)) }
+
+// ClassName returns the name of a label.
+func ClassName(label int) string {
+	if label < 0 || label >= len(fashion.ClassNames) {
+		check(fmt.Errorf("label %d is outside 0-%d", label, len(fashion.ClassNames)-1))
+	}
+	return fashion.ClassNames[label]
+}
+
+// CheckScaledPixel checks the value the model sees for the pixel at row,
+// col of image i of the training file.
+func CheckScaledPixel(d *fashion.Data, i, row, col int, value float64) bool {
+	if i < 0 || i >= d.TrainFile.Len() || row < 0 || row >= fashion.ImageSize || col < 0 || col >= fashion.ImageSize {
+		return verdict(false, "", "The image index must be in the training file, and row and column in 0-27.")
+	}
+	raw := d.TrainFile.Pixels(i)[row*fashion.ImageSize+col]
+	want := float64(raw) / 255
+	diff := value - want
+	return verdict(diff < 1e-3 && diff > -1e-3,
+		fmt.Sprintf("The byte %d becomes %d / 255 = %.4f.", raw, raw, want),
+		"Read the raw byte of that pixel (d.TrainFile.Pixels(i)[row*28+col]) and divide it by 255.")
+}

@@ -1,0 +1,188 @@
+package tutorial
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/figures"
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/tensorboard"
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/viz"
+	"github.com/janpfeifer/gonb/gonbui"
+)
+
+// Chapter 8: training.
+
+// Where the training chapter keeps what later chapters use, relative to the
+// notebook's directory.
+const (
+	// ModelDir holds the model the training chapter saves.
+	ModelDir = "models/tutorial"
+	// RunsDir holds the TensorBoard logs, one run_* directory per run.
+	RunsDir = "runs"
+	// QuickEnv names the environment variable that, set to 1, makes
+	// training short: 2 epochs on 5,000 images. CI sets it.
+	QuickEnv = "FASHION_QUICK"
+	// quickEpochs and quickImages are the size of a quick run.
+	quickEpochs, quickImages = 2, 5000
+)
+
+// defaultProgress is where downloads and training report progress.
+func defaultProgress() io.Writer { return stdout }
+
+// Quick reports whether FASHION_QUICK=1 asks for short training runs.
+func Quick() bool { return os.Getenv(QuickEnv) == "1" }
+
+// Recipe returns the article's training recipe (FASHION_QUICK=1 shortens it
+// to a couple of epochs, and says so).
+func Recipe() fashion.Recipe {
+	r := fashion.ArticleRecipe()
+	r.Seed = Seed
+	if Quick() {
+		r.Epochs = quickEpochs
+		fmt.Fprintf(stdout, "%s=1: training for %d epochs on %d images only\n", QuickEnv, quickEpochs, quickImages)
+	}
+	return r
+}
+
+// ShowRecipe prints the recipe's settings.
+func ShowRecipe(r fashion.Recipe) {
+	o := r.Optimizer
+	note("%s", table([][]string{
+		{"setting", "value"},
+		{"loss", "sparse categorical cross-entropy"},
+		{"optimizer", fmt.Sprintf("SGD, learning rate %g, decay %g, momentum %g, Nesterov %v", o.LearningRate, o.Decay, o.Momentum, o.Nesterov)},
+		{"batch size", fmt.Sprint(r.BatchSize)},
+		{"epochs (at most)", fmt.Sprint(r.Epochs)},
+		{"early stopping", fmt.Sprintf("on validation loss, patience %d, min delta %g", r.Patience, r.MinDelta)},
+	}))
+}
+
+// ShowLearningRate shows the learning rate of the recipe over as many
+// updates as a full training run could make.
+func ShowLearningRate(d *fashion.Data, r fashion.Recipe) {
+	steps := (d.Train.Len() + r.BatchSize - 1) / r.BatchSize
+	Show(figures.LearningRate(r, r.Epochs*steps))
+}
+
+// liveCurves redraws the training curves in the notebook after each epoch.
+type liveCurves struct{ id string }
+
+// OnEpochEnd implements fashion.Callback.
+func (l liveCurves) OnEpochEnd(m *fashion.Model, _ fashion.EpochLog) error {
+	f, err := figures.TrainingCurves(m.History())
+	if err != nil {
+		return err
+	}
+	png, err := pngOf(f)
+	if err != nil {
+		return err
+	}
+	out.update(l.id, png)
+	return nil
+}
+
+// OnTrainEnd implements fashion.TrainEnder: it replaces the live picture by
+// a lasting one, which stays in the saved notebook.
+func (l liveCurves) OnTrainEnd(m *fashion.Model, h *fashion.History) error {
+	out.update(l.id, nil)
+	Show(figures.TrainingCurves(h))
+	return nil
+}
+
+// Train trains a new model with the recipe, as the article's model.fit:
+// progress per epoch, curves redrawn live, TensorBoard logs under RunsDir.
+// It saves the model to ModelDir for the next chapters and returns it.
+func Train(d *fashion.Data, r fashion.Recipe) *fashion.Model {
+	train := d.Train
+	if Quick() {
+		train = Must(d.Train.Head(quickImages))
+	}
+	m := NewModel()
+	tb := Must(fashion.NewTensorBoard(RunsDir))
+	defer tb.Close()
+	fmt.Fprintf(stdout, "TensorBoard logs: %s (see them with: tensorboard --logdir=%s)\n", tb.Dir(), RunsDir)
+	fmt.Fprintf(stdout, "Training on %d images, validating on %d after each epoch\n", train.Len(), d.Validation.Len())
+	live := liveCurves{id: "training-curves-" + gonbui.UniqueID()}
+	h := Must(m.Fit(train, d.Validation, r, fashion.NewProgress(stdout), tb, live))
+	if h.StoppedEarly {
+		fmt.Fprintf(stdout, "Early stopping after epoch %d: the validation loss last went down at epoch %d.\n", h.Last().Epoch, h.BestEpoch)
+	}
+	check(m.Save(ModelDir))
+	fmt.Fprintln(stdout, "Model saved to", ModelDir)
+	return m
+}
+
+// TrainedModel loads the model the training chapter saved; when there is
+// none, it trains a short one (2 epochs) and says so.
+func TrainedModel() *fashion.Model {
+	if _, err := os.Stat(filepath.Join(ModelDir, "model.json")); err == nil {
+		backend, line, err := fashion.NewBackend("")
+		check(err)
+		fmt.Fprintln(stdout, line)
+		m := Must(fashion.LoadModel(backend, ModelDir))
+		epochs := 0
+		if h := m.History(); h != nil {
+			epochs = len(h.Epochs)
+		}
+		fmt.Fprintf(stdout, "Loaded the model chapter 8 trained (%d epochs) from %s\n", epochs, ModelDir)
+		return m
+	}
+	fmt.Fprintf(stdout, "No model in %s yet (run chapter 8 to train the full one): training a short one now.\n", ModelDir)
+	d := LoadData()
+	r := Recipe()
+	r.Epochs = quickEpochs
+	train := Must(d.Train.Head(quickImages))
+	m := NewModel()
+	Must(m.Fit(train, d.Validation, r, fashion.NewProgress(stdout)))
+	check(m.Save(ModelDir))
+	fmt.Fprintln(stdout, "Model saved to", ModelDir)
+	return m
+}
+
+// ShowHistory shows the loss and accuracy curves of a model's training.
+func ShowHistory(m *fashion.Model) {
+	if m.History() == nil {
+		check(fmt.Errorf("this model was not trained"))
+	}
+	Show(figures.TrainingCurves(m.History()))
+}
+
+// LatestRun returns the newest run directory under RunsDir.
+func LatestRun() string {
+	runs, err := filepath.Glob(filepath.Join(RunsDir, "run_*"))
+	check(err)
+	if len(runs) == 0 {
+		check(fmt.Errorf("no TensorBoard run in %s yet: train first", RunsDir))
+	}
+	return runs[len(runs)-1] // Names sort by time.
+}
+
+// ShowTensorBoardRun reads the event files of a run, as TensorBoard does,
+// and plots the logged epoch_loss and epoch_accuracy curves.
+func ShowTensorBoardRun(dir string) {
+	scalars := Must(tensorboard.Scalars(dir))
+	values := func(tag string) []float64 {
+		var v []float64
+		for _, p := range scalars[tag] {
+			v = append(v, p.Value)
+		}
+		return v
+	}
+	series := map[string][]float64{
+		"loss": values("train/epoch_loss"), "val_loss": values("validation/epoch_loss"),
+		"accuracy": values("train/epoch_accuracy"), "val_accuracy": values("validation/epoch_accuracy"),
+	}
+	fmt.Fprintf(stdout, "%s: %d scalar tags, %d epochs logged\n", dir, len(scalars), len(series["loss"]))
+	Show(viz.TrainingCurves{Title: "Read back from " + filepath.Base(dir), Panels: viz.HistoryPanels(series)}.Figure())
+}
+
+// CheckLearningRate checks the learning rate after a number of updates.
+func CheckLearningRate(r fashion.Recipe, updates int, lr float64) bool {
+	want := r.Optimizer.LearningRateAt(int64(updates))
+	diff := (lr - want) / want
+	return verdict(diff < 1e-4 && diff > -1e-4, fmt.Sprintf("lr = %g / (1 + %g * %d) = %.8f.", r.Optimizer.LearningRate, r.Optimizer.Decay, updates, want),
+		"Use Keras' time-based decay: lr0 / (1 + decay * t), with t the number of updates so far.")
+}

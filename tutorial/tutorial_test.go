@@ -1,0 +1,206 @@
+package tutorial
+
+import (
+	"bytes"
+	"fmt"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
+)
+
+// recorder is an output that keeps what the tutorial shows.
+type recorder struct {
+	images  [][]byte
+	updates int
+	texts   []string
+}
+
+func (r *recorder) image(png []byte)          { r.images = append(r.images, png) }
+func (r *recorder) update(_ string, _ []byte) { r.updates++ }
+func (r *recorder) markdown(md string)        { r.texts = append(r.texts, md) }
+
+// capture redirects the tutorial's output and text for one test, and turns
+// an exit into a test failure.
+func capture(t *testing.T) (*recorder, *bytes.Buffer) {
+	t.Helper()
+	rec, text := &recorder{}, &bytes.Buffer{}
+	oldOut, oldStdout, oldExit := out, stdout, exit
+	out, stdout = rec, text
+	exit = func(code int) { panic(fmt.Sprintf("exit(%d)", code)) }
+	t.Cleanup(func() { out, stdout, exit = oldOut, oldStdout, oldExit })
+	return rec, text
+}
+
+// expectImages checks that n more PNG images were shown and decode.
+func expectImages(t *testing.T, rec *recorder, before, n int) {
+	t.Helper()
+	if got := len(rec.images) - before; got != n {
+		t.Fatalf("%d images shown, want %d", got, n)
+	}
+	for _, img := range rec.images[before:] {
+		if _, err := png.Decode(bytes.NewReader(img)); err != nil {
+			t.Fatalf("shown image is not a PNG: %v", err)
+		}
+	}
+}
+
+func TestPerceptron(t *testing.T) {
+	_, text := capture(t)
+	if TLU([]float64{1, 1}, -1.5, []float64{1, 1}) != 1 || TLU([]float64{1, 1}, -1.5, []float64{0, 1}) != 0 {
+		t.Error("TLU does not compute AND with weights 1, 1 and bias -1.5")
+	}
+	ShowTruthTable("AND", []float64{1, 1}, -1.5)
+	if !strings.Contains(text.String(), " 1  1 |   1") || !strings.Contains(text.String(), " 0  1 |   0") {
+		t.Errorf("truth table:\n%s", text)
+	}
+	if !CheckOR([]float64{1, 1}, -0.5) || CheckOR([]float64{1, 1}, -1.5) {
+		t.Error("CheckOR")
+	}
+	if !CheckXOR(false) || CheckXOR(true) {
+		t.Error("CheckXOR")
+	}
+	if !strings.Contains(text.String(), "✓ Right!") || !strings.Contains(text.String(), "✗ Not yet.") {
+		t.Errorf("verdicts:\n%s", text)
+	}
+}
+
+func TestActivations(t *testing.T) {
+	if ReLU(-2) != 0 || ReLU(3) != 3 {
+		t.Error("ReLU")
+	}
+	p := Softmax([]float64{1000, 1000, 1000 - 1e9})
+	if p[0] != 0.5 || p[1] != 0.5 || p[2] != 0 {
+		t.Errorf("Softmax of large scores = %v", p)
+	}
+}
+
+func TestMustEndsTheCell(t *testing.T) {
+	_, _ = capture(t)
+	defer func() {
+		if r := recover(); r != "exit(1)" {
+			t.Fatalf("recovered %v, want exit(1)", r)
+		}
+	}()
+	Must(0, os.ErrNotExist)
+	t.Fatal("Must returned after an error")
+}
+
+// TestChapters runs the chapters' functions in order on the real data, in
+// quick mode, in a temporary notebook directory.
+func TestChapters(t *testing.T) {
+	if _, err := fashion.Load(fashion.LoadOptions{Offline: true}); err != nil {
+		if os.Getenv("FASHION_MNIST_REQUIRE") == "1" {
+			t.Fatal(err)
+		}
+		t.Skip("real data not available:", err)
+	}
+	t.Chdir(t.TempDir())
+	t.Setenv(QuickEnv, "1")
+	t.Setenv("GOMLX_BACKEND", "go")
+	rec, text := capture(t)
+
+	ShowTools()
+	if !strings.Contains(rec.texts[0], "github.com/gomlx/gomlx") || !strings.Contains(text.String(), "backend: ") {
+		t.Errorf("tools: %v\n%s", rec.texts, text)
+	}
+
+	d := LoadData()
+	DescribeData(d)
+	if md := rec.texts[len(rec.texts)-1]; !strings.Contains(md, "| 9 | Ankle boot | 5494 | 506 | 1000 |") {
+		t.Errorf("class table:\n%s", md)
+	}
+	ShowShapes(d)
+	for _, want := range []string{"train_images.shape = (60000, 28, 28)", "train_labels[0]    = 9 (Ankle boot)"} {
+		if !strings.Contains(text.String(), want) {
+			t.Errorf("shapes lack %q", want)
+		}
+	}
+	if !CheckClassCount(d, "sandal", 6000) || CheckClassCount(d, "Sandal", 5507) || CheckClassCount(d, "Hat", 1) {
+		t.Error("CheckClassCount")
+	}
+	if !CheckPartitions(d, 55000, 5000, 10000) || CheckPartitions(d, 60000, 5000, 10000) {
+		t.Error("CheckPartitions")
+	}
+	raw := d.TrainFile.Pixels(0)[14*28+14]
+	if !CheckScaledPixel(d, 0, 14, 14, float64(raw)/255) || CheckScaledPixel(d, 0, 14, 14, float64(raw)) {
+		t.Error("CheckScaledPixel")
+	}
+	if ClassName(d.TrainFile.Label(2)) != "T-shirt/top" {
+		t.Error("class_names[train_labels[2]]")
+	}
+	n := len(rec.images)
+	ShowOnePerClass(d)
+	ShowClassDistribution(d)
+	ShowFirstImages(d, 20)
+	ShowPixels(d, 0, false)
+	ShowPixels(d, 0, true)
+	expectImages(t, rec, n, 5)
+
+	m := NewModel()
+	ShowSummary(m)
+	n = len(rec.images)
+	ShowFirstLayer(m)
+	expectImages(t, rec, n, 1)
+	if !strings.Contains(text.String(), "Total params: 543,860") || !strings.Contains(text.String(), "weights: shape (784, 500)") {
+		t.Errorf("summary or first layer missing:\n%s", text)
+	}
+	if !CheckParams(m, "dense_1", 125250) || CheckParams(m, "dense_1", 125000) {
+		t.Error("CheckParams")
+	}
+
+	r := Recipe()
+	if r.Epochs != quickEpochs {
+		t.Fatalf("quick recipe has %d epochs", r.Epochs)
+	}
+	ShowRecipe(r)
+	n = len(rec.images)
+	ShowLearningRate(d, r)
+	trained := Train(d, r)
+	if rec.updates != quickEpochs+1 { // one per epoch, then the removal
+		t.Errorf("%d live updates, want %d", rec.updates, quickEpochs+1)
+	}
+	ShowTensorBoardRun(LatestRun())
+	expectImages(t, rec, n, 3) // learning rate, final curves, TensorBoard curves
+	if !CheckLearningRate(r, 1719, 0.01/(1+1e-6*1719)) || CheckLearningRate(r, 1719, 0.01) {
+		t.Error("CheckLearningRate")
+	}
+
+	loaded := TrainedModel()
+	if !strings.Contains(text.String(), "Loaded the model chapter 8 trained (2 epochs)") {
+		t.Errorf("TrainedModel did not load the saved model:\n%s", text)
+	}
+	metrics := Evaluate(loaded, d)
+	if metrics.Accuracy < 0.6 {
+		t.Errorf("test accuracy %v after a quick run", metrics.Accuracy)
+	}
+	classes := PredictFirst(loaded, d, 10)
+	if len(classes) != 10 || !strings.Contains(text.String(), "classes: [") {
+		t.Errorf("PredictFirst: %v", classes)
+	}
+	if !CheckPrediction(loaded, d, 0, ClassName(classes[0])) {
+		t.Error("CheckPrediction")
+	}
+	n = len(rec.images)
+	ShowPredictions(loaded, d, 10)
+	ShowProbabilities(loaded, d, 0)
+	ShowMistakes(loaded, d, 10)
+	ShowConfusion(loaded, d)
+	ShowHistory(loaded)
+	expectImages(t, rec, n, 6)
+	CheckHardestClass(loaded, d, "Shirt") // prints either verdict; the class depends on training
+
+	dir := filepath.Join("models", "copy")
+	SaveModel(trained, dir)
+	copyModel := LoadModel(dir)
+	if !ComparePredictions(trained, copyModel, d, 10) {
+		t.Error("a saved and loaded model predicts differently")
+	}
+	ShowJourney(copyModel, d)
+	if md := rec.texts[len(rec.texts)-1]; !strings.Contains(md, "test accuracy") {
+		t.Errorf("journey table:\n%s", md)
+	}
+}
