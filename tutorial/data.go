@@ -17,16 +17,18 @@ var loadOnce = sync.OnceValues(func() (*fashion.Data, error) {
 })
 
 // LoadData reads Fashion-MNIST (verifying its checksums) and partitions it
-// as the article does. It prints where the files came from.
+// as the article does. It is quick enough to call in every cell that needs
+// the data.
 func LoadData() *fashion.Data {
 	d, err := loadOnce()
 	check(err)
-	fmt.Fprintln(stdout, "Fashion-MNIST from", d.Source)
 	return d
 }
 
-// DescribeData prints the number of images of each class in each partition.
+// DescribeData prints where the data came from and the number of images of
+// each class in each partition.
 func DescribeData(d *fashion.Data) {
+	fmt.Fprintln(stdout, "Fashion-MNIST from", d.Source)
 	rows := [][]string{{"label", "class", "training", "validation", "test"}}
 	splits := []*fashion.Split{d.Train, d.Validation, d.Test}
 	for c, name := range fashion.ClassNames {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/figures"
+	"github.com/gomlx/compute"
 )
 
 // Chapter 7: building the model.
@@ -15,12 +16,17 @@ import (
 const Seed = 1
 
 // NewModel builds the article's network (784-500-250-100-10) with fresh
-// Glorot-uniform weights, on the backend GoMLX picks here, and prints which.
+// Glorot-uniform weights, on the backend GoMLX picks here (ShowTools says
+// which).
 func NewModel() *fashion.Model {
-	backend, line, err := fashion.NewBackend("")
+	return Must(fashion.New(backend(), fashion.ArticleArchitecture(), Seed))
+}
+
+// backend returns the backend GoMLX picks here.
+func backend() compute.Backend {
+	b, _, err := fashion.NewBackend("")
 	check(err)
-	fmt.Fprintln(stdout, line)
-	return Must(fashion.New(backend, fashion.ArticleArchitecture(), Seed))
+	return b
 }
 
 // ShowSummary prints the model's layers as Keras' model.summary() does.

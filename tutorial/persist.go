@@ -23,10 +23,7 @@ func SaveModel(m *fashion.Model, dir string) {
 
 // LoadModel loads a saved model.
 func LoadModel(dir string) *fashion.Model {
-	backend, line, err := fashion.NewBackend("")
-	check(err)
-	fmt.Fprintln(stdout, line)
-	m := Must(fashion.LoadModel(backend, dir))
+	m := Must(fashion.LoadModel(backend(), dir))
 	fmt.Fprintln(stdout, "Loaded", dir)
 	return m
 }

@@ -47,8 +47,4 @@ func ShowTools() {
 
 // Backend returns the name of the backend GoMLX picks here ("Go Backend",
 // "xla", ...).
-func Backend() string {
-	b, _, err := fashion.NewBackend("")
-	check(err)
-	return b.Name()
-}
+func Backend() string { return backend().Name() }

@@ -100,7 +100,10 @@ func Train(d *fashion.Data, r fashion.Recipe) *fashion.Model {
 	if Quick() {
 		train = Must(d.Train.Head(quickImages))
 	}
-	m := NewModel()
+	b, line, err := fashion.NewBackend("")
+	check(err)
+	fmt.Fprintln(stdout, line)
+	m := Must(fashion.New(b, fashion.ArticleArchitecture(), Seed))
 	tb := Must(fashion.NewTensorBoard(RunsDir))
 	defer tb.Close()
 	fmt.Fprintf(stdout, "TensorBoard logs: %s (see them with: tensorboard --logdir=%s)\n", tb.Dir(), RunsDir)
@@ -119,15 +122,12 @@ func Train(d *fashion.Data, r fashion.Recipe) *fashion.Model {
 // none, it trains a short one (2 epochs) and says so.
 func TrainedModel() *fashion.Model {
 	if _, err := os.Stat(filepath.Join(ModelDir, "model.json")); err == nil {
-		backend, line, err := fashion.NewBackend("")
-		check(err)
-		fmt.Fprintln(stdout, line)
-		m := Must(fashion.LoadModel(backend, ModelDir))
+		m := Must(fashion.LoadModel(backend(), ModelDir))
 		epochs := 0
 		if h := m.History(); h != nil {
 			epochs = len(h.Epochs)
 		}
-		fmt.Fprintf(stdout, "Loaded the model chapter 8 trained (%d epochs) from %s\n", epochs, ModelDir)
+		fmt.Fprintf(stdout, "Using the model chapter 8 trained (%d epochs), loaded from %s\n", epochs, ModelDir)
 		return m
 	}
 	fmt.Fprintf(stdout, "No model in %s yet (run chapter 8 to train the full one): training a short one now.\n", ModelDir)

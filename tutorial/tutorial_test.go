@@ -170,7 +170,7 @@ func TestChapters(t *testing.T) {
 	}
 
 	loaded := TrainedModel()
-	if !strings.Contains(text.String(), "Loaded the model chapter 8 trained (2 epochs)") {
+	if !strings.Contains(text.String(), "Using the model chapter 8 trained (2 epochs)") {
 		t.Errorf("TrainedModel did not load the saved model:\n%s", text)
 	}
 	metrics := Evaluate(loaded, d)
