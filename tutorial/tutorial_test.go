@@ -98,6 +98,10 @@ func TestChapters(t *testing.T) {
 		}
 		t.Skip("real data not available:", err)
 	}
+	picture, err := filepath.Abs("../notebooks/pictures/sneaker.png")
+	if err != nil {
+		t.Fatal(err)
+	}
 	t.Chdir(t.TempDir())
 	t.Setenv(QuickEnv, "1")
 	t.Setenv("GOMLX_BACKEND", "go")
@@ -190,7 +194,10 @@ func TestChapters(t *testing.T) {
 	ShowMistakes(loaded, d, 10)
 	ShowConfusion(loaded, d)
 	ShowHistory(loaded)
-	expectImages(t, rec, n, 6)
+	if name := PredictPicture(loaded, picture); name == "" {
+		t.Error("PredictPicture named no class")
+	}
+	expectImages(t, rec, n, 7)
 	CheckHardestClass(loaded, d, "Shirt") // prints either verdict; the class depends on training
 
 	dir := filepath.Join("models", "copy")

@@ -143,16 +143,21 @@ func (mf *modelFlags) register(fs *flagSet) {
 	mf.data.register(fs)
 }
 
-// load opens the backend, then loads the model and the data.
-func (mf *modelFlags) load(stderr io.Writer) (*fashion.Model, *fashion.Data, error) {
+// loadModel opens the backend, then loads the model.
+func (mf *modelFlags) loadModel(stderr io.Writer) (*fashion.Model, error) {
 	if _, err := os.Stat(mf.dir); err != nil {
-		return nil, nil, fmt.Errorf("no model at %s (train one with \"fashion train --out %s\")", mf.dir, mf.dir)
+		return nil, fmt.Errorf("no model at %s (train one with \"fashion train --out %s\")", mf.dir, mf.dir)
 	}
 	backend, err := mf.backend.open(stderr)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	m, err := fashion.LoadModel(backend, mf.dir)
+	return fashion.LoadModel(backend, mf.dir)
+}
+
+// load loads the model and the data.
+func (mf *modelFlags) load(stderr io.Writer) (*fashion.Model, *fashion.Data, error) {
+	m, err := mf.loadModel(stderr)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -190,9 +195,11 @@ func runEvaluate(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// prediction is one entry of "fashion predict --json".
+// prediction is one entry of "fashion predict --json": a test image
+// (index and label) or a picture file.
 type prediction struct {
 	Index       int     `json:"index"`
+	File        string  `json:"file,omitempty"`
 	Class       int     `json:"class"`
 	Name        string  `json:"name"`
 	Probability float64 `json:"probability"`
@@ -206,11 +213,17 @@ func runPredict(args []string, stdout, stderr io.Writer) error {
 	mf.register(fs)
 	count := fs.Int("count", 10, "predict the first N test images")
 	asJSON := fs.Bool("json", false, "print the predictions as JSON")
+	var pictures []string
+	fs.Func("image", "predict this picture (PNG, JPEG or GIF, any size; repeat for several) instead of test images",
+		func(path string) error { pictures = append(pictures, path); return nil })
 	if err := fs.parse(args); err != nil {
 		return err
 	}
 	if *count <= 0 {
 		return fmt.Errorf("%w: --count must be positive, got %d", errUsage, *count)
+	}
+	if len(pictures) > 0 {
+		return predictPictures(mf, pictures, *asJSON, stdout, stderr)
 	}
 	m, data, err := mf.load(stderr)
 	if err != nil {
@@ -243,5 +256,40 @@ func runPredict(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "%-5d %-12s %-11.4f %-12s %s\n", p.Index, p.Name, p.Probability, m.ClassNames()[p.Label], mark)
 	}
 	fmt.Fprintf(stdout, "%d of %d right\n", right, len(preds))
+	return nil
+}
+
+// predictPictures implements "fashion predict --image FILE...": each picture
+// is converted the way Fashion-MNIST was made, then classified.
+func predictPictures(mf modelFlags, paths []string, asJSON bool, stdout, stderr io.Writer) error {
+	images := make([][]float32, len(paths))
+	for i, p := range paths {
+		img, err := fashion.ReadPicture(p)
+		if err != nil {
+			return err
+		}
+		if images[i], err = fashion.ScalePixels(img); err != nil {
+			return err
+		}
+	}
+	m, err := mf.loadModel(stderr)
+	if err != nil {
+		return err
+	}
+	probs, err := m.Predict(images)
+	if err != nil {
+		return err
+	}
+	preds := make([]prediction, len(probs))
+	for i, row := range probs {
+		c := fashion.ArgMax(row)
+		preds[i] = prediction{Index: i, File: paths[i], Class: c, Name: m.ClassNames()[c], Probability: float64(row[c]), Label: -1}
+	}
+	if asJSON {
+		return writeJSON(stdout, map[string]any{"predictions": preds})
+	}
+	for _, p := range preds {
+		fmt.Fprintf(stdout, "%s: %s (%.4f)\n", p.File, p.Name, p.Probability)
+	}
 	return nil
 }

@@ -2,10 +2,14 @@ package main
 
 import (
 	"encoding/json"
+	"image"
+	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
 )
 
 // requireData skips (or, in CI, fails) when the real data is missing.
@@ -61,7 +65,7 @@ func TestTrainEvaluatePredict(t *testing.T) {
 	var preds struct {
 		Predictions []struct {
 			Index, Class, Label int
-			Name                string
+			Name, File          string
 			Probability         float64
 		}
 	}
@@ -71,6 +75,55 @@ func TestTrainEvaluatePredict(t *testing.T) {
 	first := preds.Predictions[0]
 	if first.Index != 0 || first.Label != 9 || first.Probability <= 0 || first.Probability > 1 || first.Name == "" {
 		t.Errorf("first prediction %+v (the first test image is an ankle boot, label 9)", first)
+	}
+
+	// A picture of the first test image, ten times larger, dark on white, is
+	// converted back to 28x28 and classified.
+	picture := filepath.Join(dir, "boot.png")
+	writeBigInverted(t, picture)
+	code, out, errOut = runCLI("predict", "--backend", "go", "--model", modelDir, "--image", picture, "--json")
+	if code != 0 {
+		t.Fatalf("predict --image: %s", errOut)
+	}
+	preds.Predictions = nil
+	if err := json.Unmarshal([]byte(out), &preds); err != nil || len(preds.Predictions) != 1 {
+		t.Fatalf("predict --image --json: %v\n%s", err, out)
+	}
+	if p := preds.Predictions[0]; p.File != picture || p.Name == "" || p.Probability <= 0 || p.Label != -1 {
+		t.Errorf("picture prediction %+v", p)
+	}
+	notPicture := filepath.Join(dir, "notes.txt")
+	os.WriteFile(notPicture, []byte("not a picture"), 0o644)
+	for _, bad := range []string{notPicture, filepath.Join(dir, "missing.png")} {
+		code, _, errOut = runCLI("predict", "--backend", "go", "--model", modelDir, "--image", bad)
+		if code != 1 || !strings.Contains(errOut, bad) || strings.Count(errOut, "\n") != 1 {
+			t.Errorf("predict --image %s: code %d, stderr %q", bad, code, errOut)
+		}
+	}
+}
+
+// writeBigInverted writes the first test image as a 280x280 PNG, dark on a
+// white background, as a photo would be.
+func writeBigInverted(t *testing.T, path string) {
+	t.Helper()
+	data, err := fashion.Load(fashion.LoadOptions{Offline: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := data.Test.Image(0)
+	big := image.NewGray(image.Rect(0, 0, 280, 280))
+	for y := range 280 {
+		for x := range 280 {
+			big.Pix[y*280+x] = 255 - src.Pix[(y/10)*28+x/10]
+		}
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, big); err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -1,0 +1,138 @@
+package fashion
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"image"
+	"image/color"
+	_ "image/gif"  // Registers the GIF decoder.
+	_ "image/jpeg" // Registers the JPEG decoder.
+	_ "image/png"  // Registers the PNG decoder.
+	"io"
+	"math"
+	"os"
+
+	"golang.org/x/image/draw"
+)
+
+// MaxPicturePixels bounds the size of a picture ReadPicture accepts (width
+// times height), so that a huge file cannot exhaust memory: 50 megapixels.
+const MaxPicturePixels = 50_000_000
+
+// maxPictureBytes bounds the size of a picture file: 100 MB.
+const maxPictureBytes = 100 << 20
+
+// ReadPicture reads a PNG, JPEG or GIF file of any size and colour and turns
+// it into a 28x28 Fashion-MNIST-like image (see PreparePicture).
+func ReadPicture(path string) (*image.Gray, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("picture: %w", err)
+	}
+	defer f.Close()
+	img, err := DecodePicture(f)
+	if err != nil {
+		return nil, fmt.Errorf("picture %s: %w", path, err)
+	}
+	return img, nil
+}
+
+// DecodePicture decodes a PNG, JPEG or GIF picture and prepares it as
+// PreparePicture does. Empty input, other formats and pictures over
+// MaxPicturePixels are errors.
+func DecodePicture(r io.Reader) (*image.Gray, error) {
+	data, err := io.ReadAll(io.LimitReader(r, maxPictureBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case len(data) == 0:
+		return nil, errors.New("the file is empty")
+	case len(data) > maxPictureBytes:
+		return nil, fmt.Errorf("the file is larger than %d MB", maxPictureBytes>>20)
+	}
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil {
+		if errors.Is(err, image.ErrFormat) {
+			return nil, errors.New("not a PNG, JPEG or GIF picture")
+		}
+		return nil, fmt.Errorf("unreadable picture: %w", err)
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 {
+		return nil, fmt.Errorf("the %s picture has no pixels (%dx%d)", format, cfg.Width, cfg.Height)
+	}
+	if cfg.Width > MaxPicturePixels/cfg.Height {
+		return nil, fmt.Errorf("the %s picture is %dx%d: over the limit of %d megapixels", format, cfg.Width, cfg.Height, MaxPicturePixels/1_000_000)
+	}
+	img, _, err := image.Decode(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("unreadable %s picture: %w", format, err)
+	}
+	return PreparePicture(img), nil
+}
+
+// PreparePicture turns any picture into a 28x28 grayscale image the way
+// Fashion-MNIST's images were made from product photos: converted to
+// grayscale; inverted when the background is light, so that the garment is
+// light on black; trimmed of the background around the garment; scaled so
+// that its longer side is 28 pixels, keeping its proportions; and centred.
+func PreparePicture(img image.Image) *image.Gray {
+	b := img.Bounds()
+	gray := image.NewGray(image.Rect(0, 0, b.Dx(), b.Dy()))
+	draw.Draw(gray, gray.Bounds(), img, b.Min, draw.Src)
+
+	// The background is the colour of the corners.
+	w, h := b.Dx(), b.Dy()
+	corners := []int{0, w - 1, (h-1)*w + 0, (h-1)*w + w - 1}
+	sum := 0
+	for _, i := range corners {
+		sum += int(gray.Pix[i])
+	}
+	background := sum / len(corners)
+	if background > 127 {
+		for i, p := range gray.Pix {
+			gray.Pix[i] = 255 - p
+		}
+		background = 255 - background
+	}
+
+	// Trim: keep the box of pixels that differ from the background by more
+	// than 5%.
+	box := image.Rectangle{}
+	const threshold = 255 * 5 / 100
+	for y := range h {
+		for x := range w {
+			if d := int(gray.Pix[y*w+x]) - background; d > threshold || d < -threshold {
+				box = box.Union(image.Rect(x, y, x+1, y+1))
+			}
+		}
+	}
+	if box.Empty() {
+		box = gray.Bounds()
+	}
+
+	// Fit the longer side into 28 pixels, centred on black.
+	scale := float64(ImageSize) / float64(max(box.Dx(), box.Dy()))
+	dw := max(1, int(math.Round(float64(box.Dx())*scale)))
+	dh := max(1, int(math.Round(float64(box.Dy())*scale)))
+	out := image.NewGray(image.Rect(0, 0, ImageSize, ImageSize))
+	draw.Draw(out, out.Bounds(), image.NewUniform(color.Gray{}), image.Point{}, draw.Src)
+	x0, y0 := (ImageSize-dw)/2, (ImageSize-dh)/2
+	draw.CatmullRom.Scale(out, image.Rect(x0, y0, x0+dw, y0+dh), gray, box, draw.Src, nil)
+	return out
+}
+
+// ScalePixels returns the pixels of a 28x28 image scaled to [0, 1], the
+// model's input.
+func ScalePixels(img *image.Gray) ([]float32, error) {
+	if img.Bounds().Dx() != ImageSize || img.Bounds().Dy() != ImageSize {
+		return nil, fmt.Errorf("the image is %dx%d, want %dx%d", img.Bounds().Dx(), img.Bounds().Dy(), ImageSize, ImageSize)
+	}
+	pixels := make([]uint8, 0, ImagePixels)
+	for y := range ImageSize {
+		row := img.Pix[y*img.Stride : y*img.Stride+ImageSize]
+		pixels = append(pixels, row...)
+	}
+	return scalePixels(pixels), nil
+}
