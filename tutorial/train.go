@@ -41,7 +41,7 @@ func Recipe() fashion.Recipe {
 	r := fashion.ArticleRecipe()
 	r.Seed = Seed
 	if Quick() {
-		r.Epochs = quickEpochs
+		r.Epochs, r.Limit = quickEpochs, quickImages
 		fmt.Fprintf(stdout, "%s=1: training for %d epochs on %d images only\n", QuickEnv, quickEpochs, quickImages)
 	}
 	return r
@@ -96,9 +96,9 @@ func (l liveCurves) OnTrainEnd(m *fashion.Model, h *fashion.History) error {
 // progress per epoch, curves redrawn live, TensorBoard logs under RunsDir.
 // It saves the model to ModelDir for the next chapters and returns it.
 func Train(d *fashion.Data, r fashion.Recipe) *fashion.Model {
-	train := d.Train
-	if Quick() {
-		train = Must(d.Train.Head(quickImages))
+	images := d.Train.Len()
+	if r.Limit > 0 {
+		images = min(r.Limit, images)
 	}
 	b, line, err := fashion.NewBackend("")
 	check(err)
@@ -107,9 +107,9 @@ func Train(d *fashion.Data, r fashion.Recipe) *fashion.Model {
 	tb := Must(fashion.NewTensorBoard(RunsDir))
 	defer tb.Close()
 	fmt.Fprintf(stdout, "TensorBoard logs: %s (see them with: tensorboard --logdir=%s)\n", tb.Dir(), RunsDir)
-	fmt.Fprintf(stdout, "Training on %d images, validating on %d after each epoch\n", train.Len(), d.Validation.Len())
+	fmt.Fprintf(stdout, "Training on %d images, validating on %d after each epoch\n", images, d.Validation.Len())
 	live := liveCurves{id: "training-curves-" + gonbui.UniqueID()}
-	h := Must(m.Fit(train, d.Validation, r, fashion.NewProgress(stdout), tb, live))
+	h := Must(m.Fit(d.Train, d.Validation, r, fashion.NewProgress(stdout), tb, live))
 	if h.StoppedEarly {
 		fmt.Fprintf(stdout, "Early stopping after epoch %d: the validation loss last went down at epoch %d.\n", h.Last().Epoch, h.BestEpoch)
 	}
@@ -133,10 +133,9 @@ func TrainedModel() *fashion.Model {
 	fmt.Fprintf(stdout, "No model in %s yet (run chapter 8 to train the full one): training a short one now.\n", ModelDir)
 	d := LoadData()
 	r := Recipe()
-	r.Epochs = quickEpochs
-	train := Must(d.Train.Head(quickImages))
+	r.Epochs, r.Limit = quickEpochs, quickImages
 	m := NewModel()
-	Must(m.Fit(train, d.Validation, r, fashion.NewProgress(stdout)))
+	Must(m.Fit(d.Train, d.Validation, r, fashion.NewProgress(stdout)))
 	check(m.Save(ModelDir))
 	fmt.Fprintln(stdout, "Model saved to", ModelDir)
 	return m

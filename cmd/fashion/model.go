@@ -1,9 +1,11 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
@@ -54,6 +56,13 @@ func runSummary(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
+// recipeFlags are the flags of "fashion train" that set the recipe; a
+// resumed run keeps its saved recipe, so they are refused with --resume.
+var recipeFlags = map[string]bool{
+	"epochs": true, "batch": true, "lr": true, "decay": true, "momentum": true, "nesterov": true, "patience": true,
+	"restore-best": true, "seed": true, "steps-per-execution": true, "limit": true,
+}
+
 // runTrain implements "fashion train".
 func runTrain(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("train", stderr)
@@ -72,37 +81,42 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	fs.BoolVar(&r.RestoreBestWeights, "restore-best", r.RestoreBestWeights, "end with the weights of the epoch with the lowest validation loss")
 	fs.Uint64Var(&r.Seed, "seed", r.Seed, "seed of the initial weights and of the shuffling")
 	fs.IntVar(&r.StepsPerExecution, "steps-per-execution", r.StepsPerExecution, "updates per call to the backend (speed only)")
-	limit := fs.Int("limit", 0, "train on the first N training images only, for quick trials (0: all)")
+	fs.IntVar(&r.Limit, "limit", 0, "train on the first N training images only, for quick trials (0: all)")
 	out := fs.String("out", "models/latest", "directory to save the trained model in")
 	logdir := fs.String("logdir", "runs", `root of the TensorBoard logs: each run writes run_%Y_%m_%d-%H_%M_%S there ("" turns logging off)`)
+	ckptDir := fs.String("checkpoints", "", "directory of the per-epoch checkpoints (default: the --out directory with .checkpoints appended)")
+	resume := fs.Bool("resume", false, "resume the run of --checkpoints from its last complete epoch, with its saved recipe")
 	if err := fs.parse(args); err != nil {
 		return err
 	}
-	if err := r.Validate(); err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
+	if *ckptDir == "" {
+		*ckptDir = filepath.Clean(*out) + ".checkpoints"
 	}
-	if *limit < 0 {
-		return fmt.Errorf("%w: --limit must be >= 0, got %d", errUsage, *limit)
+	if *resume {
+		var conflict error
+		fs.Visit(func(f *flag.Flag) {
+			if recipeFlags[f.Name] && conflict == nil {
+				conflict = fmt.Errorf("%w: --resume continues with the saved recipe; --%s cannot change it", errUsage, f.Name)
+			}
+		})
+		if conflict != nil {
+			return conflict
+		}
+	} else if err := r.Validate(); err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
 	}
 	data, err := df.load(stderr)
 	if err != nil {
 		return err
 	}
-	train := data.Train
-	if *limit > 0 {
-		if train, err = data.Train.Head(*limit); err != nil {
-			return fmt.Errorf("%w: --limit %d: the training split has %d images", errUsage, *limit, data.Train.Len())
-		}
+	if r.Limit > data.Train.Len() {
+		return fmt.Errorf("%w: --limit %d: the training split has %d images", errUsage, r.Limit, data.Train.Len())
 	}
 	backend, err := bf.open(stderr)
 	if err != nil {
 		return err
 	}
-	m, err := fashion.New(backend, fashion.ArticleArchitecture(), r.Seed)
-	if err != nil {
-		return err
-	}
-	callbacks := []fashion.Callback{fashion.NewProgress(stdout)}
+	callbacks := []fashion.Callback{fashion.NewProgress(stdout), fashion.NewCheckpoints(*ckptDir, 2)}
 	if *logdir != "" {
 		tb, err := fashion.NewTensorBoard(*logdir)
 		if err != nil {
@@ -112,22 +126,57 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		callbacks = append(callbacks, tb)
 		fmt.Fprintf(stdout, "TensorBoard logs in %s (view them with: tensorboard --logdir=%s)\n", tb.Dir(), *logdir)
 	}
-	fmt.Fprintf(stdout, "Training on %d images, validating on %d, batches of %d, up to %d epochs\n",
-		train.Len(), data.Validation.Len(), r.BatchSize, r.Epochs)
 	start := time.Now()
-	h, err := m.Fit(train, data.Validation, r, callbacks...)
+	var m *fashion.Model
+	var h *fashion.History
+	if *resume {
+		m, h, err = fashion.ResumeTraining(backend, *ckptDir, data.Train, data.Validation, append(callbacks, resumeNote{stdout})...)
+	} else {
+		fmt.Fprintf(stdout, "Training on %d images, validating on %d, batches of %d, up to %d epochs; checkpoints in %s\n",
+			trainImages(r, data), data.Validation.Len(), r.BatchSize, r.Epochs, *ckptDir)
+		if m, err = fashion.New(backend, fashion.ArticleArchitecture(), r.Seed); err == nil {
+			h, err = m.Fit(data.Train, data.Validation, r, callbacks...)
+		}
+	}
 	if err != nil {
 		return err
 	}
 	if h.StoppedEarly {
 		fmt.Fprintf(stdout, "Early stopping after epoch %d: no lower validation loss since epoch %d\n", h.Last().Epoch, h.BestEpoch)
 	}
+	if h.RestoredBest {
+		fmt.Fprintf(stdout, "Restored the weights of epoch %d\n", h.BestEpoch)
+	}
 	if err := m.Save(*out); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "Trained %d epochs in %s; model saved to %s\n", len(h.Epochs), time.Since(start).Round(time.Second), *out)
+	fmt.Fprintf(stdout, "Trained %d epochs (%s in this run); model saved to %s\n", len(h.Epochs), time.Since(start).Round(time.Second), *out)
 	return nil
 }
+
+// trainImages is the number of images a recipe trains on.
+func trainImages(r fashion.Recipe, data *fashion.Data) int {
+	if r.Limit > 0 {
+		return min(r.Limit, data.Train.Len())
+	}
+	return data.Train.Len()
+}
+
+// resumeNote says where a resumed run starts.
+type resumeNote struct{ w io.Writer }
+
+// OnTrainBegin implements fashion.TrainBeginner.
+func (n resumeNote) OnTrainBegin(_ *fashion.Model, info fashion.TrainInfo) error {
+	if info.FirstEpoch > info.Recipe.Epochs {
+		fmt.Fprintf(n.w, "Resuming: all %d epochs were already trained\n", info.Recipe.Epochs)
+		return nil
+	}
+	fmt.Fprintf(n.w, "Resuming at epoch %d of %d, on %d images\n", info.FirstEpoch, info.Recipe.Epochs, info.Samples)
+	return nil
+}
+
+// OnEpochEnd implements fashion.Callback.
+func (resumeNote) OnEpochEnd(*fashion.Model, fashion.EpochLog) error { return nil }
 
 // modelFlags are the flags of commands that use a saved model.
 type modelFlags struct {

@@ -23,6 +23,9 @@ type Recipe struct {
 	// RestoreBestWeights puts back, at the end, the weights of the epoch with
 	// the lowest validation loss (off, as in Keras).
 	RestoreBestWeights bool `json:"restore_best_weights"`
+	// Limit, when positive, trains on the first Limit images of the
+	// training split only, for quick trials (0: all of them).
+	Limit int `json:"limit,omitempty"`
 	// Seed draws the initial weights and each epoch's shuffling.
 	Seed uint64 `json:"seed"`
 	// StepsPerExecution is how many updates one call to the backend runs, as
@@ -58,6 +61,7 @@ func (r Recipe) Validate() error {
 	finite := func(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 	check(r.Epochs > 0, "epochs must be positive, got %d", r.Epochs)
 	check(r.BatchSize > 0, "batch size must be positive, got %d", r.BatchSize)
+	check(r.Limit >= 0, "limit must be >= 0, got %d", r.Limit)
 	check(r.StepsPerExecution > 0, "steps per execution must be positive, got %d", r.StepsPerExecution)
 	o := r.Optimizer
 	check(finite(o.LearningRate) && o.LearningRate > 0, "learning rate must be a positive number, got %v", o.LearningRate)

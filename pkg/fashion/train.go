@@ -29,22 +29,40 @@ type Metrics struct {
 // stopping watches the validation loss (validation may be nil only when
 // early stopping is off).
 func (m *Model) Fit(trainSplit, validation *Split, r Recipe, callbacks ...Callback) (*History, error) {
+	return m.fit(trainSplit, validation, r, &History{}, nil, callbacks)
+}
+
+// fit trains from the state a history records: epochs already done are
+// skipped, early stopping is replayed over them, and best holds the weights
+// of the best epoch so far when the recipe restores them.
+func (m *Model) fit(trainSplit, validation *Split, r Recipe, history *History, best map[string]*tensors.Tensor,
+	callbacks []Callback) (*History, error) {
 	if err := r.Validate(); err != nil {
 		return nil, err
 	}
 	if validation == nil && r.Patience >= 0 {
 		return nil, errors.New("fit: early stopping watches the validation loss: give a validation split or set a negative patience")
 	}
+	if trainSplit != nil && r.Limit > 0 {
+		var err error
+		if trainSplit, err = trainSplit.Head(r.Limit); err != nil {
+			return nil, fmt.Errorf("fit: limit %d: the training split has %d images", r.Limit, trainSplit.Len())
+		}
+	}
 	t, err := m.newTrainer(trainSplit, r)
 	if err != nil {
 		return nil, err
 	}
-	history := &History{}
 	m.recipe, m.history = &r, history
 	stopper := &EarlyStopping{Patience: r.Patience, MinDelta: r.MinDelta}
-	var best map[string]*tensors.Tensor // weights of the best epoch, when restoring.
+	stop := history.StoppedEarly
+	if validation != nil {
+		for _, e := range history.Epochs {
+			_, stop = stopper.Update(e.Epoch, e.ValLoss)
+		}
+	}
 
-	info := TrainInfo{Recipe: r, Samples: trainSplit.Len(), StepsPerEpoch: t.stepsPerEpoch(), FirstEpoch: 1}
+	info := TrainInfo{Recipe: r, Samples: trainSplit.Len(), StepsPerEpoch: t.stepsPerEpoch(), FirstEpoch: len(history.Epochs) + 1}
 	for _, c := range callbacks {
 		if b, ok := c.(TrainBeginner); ok {
 			if err := b.OnTrainBegin(m, info); err != nil {
@@ -52,7 +70,7 @@ func (m *Model) Fit(trainSplit, validation *Split, r Recipe, callbacks ...Callba
 			}
 		}
 	}
-	for epoch := info.FirstEpoch; epoch <= r.Epochs; epoch++ {
+	for epoch := info.FirstEpoch; epoch <= r.Epochs && !stop; epoch++ {
 		start := time.Now()
 		log, err := t.epoch(epoch, callbacks)
 		if err != nil {
@@ -68,7 +86,6 @@ func (m *Model) Fit(trainSplit, validation *Split, r Recipe, callbacks ...Callba
 		log.Seconds = time.Since(start).Seconds()
 		history.Epochs = append(history.Epochs, log)
 
-		stop := false
 		if validation != nil {
 			var improved bool
 			improved, stop = stopper.Update(epoch, log.ValLoss)
@@ -86,12 +103,9 @@ func (m *Model) Fit(trainSplit, validation *Split, r Recipe, callbacks ...Callba
 				return history, fmt.Errorf("fit: after epoch %d: %w", epoch, err)
 			}
 		}
-		if stop {
-			history.StoppedEarly = true
-			break
-		}
 	}
-	if best != nil && history.BestEpoch != history.Last().Epoch {
+	history.StoppedEarly = stop
+	if r.RestoreBestWeights && best != nil && history.BestEpoch != history.Last().Epoch && !history.RestoredBest {
 		if err := m.restore(best); err != nil {
 			return history, fmt.Errorf("fit: restoring the best weights: %w", err)
 		}
