@@ -105,16 +105,16 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	} else if err := r.Validate(); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
+	backend, err := bf.open(stderr)
+	if err != nil {
+		return err
+	}
 	data, err := df.load(stderr)
 	if err != nil {
 		return err
 	}
 	if r.Limit > data.Train.Len() {
 		return fmt.Errorf("%w: --limit %d: the training split has %d images", errUsage, r.Limit, data.Train.Len())
-	}
-	backend, err := bf.open(stderr)
-	if err != nil {
-		return err
 	}
 	callbacks := []fashion.Callback{fashion.NewProgress(stdout), fashion.NewCheckpoints(*ckptDir, 2)}
 	if *logdir != "" {

@@ -139,6 +139,15 @@ func TestBadTrainingOptionsFailBeforeWork(t *testing.T) {
 	}
 }
 
+func TestUnknownBackend(t *testing.T) {
+	for _, cmd := range []string{"summary", "train"} {
+		code, _, errOut := runCLI(cmd, "--backend", "nosuch", "--data-dir", "/nonexistent")
+		if code != 1 || !strings.Contains(errOut, `unknown backend "nosuch"`) || strings.Count(errOut, "\n") != 1 {
+			t.Errorf("%s: code %d, stderr %q", cmd, code, errOut)
+		}
+	}
+}
+
 func TestCommandsNeedAModel(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "nope")
 	for _, cmd := range []string{"evaluate", "predict"} {

@@ -3,6 +3,7 @@ package fashion
 import (
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/gomlx/compute"
@@ -22,21 +23,39 @@ func NewBackend(config string) (compute.Backend, string, error) {
 		config, from = os.Getenv(compute.ConfigEnvVar), "$"+compute.ConfigEnvVar
 	}
 	if config != "" {
-		b, err := compute.NewWithConfig(config)
+		b, err := newBackend(config)
 		if err != nil {
 			return nil, "", fmt.Errorf("backend %q (from %s): %w", config, from, err)
 		}
 		return b, fmt.Sprintf("backend: %s (from %s)", describeBackend(b), from), nil
 	}
-	b, err := compute.NewWithConfig("xla:cpu")
+	b, err := newBackend("xla:cpu")
 	if err == nil {
 		return b, "backend: " + describeBackend(b), nil
 	}
-	goBackend, goErr := compute.NewWithConfig("go")
+	goBackend, goErr := newBackend("go")
 	if goErr != nil {
 		return nil, "", fmt.Errorf("no backend: XLA failed (%v), and so did the pure-Go backend: %w", err, goErr)
 	}
 	return goBackend, fmt.Sprintf("backend: %s; XLA not used: %s", describeBackend(goBackend), xlaReason(err)), nil
+}
+
+// newBackend creates a backend, turning an unknown name (which GoMLX
+// reports by panicking) and any other panic of a backend's constructor into
+// an error.
+func newBackend(config string) (b compute.Backend, err error) {
+	name, _, _ := strings.Cut(config, ":")
+	known := compute.List()
+	slices.Sort(known)
+	if !slices.Contains(known, name) {
+		return nil, fmt.Errorf("unknown backend %q: the backends compiled in are %s", name, strings.Join(known, ", "))
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			b, err = nil, fmt.Errorf("%v", r)
+		}
+	}()
+	return compute.NewWithConfig(config)
 }
 
 // describeBackend names a backend and its device in a few words.
