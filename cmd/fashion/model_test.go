@@ -140,10 +140,10 @@ func TestBadTrainingOptionsFailBeforeWork(t *testing.T) {
 }
 
 func TestUnknownBackend(t *testing.T) {
-	for _, cmd := range []string{"summary", "train"} {
-		code, _, errOut := runCLI(cmd, "--backend", "nosuch", "--data-dir", "/nonexistent")
+	for _, args := range [][]string{{"summary"}, {"train", "--data-dir", "/nonexistent"}} {
+		code, _, errOut := runCLI(append(args, "--backend", "nosuch")...)
 		if code != 1 || !strings.Contains(errOut, `unknown backend "nosuch"`) || strings.Count(errOut, "\n") != 1 {
-			t.Errorf("%s: code %d, stderr %q", cmd, code, errOut)
+			t.Errorf("%v: code %d, stderr %q", args, code, errOut)
 		}
 	}
 }
