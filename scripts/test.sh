@@ -19,7 +19,7 @@ go test ./...
 fuzztime=${FUZZTIME:-10s}
 if [ "$fuzztime" != 0 ]; then
   # Each fuzz target, briefly, on top of its checked-in seed corpus.
-  for target in ./pkg/fashion:FuzzParseIDX; do
+  for target in ./pkg/fashion:FuzzParseIDX ./pkg/fashion:FuzzDecodePicture ./pkg/tensorboard:FuzzReader; do
     echo "== fuzz ${target#*:} ($fuzztime)"
     go test -run '^$' -fuzz "^${target#*:}\$" -fuzztime "$fuzztime" "${target%%:*}"
   done
