@@ -86,6 +86,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	logdir := fs.String("logdir", "runs", `root of the TensorBoard logs: each run writes run_%Y_%m_%d-%H_%M_%S there ("" turns logging off)`)
 	ckptDir := fs.String("checkpoints", "", "directory of the per-epoch checkpoints (default: the --out directory with .checkpoints appended)")
 	resume := fs.Bool("resume", false, "resume the run of --checkpoints from its last complete epoch, with its saved recipe")
+	allImages := fs.Bool("include-validation", false, "train on all 60,000 images of the training file, validation included, as the article's code did (validation then measures images the model learned from)")
 	if err := fs.parse(args); err != nil {
 		return err
 	}
@@ -113,8 +114,12 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if r.Limit > data.Train.Len() {
-		return fmt.Errorf("%w: --limit %d: the training split has %d images", errUsage, r.Limit, data.Train.Len())
+	train := data.Train
+	if *allImages {
+		train = data.TrainFile
+	}
+	if r.Limit > train.Len() {
+		return fmt.Errorf("%w: --limit %d: the training split has %d images", errUsage, r.Limit, train.Len())
 	}
 	callbacks := []fashion.Callback{fashion.NewProgress(stdout), fashion.NewCheckpoints(*ckptDir, 2)}
 	if *logdir != "" {
@@ -130,12 +135,12 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	var m *fashion.Model
 	var h *fashion.History
 	if *resume {
-		m, h, err = fashion.ResumeTraining(backend, *ckptDir, data.Train, data.Validation, append(callbacks, resumeNote{stdout})...)
+		m, h, err = fashion.ResumeTraining(backend, *ckptDir, train, data.Validation, append(callbacks, resumeNote{stdout})...)
 	} else {
 		fmt.Fprintf(stdout, "Training on %d images, validating on %d, batches of %d, up to %d epochs; checkpoints in %s\n",
-			trainImages(r, data), data.Validation.Len(), r.BatchSize, r.Epochs, *ckptDir)
+			trainImages(r, train), data.Validation.Len(), r.BatchSize, r.Epochs, *ckptDir)
 		if m, err = fashion.New(backend, fashion.ArticleArchitecture(), r.Seed); err == nil {
-			h, err = m.Fit(data.Train, data.Validation, r, callbacks...)
+			h, err = m.Fit(train, data.Validation, r, callbacks...)
 		}
 	}
 	if err != nil {
@@ -155,11 +160,11 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 }
 
 // trainImages is the number of images a recipe trains on.
-func trainImages(r fashion.Recipe, data *fashion.Data) int {
+func trainImages(r fashion.Recipe, train *fashion.Split) int {
 	if r.Limit > 0 {
-		return min(r.Limit, data.Train.Len())
+		return min(r.Limit, train.Len())
 	}
-	return data.Train.Len()
+	return train.Len()
 }
 
 // resumeNote says where a resumed run starts.
