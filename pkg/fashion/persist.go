@@ -88,7 +88,9 @@ func (m *Model) writeTo(dir string) error {
 		return err
 	}
 	defer clone.Finalize()
-	h, err := checkpoint.Build(clone).Dir(filepath.Join(dir, checkpointDirName)).Done()
+	// Uncompressed: trained float32 weights barely compress, and gzip would slow
+	// the per-epoch checkpoints down.
+	h, err := checkpoint.Build(clone).Dir(filepath.Join(dir, checkpointDirName)).WithCompression(checkpoint.BinUncompressed).Done()
 	if err != nil {
 		return err
 	}
