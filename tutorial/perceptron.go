@@ -53,10 +53,3 @@ func CheckOR(weights []float64, bias float64) bool {
 	return verdict(ok, "One unit draws one straight line between the inputs that give 0 and those that give 1.",
 		"OR should answer 0 only for (0, 0): try weights that each push the sum above 0 on their own, and a bias a bit below 0.")
 }
-
-// CheckXOR tells whether a single TLU can compute exclusive OR (it cannot:
-// no straight line separates (0,1) and (1,0) from (0,0) and (1,1)).
-func CheckXOR(possible bool) bool {
-	return verdict(!possible, "No single line separates XOR's 1s from its 0s: that is why perceptrons get hidden layers.",
-		"Draw the four points on paper: can one straight line put (0,1) and (1,0) on one side, (0,0) and (1,1) on the other?")
-}

@@ -60,9 +60,6 @@ func TestPerceptron(t *testing.T) {
 	if !CheckOR([]float64{1, 1}, -0.5) || CheckOR([]float64{1, 1}, -1.5) {
 		t.Error("CheckOR")
 	}
-	if !CheckXOR(false) || CheckXOR(true) {
-		t.Error("CheckXOR")
-	}
 	if !strings.Contains(text.String(), "✓ Right!") || !strings.Contains(text.String(), "✗ Not yet.") {
 		t.Errorf("verdicts:\n%s", text)
 	}
