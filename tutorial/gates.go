@@ -1,17 +1,10 @@
 package tutorial
 
 import (
-	"bytes"
 	"fmt"
-	"image/color"
 	"strings"
 
-	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/font"
-	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/viz"
 )
 
 // Chapter 2: pictures of a threshold logic unit on two inputs.
@@ -28,16 +21,6 @@ var gates = map[string]func(a, b bool) bool{
 // gateInputs are the four inputs of a two-input gate.
 var gateInputs = [][]float64{{0, 0}, {0, 1}, {1, 0}, {1, 1}}
 
-// gateWidth and gateHeight are the size of the gate figures, in pixels.
-const gateWidth, gateHeight = 420, 380
-
-// Colours of the gate figures.
-var (
-	gateOneColor  color.Color = color.RGBA{R: 0x1f, G: 0x77, B: 0xb4, A: 0xff} // an answer of 1
-	gateHalfColor color.Color = color.RGBA{R: 0xd6, G: 0xe6, B: 0xf4, A: 0xff} // where the unit answers 1
-	gateWrongRed  color.Color = color.RGBA{R: 0xc6, G: 0x28, B: 0x28, A: 0xff}
-)
-
 // ShowGate shows the four inputs of a logic gate ("AND", "OR", "NAND",
 // "NOR" or "XOR") as points of the plane, filled where the gate answers 1
 // and hollow where it answers 0: a single TLU can compute the gate only if
@@ -47,10 +30,12 @@ func ShowGate(name string) {
 	if !ok {
 		check(fmt.Errorf("no gate %q: try AND, OR, NAND, NOR or XOR", name))
 	}
-	p := gatePlot(strings.ToUpper(name) + ": filled = 1, hollow = 0")
-	p.Add(plotter.NewGrid())
-	gatePoints(p, gate, nil)
-	out.image(gatePNG(p))
+	Show(viz.LinearBoundary{
+		Title:  strings.ToUpper(name) + ": filled = 1, hollow = 0",
+		XLabel: "x1", YLabel: "x2",
+		Points: gatePoints(gate, nil),
+		Margin: 0.5,
+	}.Figure())
 }
 
 // ShowTLU shows what a two-input TLU computes: the line where its sum
@@ -62,121 +47,38 @@ func ShowTLU(name string, weights []float64, bias float64) {
 	if len(weights) != 2 {
 		check(fmt.Errorf("a two-input unit needs 2 weights, got %d", len(weights)))
 	}
+	unit := func(x []float64) int { return TLU(weights, bias, x) }
 	gate := gates[strings.ToUpper(name)]
-	p := gatePlot(fmt.Sprintf("%s unit: %s ≥ 0 (shaded)", name, formatSum(weights, bias)))
-	if half := halfPlane(weights, bias); len(half) > 0 {
-		poly, err := plotter.NewPolygon(half)
-		check(err)
-		poly.Color = gateHalfColor
-		poly.LineStyle.Width = 0
-		p.Add(poly)
+	if gate == nil { // not a gate: the points show the unit's own answers
+		gate = func(a, b bool) bool { return unit([]float64{b2f(a), b2f(b)}) == 1 }
 	}
-	if line := boundary(weights, bias); len(line) == 2 {
-		l, err := plotter.NewLine(line)
-		check(err)
-		l.Color = gateOneColor
-		l.Width = vg.Points(2)
-		p.Add(l)
-	}
-	p.Add(plotter.NewGrid())
-	if gate == nil {
-		gate = func(a, b bool) bool { return TLU(weights, bias, []float64{b2f(a), b2f(b)}) == 1 }
-	}
-	gatePoints(p, gate, func(x []float64) int { return TLU(weights, bias, x) })
-	out.image(gatePNG(p))
+	Show(viz.LinearBoundary{
+		Title:  fmt.Sprintf("%s unit: %s ≥ 0 (shaded)", name, formatSum(weights, bias)),
+		XLabel: "x1", YLabel: "x2",
+		Points:   gatePoints(gate, unit),
+		Boundary: &viz.HalfPlane{Weights: [2]float64{weights[0], weights[1]}, Bias: bias},
+		Margin:   0.5,
+	}.Figure())
 }
 
-// gatePlot returns an empty plot of the square around the four inputs.
-func gatePlot(title string) *plot.Plot {
-	p := plot.New()
-	sans := func(size vg.Length) font.Font {
-		return font.Font{Typeface: "Liberation", Variant: "Sans", Size: size}
-	}
-	p.Title.Text = title
-	p.Title.TextStyle.Font = sans(13)
-	p.X.Label.Text, p.Y.Label.Text = "x1", "x2"
-	for _, a := range []*plot.Axis{&p.X, &p.Y} {
-		a.Min, a.Max = -0.5, 1.5
-		a.Label.TextStyle.Font = sans(12)
-		a.Tick.Label.Font = sans(10)
-		a.Tick.Marker = plot.ConstantTicks([]plot.Tick{{Value: 0, Label: "0"}, {Value: 1, Label: "1"}})
-	}
-	return p
-}
-
-// gatePoints draws the four inputs, filled where gate answers 1, each
-// labelled with the unit's answer when unit is not nil (in red when it
-// differs from the gate's).
-func gatePoints(p *plot.Plot, gate func(a, b bool) bool, unit func(x []float64) int) {
-	for _, x := range gateInputs {
+// gatePoints returns the four inputs as points, of class 1 where gate
+// answers 1, each labelled with the unit's answer when unit is not nil
+// (and marked when it differs from the gate's).
+func gatePoints(gate func(a, b bool) bool, unit func(x []float64) int) []viz.ClassPoint {
+	points := make([]viz.ClassPoint, len(gateInputs))
+	for i, x := range gateInputs {
 		want := gate(x[0] == 1, x[1] == 1)
-		s, err := plotter.NewScatter(plotter.XYs{{X: x[0], Y: x[1]}})
-		check(err)
-		s.GlyphStyle = draw.GlyphStyle{Color: gateOneColor, Radius: vg.Points(7), Shape: draw.RingGlyph{}}
-		if want {
-			s.GlyphStyle.Shape = draw.CircleGlyph{}
+		q := viz.ClassPoint{X: x[0], Y: x[1], Class: int(b2f(want))}
+		if unit != nil {
+			got := unit(x)
+			q.Label = fmt.Sprintf("unit: %d", got)
+			if q.Marked = (got == 1) != want; q.Marked {
+				q.Label += " (wrong)"
+			}
 		}
-		p.Add(s)
-		if unit == nil {
-			continue
-		}
-		got := unit(x)
-		lbl, err := plotter.NewLabels(plotter.XYLabels{
-			XYs:    []plotter.XY{{X: x[0], Y: x[1]}},
-			Labels: []string{fmt.Sprintf("  unit: %d", got)},
-		})
-		check(err)
-		lbl.TextStyle[0].Font = font.Font{Typeface: "Liberation", Variant: "Sans", Size: 11}
-		lbl.TextStyle[0].YAlign = draw.YCenter
-		lbl.Offset = vg.Point{X: vg.Points(4)}
-		if (got == 1) != want {
-			lbl.TextStyle[0].Color = gateWrongRed
-			lbl.Labels[0] += " (wrong)"
-		}
-		p.Add(lbl)
+		points[i] = q
 	}
-}
-
-// halfPlane returns the polygon of the plotted square where the unit's sum
-// is at least 0 (Sutherland-Hodgman clipping of the square by one line).
-func halfPlane(w []float64, bias float64) plotter.XYs {
-	z := func(q plotter.XY) float64 { return w[0]*q.X + w[1]*q.Y + bias }
-	square := plotter.XYs{{X: -0.5, Y: -0.5}, {X: 1.5, Y: -0.5}, {X: 1.5, Y: 1.5}, {X: -0.5, Y: 1.5}}
-	var poly plotter.XYs
-	for i, a := range square {
-		b := square[(i+1)%len(square)]
-		za, zb := z(a), z(b)
-		if za >= 0 {
-			poly = append(poly, a)
-		}
-		if (za >= 0) != (zb >= 0) {
-			t := za / (za - zb)
-			poly = append(poly, plotter.XY{X: a.X + t*(b.X-a.X), Y: a.Y + t*(b.Y-a.Y)})
-		}
-	}
-	return poly
-}
-
-// boundary returns the two ends of the line w1*x1 + w2*x2 + bias = 0
-// within the plotted square, or nothing when it does not cross it.
-func boundary(w []float64, bias float64) plotter.XYs {
-	half := halfPlane(w, bias)
-	var line plotter.XYs
-	for _, q := range half {
-		if v := w[0]*q.X + w[1]*q.Y + bias; v > -1e-9 && v < 1e-9 && !containsXY(line, q) {
-			line = append(line, q)
-		}
-	}
-	return line
-}
-
-func containsXY(s plotter.XYs, q plotter.XY) bool {
-	for _, p := range s {
-		if p == q {
-			return true
-		}
-	}
-	return false
+	return points
 }
 
 // formatSum writes the unit's weighted sum, such as "x1 + x2 − 1.5".
@@ -220,15 +122,4 @@ func b2f(b bool) float64 {
 		return 1
 	}
 	return 0
-}
-
-// gatePNG draws a gate figure as PNG.
-func gatePNG(p *plot.Plot) []byte {
-	c := vgimg.NewWith(vgimg.UseWH(gateWidth*72/96, gateHeight*72/96), vgimg.UseDPI(96), vgimg.UseBackgroundColor(color.White))
-	m := vg.Points(10)
-	p.Draw(draw.Crop(draw.New(c), m, -m, m, -m))
-	var b bytes.Buffer
-	_, err := vgimg.PngCanvas{Canvas: c}.WriteTo(&b)
-	check(err)
-	return b.Bytes()
 }

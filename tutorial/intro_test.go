@@ -79,30 +79,6 @@ func TestGateFigures(t *testing.T) {
 	expectImages(t, rec, 0, 4)
 }
 
-func TestHalfPlane(t *testing.T) {
-	// x1 + x2 - 1.5 >= 0 cuts the square [-0.5, 1.5]^2 along x1 + x2 = 1.5:
-	// the triangle (0, 1.5), (1.5, 0), (1.5, 1.5).
-	half := halfPlane([]float64{1, 1}, -1.5)
-	if len(half) != 3 {
-		t.Fatalf("half plane %v, want a triangle", half)
-	}
-	line := boundary([]float64{1, 1}, -1.5)
-	if len(line) != 2 {
-		t.Fatalf("boundary %v, want 2 points", line)
-	}
-	for _, q := range line {
-		if d := q.X + q.Y - 1.5; d > 1e-12 || d < -1e-12 {
-			t.Errorf("boundary point %v is not on the line", q)
-		}
-	}
-	if len(halfPlane([]float64{0, 0}, -1)) != 0 || len(halfPlane([]float64{0, 0}, 1)) != 4 {
-		t.Error("a unit without weights answers the same everywhere")
-	}
-	if len(boundary([]float64{0, 0}, 1)) != 0 {
-		t.Error("a unit without weights has no boundary")
-	}
-}
-
 func TestShowGateUnknown(t *testing.T) {
 	_, _ = capture(t)
 	defer func() {
