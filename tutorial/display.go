@@ -39,17 +39,23 @@ func defaultOutput() output {
 // notebook shows things in a GoNB notebook.
 type notebook struct{}
 
-func (notebook) image(png []byte) { gonbui.DisplayPNG(png) }
+// The notebook's display functions wait for GoNB to acknowledge (Sync): a
+// cell's program that ended right after displaying would otherwise lose the
+// display, since GoNB stops reading the program's pipe when it exits.
+
+func (notebook) image(png []byte) { gonbui.DisplayPNG(png); gonbui.Sync() }
 
 func (notebook) update(id string, png []byte) {
 	if len(png) == 0 {
 		gonbui.UpdateHTML(id, "")
+		gonbui.Sync()
 		return
 	}
 	gonbui.UpdateHTML(id, `<img src="data:image/png;base64,`+base64.StdEncoding.EncodeToString(png)+`">`)
+	gonbui.Sync()
 }
 
-func (notebook) markdown(md string) { gonbui.DisplayMarkdown(md) }
+func (notebook) markdown(md string) { gonbui.DisplayMarkdown(md); gonbui.Sync() }
 
 // terminal writes pictures to files and prints their paths.
 type terminal struct{ dir string }

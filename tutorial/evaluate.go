@@ -58,8 +58,24 @@ func CheckHardestClass(m *fashion.Model, d *fashion.Data, class string) bool {
 	}
 	name := fashion.ClassNames[hardest]
 	return verdict(strings.EqualFold(class, name),
-		fmt.Sprintf("%s (%.1f%% right): it looks like T-shirts, pullovers and coats.", name, 100*perClass[hardest]),
+		fmt.Sprintf("%s (%.1f%% right): the model takes it most often for %s.", name, 100*perClass[hardest], mostConfusedWith(counts, hardest)),
 		"Find the shortest bar of the per-class accuracy chart.")
+}
+
+// mostConfusedWith names the two classes a class is most often mistaken for,
+// from a confusion matrix.
+func mostConfusedWith(counts [][]int, class int) string {
+	first, second := -1, -1
+	for p, n := range counts[class] {
+		switch {
+		case p == class:
+		case first < 0 || n > counts[class][first]:
+			first, second = p, first
+		case second < 0 || n > counts[class][second]:
+			second = p
+		}
+	}
+	return fashion.ClassNames[first] + " and " + fashion.ClassNames[second]
 }
 
 // PredictFirst prints the probability vector of each of the first n test

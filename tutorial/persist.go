@@ -54,6 +54,15 @@ func ComparePredictions(a, b *fashion.Model, d *fashion.Data, n int) bool {
 	return same
 }
 
+// thousands writes n with commas between groups of three digits.
+func thousands(n int) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
 // ShowJourney summarises a trained model: its recipe, its training, its test
 // results, and its curves.
 func ShowJourney(m *fashion.Model, d *fashion.Data) {
@@ -68,7 +77,7 @@ func ShowJourney(m *fashion.Model, d *fashion.Data) {
 	}
 	note("%s", table([][]string{
 		{"", "this model", "the article"},
-		{"parameters", fmt.Sprint(m.NumParams()), "543,860"},
+		{"parameters", thousands(m.NumParams()), "543,860"},
 		{"epochs trained", fmt.Sprintf("%d (best: %d)", len(h.Epochs), h.BestEpoch), "until early stopping"},
 		{"training time", fmt.Sprintf("%.0f s", seconds), ""},
 		{"test loss", fmt.Sprintf("%.4f", metrics.Loss), fmt.Sprintf("%.4f", ArticleTestLoss)},

@@ -123,17 +123,21 @@ func Train(d *fashion.Data, r fashion.Recipe) *fashion.Model {
 func TrainedModel() *fashion.Model {
 	if _, err := os.Stat(filepath.Join(ModelDir, "model.json")); err == nil {
 		m := Must(fashion.LoadModel(backend(), ModelDir))
-		epochs := 0
+		epochs, images := 0, LoadData().Train.Len()
 		if h := m.History(); h != nil {
 			epochs = len(h.Epochs)
 		}
-		fmt.Fprintf(stdout, "Using the model chapter 8 trained (%d epochs), loaded from %s\n", epochs, ModelDir)
+		if r := m.Recipe(); r != nil && r.Limit > 0 {
+			images = r.Limit
+		}
+		fmt.Fprintf(stdout, "Using the model saved in %s (trained %d epochs on %d images)\n", ModelDir, epochs, images)
 		return m
 	}
-	fmt.Fprintf(stdout, "No model in %s yet (run chapter 8 to train the full one): training a short one now.\n", ModelDir)
+	fmt.Fprintf(stdout, "No model in %s yet (chapter 8 trains the full one): training a short one now, %d epochs on %d images.\n",
+		ModelDir, quickEpochs, quickImages)
 	d := LoadData()
-	r := Recipe()
-	r.Epochs, r.Limit = quickEpochs, quickImages
+	r := fashion.ArticleRecipe()
+	r.Seed, r.Epochs, r.Limit = Seed, quickEpochs, quickImages
 	m := NewModel()
 	Must(m.Fit(d.Train, d.Validation, r, fashion.NewProgress(stdout)))
 	check(m.Save(ModelDir))

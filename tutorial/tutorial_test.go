@@ -171,7 +171,7 @@ func TestChapters(t *testing.T) {
 	}
 
 	loaded := TrainedModel()
-	if !strings.Contains(text.String(), "Using the model chapter 8 trained (2 epochs)") {
+	if !strings.Contains(text.String(), "Using the model saved in models/tutorial (trained 2 epochs on 5000 images)") {
 		t.Errorf("TrainedModel did not load the saved model:\n%s", text)
 	}
 	metrics := Evaluate(loaded, d)
