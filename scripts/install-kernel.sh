@@ -14,8 +14,11 @@
 #     this repository's packages from the local files and their dependencies at
 #     go.mod's versions, with no `go get @latest`;
 #   - sets the kernel's environment: GOEXPERIMENT=simd (cells build as the CLI
-#     does), FASHION_GOMLX_DIR=<this checkout>, and a PATH holding goimports and the
-#     go command used here.
+#     does), GOPROXY=off (cells never fetch anything: GoNB's automatic `go get` would
+#     ask for @latest versions), FASHION_GOMLX_DIR=<this checkout>, and a PATH holding
+#     goimports and the go command used here;
+#   - downloads the modules and builds the project, so that cells find them offline and
+#     the first cell compiles quickly.
 # gopls (auto-complete) is not installed: GoNB works without it.
 #
 # Environment: JUPYTER_DATA_DIR  where kernels are installed (Jupyter's own setting).
@@ -83,6 +86,12 @@ with open(path + ".new", "w") as f:
     f.write("\n")
 os.replace(path + ".new", path)
 EOF
+# The kernel builds cells with GOPROXY=off: fetch the modules the project needs now, and
+# compile its packages so that the first cell does not wait for GoMLX to build.
+echo "install-kernel: building the project (the first time: a few minutes)"
+go build ./... ||
+  echo "install-kernel: warning: the project does not build now; cells importing it will fail until it does" >&2
+
 echo "install-kernel: kernel '$kernel_name' installed in $kernel_dir"
 echo "install-kernel: its notebooks import github.com/fashion-gomlx/fashion-gomlx from $repo"
 if ! command -v jupyter >/dev/null; then
