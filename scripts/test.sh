@@ -3,6 +3,8 @@
 # It installs what the tests need first (see scripts/install-deps.sh).
 #
 #   FUZZTIME=10s   how long each fuzz target runs (0 skips fuzzing)
+#   NOTEBOOKS=1    run the notebooks (scripts/run-notebooks.sh; 0 skips them)
+#   FASHION_QUICK=1  the notebooks train briefly (the default here; 0 runs them in full)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -23,5 +25,10 @@ if [ "$fuzztime" != 0 ]; then
     echo "== fuzz ${target#*:} ($fuzztime)"
     go test -run '^$' -fuzz "^${target#*:}\$" -fuzztime "$fuzztime" "${target%%:*}"
   done
+fi
+if [ "${NOTEBOOKS:-1}" != 0 ]; then
+  echo "== notebooks"
+  scripts/install-deps.sh jupyter-nbconvert python3-nbclient
+  scripts/run-notebooks.sh
 fi
 echo "== all tests passed"

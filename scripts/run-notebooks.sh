@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Executes the notebooks, each on a fresh GoNB kernel, and checks their outputs.
+#
+#   scripts/run-notebooks.sh [NOTEBOOK...]     (default: every notebooks/*.ipynb, sorted)
+#
+# Each notebook runs with `jupyter nbconvert --to notebook --execute` into
+# notebooks/_executed/ (with its log). A run fails when a cell fails (a compile
+# error, a panic, a non-zero exit) or when an expected output listed in
+# notebooks/expected.json is missing (see scripts/check_notebooks.py).
+# The kernel is a private copy of the "fashion-gomlx" kernel, built here and bound
+# to this checkout, so the run tests this checkout whatever kernel the user installed.
+#
+# Environment:
+#   FASHION_QUICK=1     train briefly (default here; FASHION_QUICK=0 runs the chapters in full)
+#   NOTEBOOK_TIMEOUT    seconds a cell may run (default 1800)
+#   NOTEBOOK_OUT        output folder (default notebooks/_executed)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+
+die() { echo "run-notebooks: $*" >&2; exit 1; }
+
+export FASHION_QUICK=${FASHION_QUICK-1}
+timeout=${NOTEBOOK_TIMEOUT:-1800}
+out=${NOTEBOOK_OUT:-notebooks/_executed}
+[[ $timeout =~ ^[0-9]+$ ]] || die "NOTEBOOK_TIMEOUT must be a number of seconds, not '$timeout'"
+
+command -v jupyter-nbconvert >/dev/null ||
+  die "jupyter nbconvert is missing; install it with: scripts/install-deps.sh jupyter-nbconvert python3-nbclient python3-ipykernel"
+python=$(command -v python3) || die "python3 is missing"
+
+if [ $# -gt 0 ]; then
+  notebooks=("$@")
+else
+  mapfile -t notebooks < <(find notebooks -maxdepth 1 -name '*.ipynb' | LC_ALL=C sort)
+fi
+[ ${#notebooks[@]} -gt 0 ] || die "no notebooks to run in notebooks/"
+declare -A seen=()
+for nb in "${notebooks[@]}"; do
+  [ -f "$nb" ] || die "no such notebook: $nb"
+  name=$(basename "$nb")
+  [ -z "${seen[$name]:-}" ] || die "two notebooks named $name: ${seen[$name]} and $nb"
+  seen[$name]=$nb
+done
+
+mkdir -p "$out"
+work=$(mktemp -d "${TMPDIR:-/tmp}/run-notebooks.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+# A private kernel spec, found first through JUPYTER_PATH.
+JUPYTER_DATA_DIR=$work/jupyter scripts/install-kernel.sh >"$work/install.log" 2>&1 ||
+  { cat "$work/install.log" >&2; die "could not build the kernel (log above)"; }
+export JUPYTER_PATH=$work/jupyter${JUPYTER_PATH:+:$JUPYTER_PATH}
+# Build the repository's packages first, so that a cell's time is the cell's own.
+go build ./...
+
+echo "run-notebooks: ${#notebooks[@]} notebook(s), FASHION_QUICK=$FASHION_QUICK, cell timeout ${timeout}s, output in $out/"
+failed=()
+executed=()
+for nb in "${notebooks[@]}"; do
+  name=$(basename "$nb" .ipynb)
+  log=$out/$name.log
+  rm -f "$out/$name.ipynb" "$work/failure.json"
+  echo "== notebook $nb"
+  start=$SECONDS
+  if FASHION_NB_FAILURE=$work/failure.json jupyter-nbconvert \
+      --config scripts/nbconvert_config.py \
+      --to notebook --execute \
+      --ExecutePreprocessor.kernel_name=fashion-gomlx \
+      --ExecutePreprocessor.timeout="$timeout" \
+      --ExecutePreprocessor.startup_timeout=120 \
+      --output-dir "$out" --output "$name" "$nb" >"$log" 2>&1; then
+    echo "run-notebooks: ran $nb in $((SECONDS - start))s"
+    executed+=("$out/$name.ipynb")
+  else
+    "$python" scripts/check_notebooks.py failure "$nb" "$work/failure.json" "$log" >&2
+    failed+=("$nb")
+  fi
+done
+
+if [ ${#executed[@]} -gt 0 ]; then
+  "$python" scripts/check_notebooks.py check notebooks/expected.json "${executed[@]}" ||
+    failed+=("expected outputs")
+fi
+if [ ${#failed[@]} -gt 0 ]; then
+  die "FAILED: ${failed[*]}"
+fi
+echo "run-notebooks: all ${#notebooks[@]} notebook(s) passed"
