@@ -9,7 +9,7 @@
 #   docker/smoke-test.sh [NOTEBOOK]
 #
 # NOTEBOOK is a notebook file name in notebooks/ (default: the data chapter,
-# notebooks/01_*data*.ipynb, when present, else 00_setup_check.ipynb).
+# notebooks/04_dataset.ipynb).
 #
 # Environment:
 #   IMAGE          the image to test (default localhost/fashion-gomlx-lab:latest)
@@ -25,10 +25,7 @@ image=${IMAGE:-localhost/fashion-gomlx-lab:latest}
 limit=${SMOKE_TIMEOUT:-1200}
 quick=${FASHION_QUICK-1}
 notebook=${1:-}
-if [ -z "$notebook" ]; then
-  notebook=$(find notebooks -maxdepth 1 -name '01_*data*.ipynb' | LC_ALL=C sort | head -1)
-  notebook=${notebook:-notebooks/00_setup_check.ipynb}
-fi
+notebook=${notebook:-notebooks/04_dataset.ipynb}
 notebook=$(basename "$notebook")
 [ "$(id -u)" -eq 0 ] || die "run as root (buildah needs it here)"
 command -v buildah >/dev/null || die "buildah is missing: scripts/install-deps.sh buildah"
