@@ -9,13 +9,16 @@
 # Environment:
 #   STEPS          training steps timed per run (default 800)
 #   BACKEND        fashion's --backend (default: the tool's own choice)
-#   TORCH_THREADS  PyTorch thread counts to try, e.g. "1 2" (default: "1 2")
+#   TORCH_RUNS     PyTorch runs per round, by thread count (default "1 2"); an
+#                  "m" suffix (e.g. "1m") runs it with glibc's malloc told to
+#                  keep freed memory instead of unmapping it, which spares
+#                  PyTorch the page faults of its per-step allocations
 #   PYTHON         the Python with torch (default: python3 that imports torch)
 set -eu
 
 rounds=${1:-3}
 steps=${STEPS:-800}
-threads=${TORCH_THREADS:-"1 2"}
+runs=${TORCH_RUNS:-"1 2"}
 here=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -42,16 +45,22 @@ while [ "$i" -le "$rounds" ]; do
 	echo "round $i of $rounds" >&2
 	# shellcheck disable=SC2086 # backend_flag is one flag and its value, or nothing.
 	"$work/fashion" bench --json --steps "$steps" $backend_flag 2>/dev/null >"$work/go.$i.json"
-	for t in $threads; do
-		"$python" "$here/bench/torch_bench.py" --json --steps "$steps" --threads "$t" >"$work/torch$t.$i.json"
+	for r in $runs; do
+		t=${r%m}
+		if [ "$t" = "$r" ]; then
+			"$python" "$here/bench/torch_bench.py" --json --steps "$steps" --threads "$t" >"$work/torch$r.$i.json"
+		else
+			MALLOC_MMAP_THRESHOLD_=67108864 MALLOC_TRIM_THRESHOLD_=268435456 \
+				"$python" "$here/bench/torch_bench.py" --json --steps "$steps" --threads "$t" >"$work/torch$r.$i.json"
+		fi
 	done
 	i=$((i + 1))
 done
 
-"$python" - "$work" "$threads" <<'EOF'
+"$python" - "$work" "$runs" <<'EOF'
 import glob, json, statistics, sys
 
-work, threads = sys.argv[1], sys.argv[2].split()
+work, runs = sys.argv[1], sys.argv[2].split()
 
 def load(prefix):
     return [json.load(open(f)) for f in sorted(glob.glob(f"{work}/{prefix}.*.json"))]
@@ -64,13 +73,14 @@ def summary(runs):
 go = load("go")
 m = go[0]["machine"]
 print(f"machine: {m['cpu']}, {m['cpus']} CPUs; {len(go)} rounds of {go[0]['steps']} steps of {go[0]['batch_size']}")
-print(f"{'run':<44} {'samples/s':>10} {'s/epoch':>8}  (range)")
-rows = [(f"{go[0]['framework']} {go[0]['backend']}", summary(go))]
-for t in threads:
-    runs = load(f"torch{t}")
-    rows.append((f"{runs[0]['framework']} {runs[0]['backend']}", summary(runs)))
+print(f"{'run':<52} {'samples/s':>10} {'s/epoch':>8}  (range)")
+rows = [(f"{go[0]['framework']} {go[0]['backend'].split(' (')[0]}, K={go[0]['steps_per_execution']}", summary(go))]
+for r in runs:
+    got = load(f"torch{r}")
+    malloc = ", malloc kept" if r.endswith("m") else ""
+    rows.append((f"{got[0]['framework']} {got[0]['backend']}{malloc}", summary(got)))
 for name, (sps, epoch, lo, hi) in rows:
-    print(f"{name[:44]:<44} {sps:>10.0f} {epoch:>8.2f}  ({lo:.2f}-{hi:.2f})")
-best_torch = max(rows[1:], key=lambda r: r[1][0])
-print(f"GoMLX is {rows[0][1][0] / best_torch[1][0]:.2f}x the speed of the fastest PyTorch run ({best_torch[0]})")
+    print(f"{name[:52]:<52} {sps:>10.0f} {epoch:>8.2f}  ({lo:.2f}-{hi:.2f})")
+for name, (sps, _, _, _) in rows[1:]:
+    print(f"GoMLX / {name}: {rows[0][1][0] / sps:.2f}x the speed")
 EOF

@@ -14,7 +14,11 @@ each batch is one index into it (no DataLoader, whose per-sample collation
 would dominate at batch 32), and the loss and correct count are summed on
 the tensor side, read once at the end.
 
-Usage: python3 bench/torch_bench.py [--steps N] [--warmup N] [--threads N] [--json]
+On a GPU machine (pip's CUDA build of torch), --device cuda runs it there;
+the figures then wait for the GPU (torch.cuda.synchronize) before reading
+the clock.
+
+Usage: python3 bench/torch_bench.py [--steps N] [--warmup N] [--threads N] [--device cpu|cuda] [--json]
 """
 
 import argparse
@@ -122,6 +126,7 @@ def main():
     p.add_argument("--warmup", type=int, default=16, help="steps run before timing starts")
     p.add_argument("--batch", type=int, default=32, help="images per update")
     p.add_argument("--threads", type=int, default=os.cpu_count(), help="PyTorch intra-op threads (default: all CPUs)")
+    p.add_argument("--device", default="cpu", help="where to train: cpu, or cuda on a GPU machine")
     p.add_argument("--data-dir", default="", help="directory of the Fashion-MNIST IDX files")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--json", action="store_true", help="print one JSON object")
@@ -136,37 +141,47 @@ def main():
     if total * a.batch > len(x_all):
         p.error(f"{total} steps of {a.batch} need {total * a.batch} images; the split has {len(x_all)}")
 
-    model = article_model()
+    device = torch.device(a.device)
+    if device.type == "cuda" and not torch.cuda.is_available():
+        p.error("--device cuda: this torch has no CUDA (pip's CUDA build on a GPU machine has)")
+    x_all, y_all = x_all.to(device), y_all.to(device)
+    sync = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
+    model = article_model().to(device)
     opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9, nesterov=True)
     decay = torch.optim.lr_scheduler.LambdaLR(opt, lambda t: 1 / (1 + 1e-6 * t))
     loss_fn = nn.CrossEntropyLoss()
-    order = torch.randperm(len(x_all))
+    order = torch.randperm(len(x_all)).to(device)
 
-    loss_sum = torch.zeros(())
-    correct = torch.zeros((), dtype=torch.long)
+    loss_sum = torch.zeros((), device=device)
+    correct = torch.zeros((), dtype=torch.long, device=device)
     start = cpu0 = None
     for step in range(total):
         if step == a.warmup:
+            sync()
             start, cpu0 = time.perf_counter(), cpu_seconds()
         idx = order[step * a.batch:(step + 1) * a.batch]
         x = x_all[idx].float().div_(255)
         y = y_all[idx]
         logits = model(x)
         loss = loss_fn(logits, y)
-        opt.zero_grad(set_to_none=True)
+        opt.zero_grad()  # the installed version's default (1.13: zero the buffers; 2.x: drop them)
         loss.backward()
         opt.step()
         decay.step()
         with torch.no_grad():
             loss_sum += loss.detach() * len(y)
             correct += (logits.argmax(1) == y).sum()
-    _ = loss_sum.item(), correct.item()  # The metrics of the run, as a progress bar would show.
+    # The run's mean loss and accuracy, as a progress bar shows them (and a
+    # check that the run trains: compare with fashion bench's).
+    sync()
+    mean_loss, accuracy = loss_sum.item() / (total * a.batch), correct.item() / (total * a.batch)
     seconds, cpu = time.perf_counter() - start, cpu_seconds() - cpu0
 
     samples = a.steps * a.batch / seconds
     report = {
         "framework": "PyTorch " + torch.__version__,
-        "backend": f"CPU, {torch.get_num_threads()} threads",
+        "backend": (f"CPU, {torch.get_num_threads()} threads" if device.type == "cpu"
+                    else torch.cuda.get_device_name(device)),
         "steps": a.steps,
         "warmup_steps": a.warmup,
         "batch_size": a.batch,
@@ -175,6 +190,8 @@ def main():
         "cpu_seconds": cpu,
         "samples_per_second": samples,
         "seconds_per_epoch": ARTICLE_TRAIN_IMAGES / samples,
+        "loss": mean_loss,
+        "accuracy": accuracy,
         "data": source,
         "machine": {
             "cpu": cpu_model(),
@@ -192,6 +209,7 @@ def main():
     print(f"machine: {m['cpu']}, {m['cpus']} CPUs, {m['os']}/{m['arch']}, Python {m['python']}")
     print(f"{a.steps} steps of {a.batch} images (after {a.warmup} warm-up steps) in {seconds:.2f}s "
           f"({cpu:.2f}s of CPU); data: {source}")
+    print(f"mean loss {mean_loss:.4f}, accuracy {accuracy:.4f} over the {total} steps")
     print(f"samples/s: {samples:.0f}")
     print(f"seconds per epoch: {report['seconds_per_epoch']:.2f} ({ARTICLE_TRAIN_IMAGES} images)")
 

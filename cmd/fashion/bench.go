@@ -37,8 +37,12 @@ type benchReport struct {
 	CPUSeconds        float64 `json:"cpu_seconds,omitempty"`
 	SamplesPerSecond  float64 `json:"samples_per_second"`
 	SecondsPerEpoch   float64 `json:"seconds_per_epoch"`
-	Data              string  `json:"data"`
-	Machine           machine `json:"machine"`
+	// Loss and Accuracy are the means over all the run's steps, warm-up
+	// included, as the progress bar shows them: a check that it trains.
+	Loss     float64 `json:"loss"`
+	Accuracy float64 `json:"accuracy"`
+	Data     string  `json:"data"`
+	Machine  machine `json:"machine"`
 }
 
 // machine describes where a figure was measured.
@@ -114,6 +118,7 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	rep := benchReport{
 		Framework: "GoMLX", Backend: describe(backend.Name(), backend.Description()),
 		Steps: *steps, WarmupSteps: *warmup, BatchSize: r.BatchSize, StepsPerExecution: k,
+		Loss: timer.loss, Accuracy: timer.acc,
 		Seconds: seconds, CPUSeconds: timer.cpu, SamplesPerSecond: float64(*steps*r.BatchSize) / seconds, Data: source,
 		Machine: thisMachine(),
 	}
@@ -132,6 +137,7 @@ func printBench(w io.Writer, r benchReport) {
 		r.Machine.GOMAXPROCS, r.Machine.OS, r.Machine.Arch, r.Machine.Go, r.Machine.GoExperimen)
 	fmt.Fprintf(w, "%d steps of %d images (%d steps per execution, after %d warm-up steps) in %.2fs (%.2fs of CPU); data: %s\n",
 		r.Steps, r.BatchSize, r.StepsPerExecution, r.WarmupSteps, r.Seconds, r.CPUSeconds, r.Data)
+	fmt.Fprintf(w, "mean loss %.4f, accuracy %.4f over the %d steps\n", r.Loss, r.Accuracy, r.Steps+r.WarmupSteps)
 	fmt.Fprintf(w, "samples/s: %.0f\n", r.SamplesPerSecond)
 	fmt.Fprintf(w, "seconds per epoch: %.2f (%d images)\n", r.SecondsPerEpoch, articleTrainImages)
 }
@@ -174,14 +180,16 @@ type stepTimer struct {
 	profile    string
 	start, end time.Time
 	cpu        float64 // CPU seconds of the timed steps (0 where unknown)
+	loss, acc  float64 // running means of the run
 	started    bool
 	file       *os.File
 	err        error
 }
 
 // OnSteps implements fashion.StepObserver.
-func (t *stepTimer) OnSteps(_, done, total int, _, _ float64) {
+func (t *stepTimer) OnSteps(_, done, total int, loss, accuracy float64) {
 	now := time.Now()
+	t.loss, t.acc = loss, accuracy
 	if !t.started && done >= t.warmup {
 		t.started, t.start = true, now
 		t.cpu = -processCPUSeconds()

@@ -101,7 +101,9 @@ func (o SGD) applyGraph(scope *model.Scope, g *graph.Graph, vars []*model.Variab
 		velocity := graph.Sub(graph.MulScalar(velocityVar.NodeValue(g), o.Momentum), steps[i])
 		velocityVar.SetNodeValue(velocity)
 		if o.Nesterov {
-			v.SetNodeValue(graph.Sub(graph.Add(v.NodeValue(g), graph.MulScalar(velocity, o.Momentum)), steps[i]))
+			// (w - lr_t*g) + m*velocity: the first term does not wait for
+			// the velocity, so the backend can compute both at once.
+			v.SetNodeValue(graph.Add(graph.Sub(v.NodeValue(g), steps[i]), graph.MulScalar(velocity, o.Momentum)))
 		} else {
 			v.SetNodeValue(graph.Add(v.NodeValue(g), velocity))
 		}
