@@ -47,13 +47,13 @@ type benchReport struct {
 
 // machine describes where a figure was measured.
 type machine struct {
-	CPU         string `json:"cpu"`
-	CPUs        int    `json:"cpus"`
-	GOMAXPROCS  int    `json:"gomaxprocs"`
-	OS          string `json:"os"`
-	Arch        string `json:"arch"`
-	Go          string `json:"go"`
-	GoExperimen string `json:"goexperiment"`
+	CPU          string `json:"cpu"`
+	CPUs         int    `json:"cpus"`
+	GOMAXPROCS   int    `json:"gomaxprocs"`
+	OS           string `json:"os"`
+	Arch         string `json:"arch"`
+	Go           string `json:"go"`
+	GoExperiment string `json:"goexperiment"`
 }
 
 // runBench implements "fashion bench": it trains the article's model with
@@ -68,7 +68,7 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	bf.register(fs)
 	r := fashion.ArticleRecipe()
 	steps := fs.Int("steps", 400, "training steps (batches) to time")
-	warmup := fs.Int("warmup", 2*fashion.DefaultStepsPerExecution, "steps run before timing starts (the first ones compile the graph)")
+	warmup := fs.Int("warmup", 2*fashion.DefaultStepsPerExecution, "steps run before timing starts (at least one execution: the first compiles the graph)")
 	fs.IntVar(&r.StepsPerExecution, "steps-per-execution", r.StepsPerExecution, "updates per call to the backend")
 	fs.IntVar(&r.BatchSize, "batch", r.BatchSize, "images per update")
 	synthetic := fs.Bool("synthetic", false, "train on random images instead of Fashion-MNIST (same shapes and speed; no data needed)")
@@ -85,10 +85,11 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
 	// Whole executions only: a smaller one at the end would compile a graph
-	// of another shape inside the timed part.
+	// of another shape inside the timed part. The first execution, which
+	// compiles the graph, is always part of the warm-up.
 	k := r.StepsPerExecution
 	*steps = (*steps + k - 1) / k * k
-	*warmup = (*warmup + k - 1) / k * k
+	*warmup = max(1, (*warmup+k-1)/k) * k
 	r.Limit = (*steps + *warmup) * r.BatchSize
 
 	train, source, err := benchSplit(df, *synthetic, stderr)
@@ -134,9 +135,13 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 func printBench(w io.Writer, r benchReport) {
 	fmt.Fprintf(w, "%s on %s\n", r.Framework, r.Backend)
 	fmt.Fprintf(w, "machine: %s, %d CPUs (GOMAXPROCS %d), %s/%s, %s, GOEXPERIMENT=%s\n", r.Machine.CPU, r.Machine.CPUs,
-		r.Machine.GOMAXPROCS, r.Machine.OS, r.Machine.Arch, r.Machine.Go, r.Machine.GoExperimen)
-	fmt.Fprintf(w, "%d steps of %d images (%d steps per execution, after %d warm-up steps) in %.2fs (%.2fs of CPU); data: %s\n",
-		r.Steps, r.BatchSize, r.StepsPerExecution, r.WarmupSteps, r.Seconds, r.CPUSeconds, r.Data)
+		r.Machine.GOMAXPROCS, r.Machine.OS, r.Machine.Arch, r.Machine.Go, r.Machine.GoExperiment)
+	cpu := ""
+	if r.CPUSeconds > 0 {
+		cpu = fmt.Sprintf(" (%.2fs of CPU)", r.CPUSeconds)
+	}
+	fmt.Fprintf(w, "%d steps of %d images (%d steps per execution, after %d warm-up steps) in %.2fs%s; data: %s\n",
+		r.Steps, r.BatchSize, r.StepsPerExecution, r.WarmupSteps, r.Seconds, cpu, r.Data)
 	fmt.Fprintf(w, "mean loss %.4f, accuracy %.4f over the %d steps\n", r.Loss, r.Accuracy, r.Steps+r.WarmupSteps)
 	fmt.Fprintf(w, "samples/s: %.0f\n", r.SamplesPerSecond)
 	fmt.Fprintf(w, "seconds per epoch: %.2f (%d images)\n", r.SecondsPerEpoch, articleTrainImages)
@@ -231,11 +236,11 @@ func (t *stepTimer) OnEpochEnd(*fashion.Model, fashion.EpochLog) error { return 
 // thisMachine describes the machine and the build.
 func thisMachine() machine {
 	m := machine{CPU: cpuModel(), CPUs: runtime.NumCPU(), GOMAXPROCS: runtime.GOMAXPROCS(0),
-		OS: runtime.GOOS, Arch: runtime.GOARCH, Go: runtime.Version(), GoExperimen: "(none)"}
+		OS: runtime.GOOS, Arch: runtime.GOARCH, Go: runtime.Version(), GoExperiment: "(none)"}
 	if info, ok := debug.ReadBuildInfo(); ok {
 		for _, s := range info.Settings {
 			if s.Key == "GOEXPERIMENT" {
-				m.GoExperimen = s.Value
+				m.GoExperiment = s.Value
 			}
 		}
 	}
