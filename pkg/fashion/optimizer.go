@@ -89,10 +89,10 @@ func (o SGD) learningRateGraph(scope *model.Scope, g *graph.Graph) *graph.Node {
 // applyGraph updates each variable vars[i] given steps[i] = lr_t * g, its
 // gradient already multiplied by the learning rate.
 //
-// Each line below is one pass over all the parameters (543,860 numbers),
-// and on the pure-Go backend such a pass costs about as much as the matrix
-// products of a layer: the code keeps them to five (Nesterov), reusing
-// lr_t * g rather than multiplying it again.
+// Each elementwise operation below is one pass over all the parameters
+// (543,860 numbers), and on the pure-Go backend such a pass costs about as
+// much as the matrix products of a small layer: Nesterov takes five, using
+// lr_t * g as it comes rather than multiplying by the learning rate here.
 func (o SGD) applyGraph(scope *model.Scope, g *graph.Graph, vars []*model.Variable, steps []*graph.Node) {
 	store := scope.Store()
 	for i, v := range vars {

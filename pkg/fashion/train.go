@@ -176,9 +176,9 @@ func (t *trainer) stepsPerEpoch() int {
 
 // stepsGraph builds K training steps, one per row of indices [K, B]: each
 // gathers its batch from the training data held on the device (pixels as
-// words, see pixelWords), computes the
-// loss and updates the weights. It returns the loss summed over the K*B
-// examples (each step's mean times B) and the number of correct
+// words, see pixelWords), computes the loss and the gradients
+// (gradientsGraph) and updates the weights. It returns the loss summed over
+// the K*B examples (each step's mean times B) and the number of correct
 // predictions, both measured before each step's update, as Keras does.
 func (t *trainer) stepsGraph(scope *model.Scope, pixels, labels, indices *graph.Node) (lossSum, correct *graph.Node) {
 	g := indices.Graph()
