@@ -235,16 +235,25 @@ func variableData(v *model.Variable) ([]float32, error) {
 // to logits [B, classes]. The softmax of the last layer is left to the loss
 // (numerically stable) and to prediction.
 func (m *Model) logitsGraph(images *graph.Node) *graph.Node {
-	g := images.Graph()
-	x := graph.Reshape(images, -1, ImagePixels) // Flatten.
+	_, logits := m.forwardGraph(graph.Reshape(images, -1, ImagePixels)) // Flatten.
+	return logits
+}
+
+// forwardGraph runs the dense layers on flattened images [B, 784] and
+// returns the logits and what each dense layer received: inputs[0] is the
+// images, inputs[i] the ReLU output of layer i-1. Training keeps these
+// inputs for the backward pass (see gradientsGraph).
+func (m *Model) forwardGraph(x *graph.Node) (inputs []*graph.Node, logits *graph.Node) {
+	g := x.Graph()
 	for _, l := range m.layers[1:] {
+		inputs = append(inputs, x)
 		act := activation.TypeRelu
 		if l.Activation == "softmax" {
 			act = activation.TypeNone
 		}
 		x = nn.Dense(x, l.weights.NodeValue(g), l.biases.NodeValue(g), compute.DenseLayoutInputOutputs, act)
 	}
-	return x
+	return inputs, x
 }
 
 // predictGraph returns class probabilities: the softmax of the logits.
@@ -315,7 +324,11 @@ func ArgMax(row []float32) int {
 // scaledImages converts uint8 pixels [B, 784] on the graph to float32
 // [B, 28, 28] in [0, 1], the model's input.
 func scaledImages(pixels *graph.Node) *graph.Node {
-	x := graph.ConvertDType(pixels, dtypes.Float32)
-	x = graph.DivScalar(x, 255)
-	return graph.Reshape(x, -1, ImageSize, ImageSize)
+	return graph.Reshape(scaledPixels(pixels), -1, ImageSize, ImageSize)
+}
+
+// scaledPixels converts uint8 pixels [B, 784] to float32 in [0, 1], still
+// flat: the training graph feeds them to the first layer as they are.
+func scaledPixels(pixels *graph.Node) *graph.Node {
+	return graph.DivScalar(graph.ConvertDType(pixels, dtypes.Float32), 255)
 }

@@ -1,6 +1,7 @@
 package fashion
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"time"
@@ -123,11 +124,12 @@ func (m *Model) fit(trainSplit, validation *Split, r Recipe, history *History, b
 
 // trainer runs the epochs of one Fit call.
 type trainer struct {
-	m              *Model
-	r              Recipe
-	split          *Split
-	pixels, labels *tensors.Tensor // the whole training split, uint8 [N, 784] and int32 [N].
-	exec           *model.Exec
+	m      *Model
+	r      Recipe
+	split  *Split
+	pixels *tensors.Tensor // the whole training split, 8 pixels a word: uint64 [N, 98] (see pixelWords).
+	labels *tensors.Tensor // int32 [N].
+	exec   *model.Exec
 }
 
 // newTrainer prepares the training data and the training graph.
@@ -136,7 +138,8 @@ func (m *Model) newTrainer(s *Split, r Recipe) (*trainer, error) {
 		return nil, errors.New("fit: no training images")
 	}
 	t := &trainer{m: m, r: r, split: s}
-	t.pixels, t.labels = s.pixelTensors()
+	_, t.labels = s.pixelTensors()
+	t.pixels = pixelWords(s)
 	exec, err := model.NewExec(m.backend, m.store, t.stepsGraph)
 	if err != nil {
 		return nil, fmt.Errorf("fit: %w", err)
@@ -145,35 +148,120 @@ func (m *Model) newTrainer(s *Split, r Recipe) (*trainer, error) {
 	return t, nil
 }
 
+// pixelBytesPerWord is how many pixels a word of pixelWords packs.
+const pixelBytesPerWord = 8
+
+// pixelWords returns the split's images with 8 pixels packed in each uint64
+// word, [N, 98], in the machine's byte order. The pure-Go backend's Gather
+// copies one element at a time: gathering a batch as words moves it 8 times
+// faster, and graph.Bitcast turns the words back into the same bytes.
+func pixelWords(s *Split) *tensors.Tensor {
+	words := make([]uint64, len(s.images)/pixelBytesPerWord)
+	for i := range words {
+		words[i] = binary.NativeEndian.Uint64(s.images[i*pixelBytesPerWord:])
+	}
+	return tensors.FromFlatDataAndDimensions(words, s.Len(), ImagePixels/pixelBytesPerWord)
+}
+
+// gatherPixels returns the uint8 pixels [B, 784] of the images idx [B, 1]
+// from the words of pixelWords.
+func gatherPixels(words, idx *graph.Node) *graph.Node {
+	return graph.Reshape(graph.Bitcast(graph.Gather(words, idx), dtypes.Uint8), idx.Shape().Dimensions[0], ImagePixels)
+}
+
 // stepsPerEpoch counts the updates of an epoch, the last batch included.
 func (t *trainer) stepsPerEpoch() int {
 	return (t.split.Len() + t.r.BatchSize - 1) / t.r.BatchSize
 }
 
 // stepsGraph builds K training steps, one per row of indices [K, B]: each
-// gathers its batch from the training data held on the device, computes the
-// loss and updates the weights. It returns the loss summed over the K*B
-// examples (each step's mean times B) and the number of correct
+// gathers its batch from the training data held on the device (pixels as
+// words, see pixelWords), computes the loss and the gradients
+// (gradientsGraph) and updates the weights. It returns the loss summed over
+// the K*B examples (each step's mean times B) and the number of correct
 // predictions, both measured before each step's update, as Keras does.
 func (t *trainer) stepsGraph(scope *model.Scope, pixels, labels, indices *graph.Node) (lossSum, correct *graph.Node) {
 	g := indices.Graph()
 	k, b := indices.Shape().Dimensions[0], indices.Shape().Dimensions[1]
+	params := t.m.params()
 	lossSum = graph.ScalarZero(g, dtypes.Float32)
 	correct = graph.ScalarZero(g, dtypes.Int32)
 	for step := range k {
 		idx := graph.Reshape(graph.Slice(indices, graph.AxisElem(step)), b, 1)
-		batchLoss, batchCorrect := t.m.lossGraph(graph.Gather(pixels, idx), graph.Gather(labels, idx))
-		t.r.Optimizer.UpdateGraph(scope, g, batchLoss)
+		lr := t.r.Optimizer.learningRateGraph(scope, g)
+		batchLoss, batchCorrect, steps := t.m.gradientsGraph(gatherPixels(pixels, idx), graph.Gather(labels, idx), lr)
+		t.r.Optimizer.applyGraph(scope, g, params, steps)
 		lossSum = graph.Add(lossSum, graph.MulScalar(batchLoss, float64(b)))
 		correct = graph.Add(correct, batchCorrect)
 	}
 	return lossSum, correct
 }
 
+// params lists the trainable variables, in the order gradientsGraph
+// returns their gradients: the weights and biases of each dense layer.
+func (m *Model) params() []*model.Variable {
+	var vars []*model.Variable
+	for _, l := range m.layers[1:] {
+		vars = append(vars, l.weights, l.biases)
+	}
+	return vars
+}
+
+// gradientsGraph computes, for a batch (uint8 pixels [B, 784], int32 labels
+// [B]), the mean loss, the number of correct predictions and scale times
+// the gradient of the loss for each variable of params(). Fit passes the
+// learning rate as scale, so that the optimizer gets lr_t * g ready-made.
+//
+// It is backpropagation written out by hand: for a dense layer
+// y = relu(x·W + b) whose pre-activation gets the gradient δ,
+//
+//	∂loss/∂W = xᵀ·δ     ∂loss/∂b = Σ_batch δ     ∂loss/∂x = δ·Wᵀ
+//
+// and the δ of the layer below is ∂loss/∂x where that layer's ReLU was
+// active (x > 0), zero elsewhere. graph.Gradient builds the same values
+// (the tests compare them), but in the layouts of GoMLX's generic rule for
+// a matrix product, which the pure-Go backend runs slowly: it computes
+// ∂loss/∂W as (δᵀ·x)ᵀ, with a slow kernel and then a transpose of the whole
+// 784x500 matrix, every step. Here every product is in the layout the
+// backend's fast kernels want, [M, K]·[K, N]: xᵀ·δ for the weights, and
+// (δ·Wᵀ)ᵀ = W·δᵀ for the layer below. Only small [B, n] matrices get
+// transposed.
+func (m *Model) gradientsGraph(pixels, labels, scale *graph.Node) (meanLoss, correct *graph.Node, grads []*graph.Node) {
+	inputs, logits := m.forwardGraph(scaledPixels(pixels))
+	meanLoss, correct = lossAndHits(logits, labels)
+
+	// ∂loss/∂logits of the mean sparse cross-entropy: (softmax - one-hot) / B.
+	g, dtype, b := logits.Graph(), logits.DType(), labels.Shape().Dimensions[0]
+	delta := graph.Sub(graph.Softmax(logits), graph.OneHot(labels, m.arch.Classes, dtype))
+	delta = graph.Mul(delta, graph.DivScalar(graph.ConvertDType(scale, dtype), float64(b)))
+	deltaT := graph.Transpose(delta, 0, 1)
+
+	layers := m.layers[1:]
+	grads = make([]*graph.Node, 2*len(layers))
+	for i := len(layers) - 1; i >= 0; i-- {
+		xT := graph.Transpose(inputs[i], 0, 1)
+		grads[2*i] = graph.DotGeneral(xT, []int{1}, nil, delta, []int{0}, nil) // xᵀ·δ
+		grads[2*i+1] = graph.ReduceSum(delta, 0)
+		if i > 0 {
+			// W·δᵀ = (∂loss/∂x)ᵀ, kept where the ReLU below was active:
+			// x holds that ReLU's output, so Sign(x) is 1 there and 0 elsewhere.
+			w := layers[i].weights.NodeValue(g)
+			deltaT = graph.Mul(graph.DotGeneral(w, []int{1}, nil, deltaT, []int{0}, nil), graph.Sign(xT))
+			delta = graph.Transpose(deltaT, 0, 1)
+		}
+	}
+	return meanLoss, correct, grads
+}
+
 // lossGraph returns the mean sparse categorical cross-entropy of a batch
 // (uint8 pixels [B, 784], int32 labels [B]) and how many it gets right.
 func (m *Model) lossGraph(pixels, labels *graph.Node) (meanLoss, correct *graph.Node) {
-	logits := m.logitsGraph(scaledImages(pixels))
+	return lossAndHits(m.logitsGraph(scaledImages(pixels)), labels)
+}
+
+// lossAndHits returns the mean sparse categorical cross-entropy of logits
+// [B, classes] against int32 labels [B], and how many are right.
+func lossAndHits(logits, labels *graph.Node) (meanLoss, correct *graph.Node) {
 	b := labels.Shape().Dimensions[0]
 	meanLoss = loss.SparseCategoricalCrossEntropyLogits(
 		[]*graph.Node{graph.Reshape(labels, b, 1)}, []*graph.Node{logits})
