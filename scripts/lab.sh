@@ -15,15 +15,10 @@ repo=$(pwd -P)
 
 die() { echo "lab: $*" >&2; exit 1; }
 
+command -v jupyter >/dev/null ||
+  die "Jupyter is not installed; install JupyterLab (pip install jupyterlab) or Debian's jupyter-notebook (scripts/install-deps.sh jupyter-notebook)"
 # The kernel the notebooks ask for, and the checkout it builds against.
-if [ -n "${JUPYTER_DATA_DIR:-}" ]; then
-  data_dir=$JUPYTER_DATA_DIR
-elif [ "$(uname -s)" = Darwin ]; then
-  data_dir=$HOME/Library/Jupyter
-else
-  data_dir=${XDG_DATA_HOME:-$HOME/.local/share}/jupyter
-fi
-spec=$data_dir/kernels/fashion-gomlx/kernel.json
+spec=$(jupyter --data-dir)/kernels/fashion-gomlx/kernel.json
 if ! grep -qF "\"FASHION_GOMLX_DIR\": \"$repo\"" "$spec" 2>/dev/null; then
   echo "lab: installing the Go (fashion-gomlx) kernel for this checkout"
   scripts/install-kernel.sh
