@@ -321,14 +321,8 @@ func ArgMax(row []float32) int {
 	return best
 }
 
-// scaledImages converts uint8 pixels [B, 784] on the graph to float32
-// [B, 28, 28] in [0, 1], the model's input.
-func scaledImages(pixels *graph.Node) *graph.Node {
-	return graph.Reshape(scaledPixels(pixels), -1, ImageSize, ImageSize)
-}
-
-// scaledPixels converts uint8 pixels [B, 784] to float32 in [0, 1], still
-// flat: the training graph feeds them to the first layer as they are.
+// scaledPixels converts uint8 pixels [B, 784] to float32 in [0, 1], the
+// flattened input of the first dense layer.
 func scaledPixels(pixels *graph.Node) *graph.Node {
 	return graph.DivScalar(graph.ConvertDType(pixels, dtypes.Float32), 255)
 }

@@ -256,7 +256,8 @@ func (m *Model) gradientsGraph(pixels, labels, scale *graph.Node) (meanLoss, cor
 // lossGraph returns the mean sparse categorical cross-entropy of a batch
 // (uint8 pixels [B, 784], int32 labels [B]) and how many it gets right.
 func (m *Model) lossGraph(pixels, labels *graph.Node) (meanLoss, correct *graph.Node) {
-	return lossAndHits(m.logitsGraph(scaledImages(pixels)), labels)
+	_, logits := m.forwardGraph(scaledPixels(pixels))
+	return lossAndHits(logits, labels)
 }
 
 // lossAndHits returns the mean sparse categorical cross-entropy of logits
