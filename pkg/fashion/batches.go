@@ -52,6 +52,10 @@ func EpochOrder(n int, seed uint64, epoch int) []int {
 // not divide the split, as in Keras), in an order drawn from the seed and the
 // epoch number when shuffling. Inputs are float32 [B, 28, 28] in [0, 1],
 // labels int32 [B].
+//
+// Batches is for GoMLX's own training loop (train.Trainer, train.Loop). Fit
+// does not use it: it keeps the whole split on the device and gathers each
+// batch there, with the same EpochOrder, so both visit the same batches.
 type Batches struct {
 	split     *Split
 	batchSize int
