@@ -177,23 +177,26 @@ func (t *trainer) stepsPerEpoch() int {
 // stepsGraph builds K training steps, one per row of indices [K, B]: each
 // gathers its batch from the training data held on the device (pixels as
 // words, see pixelWords), computes the loss and the gradients
-// (gradientsGraph) and updates the weights. It returns the loss summed over
+// (gradientsGraph) and updates the weights (sgdState, which carries the
+// velocities from step to step). It returns the loss summed over
 // the K*B examples (each step's mean times B) and the number of correct
 // predictions, both measured before each step's update, as Keras does.
 func (t *trainer) stepsGraph(scope *model.Scope, pixels, labels, indices *graph.Node) (lossSum, correct *graph.Node) {
 	g := indices.Graph()
 	k, b := indices.Shape().Dimensions[0], indices.Shape().Dimensions[1]
-	params := t.m.params()
+	o := t.r.Optimizer
+	state := o.startGraph(scope, g, t.m.params())
 	lossSum = graph.ScalarZero(g, dtypes.Float32)
 	correct = graph.ScalarZero(g, dtypes.Int32)
 	for step := range k {
 		idx := graph.Reshape(graph.Slice(indices, graph.AxisElem(step)), b, 1)
-		lr := t.r.Optimizer.learningRateGraph(scope, g)
-		batchLoss, batchCorrect, steps := t.m.gradientsGraph(gatherPixels(pixels, idx), graph.Gather(labels, idx), lr)
-		t.r.Optimizer.applyGraph(scope, g, params, steps)
+		scale := graph.MulScalar(o.learningRateGraph(scope, g), o.stepScale())
+		batchLoss, batchCorrect, steps := t.m.gradientsGraph(gatherPixels(pixels, idx), graph.Gather(labels, idx), scale)
+		state.update(steps)
 		lossSum = graph.Add(lossSum, graph.MulScalar(batchLoss, float64(b)))
 		correct = graph.Add(correct, batchCorrect)
 	}
+	state.end()
 	return lossSum, correct
 }
 
@@ -210,7 +213,8 @@ func (m *Model) params() []*model.Variable {
 // gradientsGraph computes, for a batch (uint8 pixels [B, 784], int32 labels
 // [B]), the mean loss, the number of correct predictions and scale times
 // the gradient of the loss for each variable of params(). Fit passes the
-// learning rate as scale, so that the optimizer gets lr_t * g ready-made.
+// learning rate times the optimizer's stepScale as scale, so that the
+// optimizer gets its steps ready-made (see sgdState).
 //
 // It is backpropagation written out by hand: for a dense layer
 // y = relu(x·W + b) whose pre-activation gets the gradient δ,

@@ -6,6 +6,9 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/ml/model"
 )
 
 // syntheticSplit returns n images a small network can learn quickly: an
@@ -113,6 +116,58 @@ func TestStepsPerExecutionDoesNotChangeResults(t *testing.T) {
 	for i := range a.Biases {
 		if math.Abs(float64(a.Biases[i]-b.Biases[i])) > 1e-5 {
 			t.Fatalf("bias %d: %v with 1 step per execution, %v with 5", i, a.Biases[i], b.Biases[i])
+		}
+	}
+}
+
+// TestFitMatchesTheOptimizer checks Fit's training graph (backpropagation
+// by hand, several updates per execution, the velocities carried from step
+// to step) against GoMLX's automatic differentiation and SGD.UpdateGraph,
+// one update per execution, over the same batches.
+func TestFitMatchesTheOptimizer(t *testing.T) {
+	train := syntheticSplit(t, "train", 200, 5) // 6 batches of 32 and one of 8.
+	r := smallRecipe()
+	r.Epochs, r.Patience, r.StepsPerExecution = 1, -1, 4
+	fitted := newTestModel(t)
+	if _, err := fitted.Fit(train, nil, r); err != nil {
+		t.Fatal(err)
+	}
+
+	ref := newTestModel(t)
+	exec, err := model.NewExec(testBackend(), ref.store, func(scope *model.Scope, images, labels *graph.Node) *graph.Node {
+		meanLoss, _ := lossAndHits(ref.logitsGraph(images), labels)
+		r.Optimizer.UpdateGraph(scope, images.Graph(), meanLoss)
+		return meanLoss
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	order := EpochOrder(train.Len(), r.Seed, 0)
+	for from := 0; from < len(order); from += r.BatchSize {
+		images, labels := train.gather(order[from:min(from+r.BatchSize, len(order))])
+		if _, err := exec.Call(images, labels); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	for _, v := range ref.params() {
+		for _, path := range []string{v.Path(), sgdScope + v.Path()} {
+			want, err := variableData(ref.store.GetVariable(path))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := variableData(fitted.store.GetVariable(path))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var worst, largest float64
+			for i := range want {
+				worst = max(worst, math.Abs(float64(got[i]-want[i])))
+				largest = max(largest, math.Abs(float64(want[i])))
+			}
+			if worst > 1e-5*largest {
+				t.Errorf("%s differs by up to %.3g (largest value %.3g)", path, worst, largest)
+			}
 		}
 	}
 }
