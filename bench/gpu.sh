@@ -40,7 +40,12 @@ fi
 site=$("$python" -c 'import site; print(site.getsitepackages()[0])')
 backend=${BACKEND:-}
 if [ -z "$backend" ]; then
-	plugin=${PLUGIN:-$(ls "$site"/jax_plugins/xla_cuda*/xla_cuda_plugin.so 2>/dev/null | head -n 1)}
+	plugin=${PLUGIN:-}
+	if [ -z "$plugin" ]; then
+		for p in "$site"/jax_plugins/xla_cuda*/xla_cuda_plugin.so; do
+			[ -f "$p" ] && plugin=$p && break
+		done
+	fi
 	if [ -z "$plugin" ]; then
 		echo "gpu.sh: no XLA CUDA plugin under $site/jax_plugins (set PLUGIN)" >&2
 		exit 1
