@@ -54,7 +54,7 @@ func (o SGD) LearningRateAt(t int64) float64 {
 //
 // Fit does not call it: its training graph computes the gradients itself
 // (see gradientsGraph), several updates per graph, and uses the parts this
-// method is made of: learningRateGraph, stepScale, startGraph, update, end.
+// method is made of: scaledRateGraph, startGraph, update, end.
 func (o SGD) UpdateGraph(scope *model.Scope, g *graph.Graph, loss *graph.Node) {
 	if !loss.Shape().IsScalar() {
 		panic(fmt.Sprintf("SGD needs a scalar loss, got shape %s", loss.Shape()))
@@ -68,7 +68,7 @@ func (o SGD) UpdateGraph(scope *model.Scope, g *graph.Graph, loss *graph.Node) {
 		}
 	}
 	grads := graph.Gradient(loss, values...)
-	scale := graph.MulScalar(o.learningRateGraph(scope, g), o.stepScale())
+	scale := o.scaledRateGraph(scope, g)
 	steps := make([]*graph.Node, len(grads))
 	for i, grad := range grads {
 		steps[i] = graph.Mul(graph.ConvertDType(scale, grad.DType()), grad)
@@ -78,14 +78,15 @@ func (o SGD) UpdateGraph(scope *model.Scope, g *graph.Graph, loss *graph.Node) {
 	state.end()
 }
 
-// learningRateGraph returns lr_t, the learning rate of this update, and
-// counts the update: t is GoMLX's global step, the number of updates made
-// before this one.
-func (o SGD) learningRateGraph(scope *model.Scope, g *graph.Graph) *graph.Node {
+// scaledRateGraph returns s·lr_t: the learning rate of this update times
+// stepScale, what the gradients are multiplied by before sgdState.update.
+// It counts the update: t is GoMLX's global step, the number of updates
+// made before this one.
+func (o SGD) scaledRateGraph(scope *model.Scope, g *graph.Graph) *graph.Node {
 	stepVar := optimizer.GetGlobalStepVar(scope)
 	t := graph.ConvertDType(stepVar.NodeValue(g), dtypes.Float32)
 	stepVar.SetNodeValue(graph.AddScalar(stepVar.NodeValue(g), 1))
-	return graph.MulScalar(graph.Inverse(graph.AddScalar(graph.MulScalar(t, o.Decay), 1)), o.LearningRate)
+	return graph.MulScalar(graph.Inverse(graph.AddScalar(graph.MulScalar(t, o.Decay), 1)), o.LearningRate*o.stepScale())
 }
 
 // stepScale is s in the update that sgdState makes: 1 + Momentum with
@@ -118,8 +119,8 @@ func (o SGD) stepScale() float64 {
 // pure-Go backend each such pass over the 543,860 parameters costs about as
 // much as the matrix products of a small layer, and this order trains 1.28x
 // faster on two cores (docs/performance.md). The caller folds s into the
-// gradients, which cost nothing: Fit's backward pass starts from s·lr_t
-// times the loss's gradient.
+// gradients (scaledRateGraph gives s·lr_t), which costs nothing: Fit's
+// backward pass starts from s·lr_t times the loss's gradient.
 type sgdState struct {
 	o          SGD
 	vars       []*model.Variable

@@ -190,7 +190,7 @@ func (t *trainer) stepsGraph(scope *model.Scope, pixels, labels, indices *graph.
 	correct = graph.ScalarZero(g, dtypes.Int32)
 	for step := range k {
 		idx := graph.Reshape(graph.Slice(indices, graph.AxisElem(step)), b, 1)
-		scale := graph.MulScalar(o.learningRateGraph(scope, g), o.stepScale())
+		scale := o.scaledRateGraph(scope, g)
 		batchLoss, batchCorrect, steps := t.m.gradientsGraph(gatherPixels(pixels, idx), graph.Gather(labels, idx), scale)
 		state.update(steps)
 		lossSum = graph.Add(lossSum, graph.MulScalar(batchLoss, float64(b)))
@@ -213,8 +213,8 @@ func (m *Model) params() []*model.Variable {
 // gradientsGraph computes, for a batch (uint8 pixels [B, 784], int32 labels
 // [B]), the mean loss, the number of correct predictions and scale times
 // the gradient of the loss for each variable of params(). Fit passes the
-// learning rate times the optimizer's stepScale as scale, so that the
-// optimizer gets its steps ready-made (see sgdState).
+// optimizer's scaled learning rate as scale, so that the optimizer gets its
+// steps ready-made (see sgdState).
 //
 // It is backpropagation written out by hand: for a dense layer
 // y = relu(x·W + b) whose pre-activation gets the gradient δ,
