@@ -117,14 +117,18 @@ func (b *Batches) Iter() iter.Seq2[train.Batch, error] {
 	}
 }
 
-// pixelTensors returns the split as the training graph reads it: raw pixels
-// uint8 [N, 784] (scaled on the device, 4 times less memory than float32)
-// and labels int32 [N].
+// pixelTensors returns the split as lossGraph (Evaluate) reads it: raw
+// pixels uint8 [N, 784] (scaled on the device, 4 times less memory than
+// float32) and labels int32 [N] (labelTensor).
 func (s *Split) pixelTensors() (pixels, labels *tensors.Tensor) {
+	return tensors.FromFlatDataAndDimensions(s.images, s.Len(), ImagePixels), s.labelTensor()
+}
+
+// labelTensor returns the split's labels, int32 [N].
+func (s *Split) labelTensor() *tensors.Tensor {
 	ls := make([]int32, s.Len())
 	for i, l := range s.labels {
 		ls[i] = int32(l)
 	}
-	return tensors.FromFlatDataAndDimensions(s.images, s.Len(), ImagePixels),
-		tensors.FromFlatDataAndDimensions(ls, s.Len())
+	return tensors.FromFlatDataAndDimensions(ls, s.Len())
 }

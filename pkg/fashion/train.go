@@ -138,8 +138,7 @@ func (m *Model) newTrainer(s *Split, r Recipe) (*trainer, error) {
 		return nil, errors.New("fit: no training images")
 	}
 	t := &trainer{m: m, r: r, split: s}
-	_, t.labels = s.pixelTensors()
-	t.pixels = pixelWords(s)
+	t.pixels, t.labels = pixelWords(s), s.labelTensor()
 	exec, err := model.NewExec(m.backend, m.store, t.stepsGraph)
 	if err != nil {
 		return nil, fmt.Errorf("fit: %w", err)
