@@ -64,9 +64,9 @@ func HandGradients(scope *model.Scope, images, labels *graph.Node) map[string]*g
 	for i := len(layers) - 1; i >= 0; i-- {
 		l := layers[i]
 		grads[l.path+"/weights"] = graph.DotProduct(graph.Transpose(l.x, 0, 1), delta) // xᵀ·δ
-		grads[l.path+"/biases"] = graph.ReduceSum(delta, 0)                    // Σ δ
+		grads[l.path+"/biases"] = graph.ReduceSum(delta, 0)                            // Σ δ
 		if i > 0 {
-			dx := graph.DotProduct(delta, graph.Transpose(l.w, 0, 1)) // δ·Wᵀ
+			dx := graph.DotProduct(delta, graph.Transpose(l.w, 0, 1))          // δ·Wᵀ
 			active := graph.GreaterThan(l.x, graph.ScalarZero(g, l.x.DType())) // x > 0: where the ReLU let x through
 			delta = graph.Mul(dx, graph.ConvertDType(active, dx.DType()))
 		}
