@@ -29,7 +29,7 @@ die() { echo "main-job: $*" >&2; exit 1; }
 step() { echo "== main-job: $*"; }
 
 if [ $# -gt 0 ]; then
-  echo "main-job: takes no arguments (run the fashion commands for other settings: go run ./cmd/fashion help)" >&2
+  echo "main-job: takes no arguments (for other settings, run the fashion commands: GOEXPERIMENT=simd go run ./cmd/fashion help)" >&2
   exit 2
 fi
 command -v go >/dev/null || die "the go command is not on PATH (install Go 1.26 or newer)"
@@ -48,7 +48,7 @@ step "the data"
 # progress, and a failure its one-line reason, on stderr.
 if ! "$fashion" data >"$work/data.txt"; then
   [ -z "${FASHION_MNIST_DIR:-}" ] || die "no data in \$FASHION_MNIST_DIR (above)"
-  echo "main-job: no data found or downloaded; using Debian's package dataset-fashion-mnist"
+  echo "main-job: no data found or downloaded; trying Debian's package dataset-fashion-mnist"
   "$repo/scripts/install-deps.sh" dataset-fashion-mnist ||
     die "no data: install the package above, or put the four Fashion-MNIST .gz files in a directory and set FASHION_MNIST_DIR"
   "$fashion" data --offline >"$work/data.txt" || die "no data (above)"
