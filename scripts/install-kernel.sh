@@ -17,8 +17,13 @@
 #     does), GOPROXY=off (cells never fetch anything: GoNB's automatic `go get` would
 #     ask for @latest versions), FASHION_GOMLX_DIR=<this checkout>, and a PATH holding
 #     goimports and the go command used here;
-#   - downloads the modules and builds the project, so that cells find them offline and
-#     the first cell compiles quickly.
+#   - downloads what the notebooks' workspace needs offline: the go.mod file of every
+#     module in the module graph (`go mod graph`; GoNB's `go get` reads them all, while a
+#     build reads only some) and the modules of the packages the project builds with;
+#     and builds the project, so that the first cell compiles quickly.
+# Everything goes to Go's module and build caches (`go env GOMODCACHE GOCACHE`) and to
+# the kernel's directory. The one system-wide install: a C compiler for cgo (gcc,
+# libc6-dev) when there is none, by scripts/install-deps.sh as root on Debian/Ubuntu.
 # gopls (auto-complete) is not installed: GoNB works without it.
 #
 # Environment: JUPYTER_DATA_DIR  where kernels are installed (Jupyter's own setting).
@@ -34,6 +39,9 @@ die() { echo "install-kernel: $*" >&2; exit 1; }
 command -v go >/dev/null || die "the go command is not on PATH (install Go 1.26 or newer)"
 python=$(command -v python3 || true)
 [ -n "$python" ] || die "python3 is needed to write the kernel spec"
+# Cells build GoMLX's XLA binding, which is cgo: a C compiler (installed as root on
+# Debian/Ubuntu, otherwise named).
+scripts/install-deps.sh cc
 
 if [ -n "${JUPYTER_DATA_DIR:-}" ]; then
   data_dir=$JUPYTER_DATA_DIR
@@ -86,8 +94,15 @@ with open(path + ".new", "w") as f:
     f.write("\n")
 os.replace(path + ".new", path)
 EOF
-# The kernel builds cells with GOPROXY=off: fetch the modules the project needs now, and
-# compile its packages so that the first cell does not wait for GoMLX to build.
+# The kernel builds cells with GOPROXY=off. GoNB runs `go get` in each notebook's
+# workspace, which loads the whole module graph: fetch the go.mod file of every module in
+# it now (a build alone fetches only those it reads, and every cell would then fail with
+# "module lookup disabled by GOPROXY=off").
+echo "install-kernel: downloading the module graph's go.mod files (go mod graph)"
+go mod graph >/dev/null ||
+  die "cannot download the module graph that the notebooks need offline (go mod graph, above)"
+# Fetch the modules of the project's packages, and compile them so that the first cell
+# does not wait for GoMLX to build.
 echo "install-kernel: building the project (the first time: a few minutes)"
 go build ./... ||
   echo "install-kernel: warning: the project does not build now; cells importing it will fail until it does" >&2
