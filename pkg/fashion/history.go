@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+
+	"github.com/fashion-gomlx/fashion-gomlx/internal/atomicfile"
 )
 
 // EpochLog holds what one epoch measured, named as in Keras' History.
@@ -35,6 +37,8 @@ type History struct {
 	StoppedEarly bool `json:"stopped_early"`
 	// RestoredBest is true when the best epoch's weights were put back.
 	RestoredBest bool `json:"restored_best"`
+	// Run identifies the run and the images it trained on (see RunInfo).
+	Run *RunInfo `json:"run,omitempty"`
 }
 
 // Last returns the last epoch's log (the zero value for an empty history).
@@ -72,7 +76,7 @@ func SaveHistory(h *History, path string) error {
 	if err != nil {
 		return fmt.Errorf("saving history: %w", err)
 	}
-	return writeFileAtomic(path, append(data, '\n'))
+	return atomicfile.WriteFile(path, append(data, '\n'), 0o644)
 }
 
 // LoadHistory reads a history written by SaveHistory.

@@ -45,16 +45,20 @@ func (m *Model) fit(trainSplit, validation *Split, r Recipe, history *History, b
 		return nil, errors.New("fit: early stopping watches the validation loss: give a validation split or set a negative patience")
 	}
 	if trainSplit != nil && r.Limit > 0 {
-		var err error
-		if trainSplit, err = trainSplit.Head(r.Limit); err != nil {
+		head, err := trainSplit.Head(r.Limit)
+		if err != nil {
 			return nil, fmt.Errorf("fit: limit %d: the training split has %d images", r.Limit, trainSplit.Len())
 		}
+		trainSplit = head
 	}
 	t, err := m.newTrainer(trainSplit, r)
 	if err != nil {
 		return nil, err
 	}
 	m.recipe, m.history = &r, history
+	if history.Run == nil {
+		history.Run = newRunInfo(m.backend, trainSplit, validation)
+	}
 	stopper := &EarlyStopping{Patience: r.Patience, MinDelta: r.MinDelta}
 	stop := history.StoppedEarly
 	if validation != nil {
@@ -83,6 +87,9 @@ func (m *Model) fit(trainSplit, validation *Split, r Recipe, history *History, b
 				return history, fmt.Errorf("fit: validation after epoch %d: %w", epoch, err)
 			}
 			log.ValLoss, log.ValAccuracy = vm.Loss, vm.Accuracy
+		}
+		if err := checkFiniteLoss(log, r); err != nil {
+			return history, err
 		}
 		log.Seconds = time.Since(start).Seconds()
 		history.Epochs = append(history.Epochs, log)
