@@ -51,7 +51,7 @@ func sameWeights(t *testing.T, a, b *Model) {
 // divergingSplits returns splits whose validation loss soon gets worse
 // (shuffled labels), so that early stopping acts after a few epochs and the
 // best epoch is not the last.
-func divergingSplits(t *testing.T) (train, validation *Split) {
+func divergingSplits(t testing.TB) (train, validation *Split) {
 	train = syntheticSplit(t, "train", 150, 30)
 	validation = syntheticSplit(t, "validation", 60, 31)
 	rng := rand.New(rand.NewPCG(5, 6))
