@@ -214,6 +214,8 @@ func checkTrainPaths(out, checkpoints string) error {
 		return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 	}
 	switch {
+	case filepath.Dir(a) == a:
+		return fmt.Errorf("%w: --out %s is the root directory: give the model a directory of its own", errUsage, out)
 	case a == b:
 		return fmt.Errorf("%w: --out and --checkpoints are the same directory (%s)", errUsage, out)
 	case inside(b, a):

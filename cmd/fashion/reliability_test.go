@@ -84,7 +84,7 @@ func TestTrainFindsPathProblemsBeforeWork(t *testing.T) {
 		want string
 	}{
 		{[]string{"--out", ""}, 2, "--out must name a directory"},
-		{[]string{"--out", "/"}, 2, "give them separate directories"},
+		{[]string{"--out", "/"}, 2, "is the root directory"},
 		{[]string{"--out", model, "--checkpoints", model}, 2, "the same directory"},
 		{[]string{"--out", model, "--checkpoints", filepath.Join(model, "ck")}, 2, "inside --out"},
 		{[]string{"--out", file}, 1, "is a file"},
@@ -240,7 +240,7 @@ func TestCorruptModelsAreRefused(t *testing.T) {
 	if err := m.Save(dir); err != nil {
 		t.Fatal(err)
 	}
-	bins, _ := filepath.Glob(filepath.Join(dir, "checkpoint-*", "*.bin"))
+	bins, _ := filepath.Glob(filepath.Join(dir, "checkpoint*", "*.bin"))
 	if len(bins) != 1 {
 		t.Fatalf("weights files %v", bins)
 	}

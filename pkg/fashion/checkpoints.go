@@ -341,7 +341,7 @@ func ResumeTraining(backend compute.Backend, dir string, train, validation *Spli
 	if r.Limit > 0 {
 		if used, err = train.Head(r.Limit); err != nil {
 			return nil, nil, fmt.Errorf("resume: the run trained on the first %d images of %q; the training images given are %s",
-				r.Limit, run.Train.Name, DescribeSplit(train))
+				r.Limit, run.Train.Name, describeSplit(train))
 		}
 	}
 	if err := run.checkContinues(backend, used, validation); err != nil {

@@ -104,6 +104,9 @@ func TestSaveSurvivesAKillAtEveryPoint(t *testing.T) {
 			if got := dirNames(t, dir); len(got) != 3 || len(weightsDirs(t, dir)) != 1 {
 				t.Errorf("after the next save the model holds %q, want the marker, one checkpoint and model.json", got)
 			}
+			if got := dirNames(t, filepath.Dir(dir)); !slices.Equal(got, []string{"model"}) {
+				t.Errorf("beside the model are left %q", got)
+			}
 		})
 	}
 	// A kill during the first save into a new directory leaves no model,

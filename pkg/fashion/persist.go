@@ -77,6 +77,7 @@ func (m *Model) save(dir string) error {
 	}
 	ref, err := m.writeWeights(dir)
 	if err != nil {
+		os.RemoveAll(filepath.Join(dir, ref.Dir))
 		return fmt.Errorf("writing the weights in %s: %w", dir, err)
 	}
 	crashHook("save: weights written")

@@ -43,8 +43,8 @@ func (s SplitInfo) String() string {
 	return fmt.Sprintf("%q (%d images)", s.Name, s.Images)
 }
 
-// DescribeSplit returns the SplitInfo of a split.
-func DescribeSplit(s *Split) SplitInfo {
+// describeSplit returns the SplitInfo of a split.
+func describeSplit(s *Split) SplitInfo {
 	h := sha256.New()
 	h.Write(s.labels)
 	h.Write(s.images)
@@ -55,9 +55,9 @@ func DescribeSplit(s *Split) SplitInfo {
 func newRunInfo(backend compute.Backend, train, validation *Split) *RunInfo {
 	var id [8]byte
 	rand.Read(id[:])
-	r := &RunInfo{ID: hex.EncodeToString(id[:]), Backend: backend.Name(), Train: DescribeSplit(train)}
+	r := &RunInfo{ID: hex.EncodeToString(id[:]), Backend: backend.Name(), Train: describeSplit(train)}
 	if validation != nil {
-		v := DescribeSplit(validation)
+		v := describeSplit(validation)
 		r.Validation = &v
 	}
 	return r
@@ -75,7 +75,7 @@ func (r *RunInfo) checkContinues(backend compute.Backend, train, validation *Spl
 		case given == nil:
 			return fmt.Errorf("the run validated on %s; none are given", saved)
 		}
-		if g := DescribeSplit(given); g != *saved {
+		if g := describeSplit(given); g != *saved {
 			if g.Name == saved.Name && g.Images == saved.Images {
 				return fmt.Errorf("the run %s %s; the images given have the same name and size but are other images", what, saved)
 			}

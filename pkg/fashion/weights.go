@@ -325,7 +325,7 @@ func (m *Model) loadCheckpoint(w *weightsData) error {
 }
 
 // errNotFinite marks values that are NaN or infinite.
-var errNotFinite = errors.New("not finite")
+var errNotFinite = errors.New("values that are NaN or infinite")
 
 // checkFinite refuses a float32 variable holding NaNs or infinities.
 func checkFinite(path string, value *tensors.Tensor) error {
@@ -343,8 +343,7 @@ func checkFinite(path string, value *tensors.Tensor) error {
 		}
 	}
 	if bad > 0 {
-		return fmt.Errorf("the checkpoint's %s holds %d values that are NaN or infinite (%w): the model is corrupt, or its training diverged",
-			path, bad, errNotFinite)
+		return fmt.Errorf("the checkpoint's %s holds %d %w: the model is corrupt, or its training diverged", path, bad, errNotFinite)
 	}
 	return nil
 }
