@@ -289,7 +289,7 @@ func testFullDisk(t *testing.T) {
 	// A 1 MB disk: the first checkpoint (4 MB) does not fit.
 	tiny := mountTmpfs(t, "1m")
 	out := filepath.Join(tiny, "model")
-	code, _, stderr := runToEnd(append([]string{"train", "--out", out, "--epochs", "1", "--limit", "200"}, campaignRecipe[:3]...)...)
+	code, _, stderr := runToEnd(append([]string{"train", "--out", out, "--epochs", "1", "--limit", "200", "--logdir", ""}, campaignRecipe[:3]...)...)
 	check("train", code, stderr)
 	if info, err := fashion.LatestCheckpoint(out + ".checkpoints"); err == nil {
 		t.Errorf("a checkpoint that did not fit is taken for complete: %+v", info)
@@ -308,7 +308,7 @@ func testFullDisk(t *testing.T) {
 		t.Fatal(err)
 	}
 	os.WriteFile(filepath.Join(small, "filler"), make([]byte, 4<<20), 0o644)
-	code, _, stderr = runToEnd(append([]string{"train", "--out", model, "--checkpoints", filepath.Join(t.TempDir(), "ck"), "--epochs", "1", "--limit", "200"},
+	code, _, stderr = runToEnd(append([]string{"train", "--out", model, "--checkpoints", filepath.Join(t.TempDir(), "ck"), "--epochs", "1", "--limit", "200", "--logdir", ""},
 		campaignRecipe[:3]...)...)
 	check("train over a model", code, stderr)
 	if _, err := fashion.LoadModel(backend, model); err != nil {
@@ -531,13 +531,16 @@ func testBadInputs(t *testing.T) {
 		{"--momentum", "-0.5"}, {"--limit", "-5"}, {"--limit", "99999999"}, {"--steps-per-execution", "0"},
 		{"--steps-per-execution", "9223372036854775807"}, {"--seed", "-1"}, {"--patience", "x"}, {"--out", ""}, {"--out", "/"},
 		{"--out", "/proc/x"}, {"--out", models["a file"]}, {"--out", models["TF.js directory"]},
-		{"--out", "m", "--checkpoints", "m"}, {"--resume", "--lr", "0.1"}, {"--resume", "--out", filepath.Join(dir, "none")},
+		{"--out", filepath.Join(dir, "m"), "--checkpoints", filepath.Join(dir, "m")}, {"--resume", "--lr", "0.1"}, {"--resume", "--out", filepath.Join(dir, "none")},
 		{"--backend", "nosuch"}, {"--backend", "go:parallelism=x"}, {"--no-such-flag"}, {"stray"},
 		{"--lr", "1e30", "--limit", "200", "--epochs", "1", "--out", filepath.Join(dir, "diverged")},
 	} {
 		args := append([]string{"train", "--offline", "--logdir", ""}, flags...)
 		if !slices.Contains(flags, "--backend") {
 			args = append(args, "--backend", "go")
+		}
+		if !slices.Contains(flags, "--out") { // nothing goes into the source tree
+			args = append(args, "--out", filepath.Join(dir, "train-out"))
 		}
 		inputs = append(inputs, input{"train " + strings.Join(flags, " "), args, false})
 	}

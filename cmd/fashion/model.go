@@ -129,11 +129,6 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("resume: %w", err)
 		}
 	}
-	unlock, err := lockTraining(*out, *ckptDir)
-	if err != nil {
-		return err
-	}
-	defer unlock()
 
 	backend, err := bf.open(stderr)
 	if err != nil {
@@ -155,6 +150,11 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	if r.Limit > train.Len() {
 		return fmt.Errorf("%w: --limit %d: the training split has %d images", errUsage, r.Limit, train.Len())
 	}
+	unlock, err := lockTraining(*out, *ckptDir)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	callbacks := []fashion.Callback{fashion.NewProgress(stdout), checkpoints}
 	if *logdir != "" {
 		tb, err := fashion.NewTensorBoard(*logdir)

@@ -21,12 +21,22 @@ func cliProcess(args ...string) *exec.Cmd {
 	return cmd
 }
 
-// oneLine fails unless stderr is exactly one line holding want.
+// checkOneLine fails unless stderr is exactly one line holding want.
 func checkOneLine(t *testing.T, what, stderr, want string) {
 	t.Helper()
 	if strings.Count(stderr, "\n") != 1 || !strings.HasSuffix(stderr, "\n") || !strings.Contains(stderr, want) {
 		t.Errorf("%s: stderr %q, want one line containing %q", what, stderr, want)
 	}
+}
+
+// checkErrorLine fails unless stderr is one error line holding want, after
+// the line naming the backend when the command got that far.
+func checkErrorLine(t *testing.T, what, stderr, want string) {
+	t.Helper()
+	if rest, ok := strings.CutPrefix(stderr, "backend: "); ok {
+		_, stderr, _ = strings.Cut(rest, "\n")
+	}
+	checkOneLine(t, what, stderr, want)
 }
 
 func TestStdoutCarriesOnlyResults(t *testing.T) {
@@ -159,7 +169,7 @@ func TestTwoTrainingsOnOneDirectory(t *testing.T) {
 		if code != 1 {
 			t.Errorf("%v while another training runs: exit status %d", args, code)
 		}
-		checkOneLine(t, strings.Join(args, " "), errOut, "another training is writing to")
+		checkErrorLine(t, strings.Join(args, " "), errOut, "another training is writing to")
 	}
 }
 
@@ -272,5 +282,20 @@ func TestDataDirectoryProblemsHaveTheirOwnMessage(t *testing.T) {
 			t.Errorf("--data-dir %s: exit status %d, stderr %q", tc.dir, code, errOut)
 		}
 		checkOneLine(t, tc.dir, errOut, tc.want)
+	}
+}
+
+// TestFailedTrainingLeavesNothing: a training that fails before it trains
+// (an unknown backend, no data) creates nothing where it would have saved.
+func TestFailedTrainingLeavesNothing(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	for _, args := range [][]string{{"--backend", "nosuch"}, {"--backend", "go", "--data-dir", "/nonexistent"}} {
+		if code, _, errOut := runCLI(append([]string{"train"}, args...)...); code != 1 {
+			t.Errorf("%v: exit status %d, %q", args, code, errOut)
+		}
+	}
+	if got := dirNames(t, dir); len(got) != 0 {
+		t.Errorf("a failed training left %q", got)
 	}
 }

@@ -388,6 +388,29 @@ func TestLoadGivesUpOnMirrorsThatHang(t *testing.T) {
 	}
 }
 
+// TestLoadWaitsForSlowMirrors: the timeout is on progress, not on the whole
+// download, so a slow link that keeps sending is not given up on.
+func TestLoadWaitsForSlowMirrors(t *testing.T) {
+	content, files := fakeFiles(t, nTrainFake, nTestFake)
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c := content[strings.TrimPrefix(r.URL.Path, "/")]
+		w.Header().Set("Content-Length", strconv.Itoa(len(c)))
+		for i := range 10 { // 10 pieces, 60 ms apart: 540 ms in all
+			w.Write(c[i*len(c)/10 : (i+1)*len(c)/10])
+			w.(http.Flusher).Flush()
+			if i < 9 {
+				time.Sleep(60 * time.Millisecond)
+			}
+		}
+	}))
+	t.Cleanup(slow.Close)
+	opts := isolated(t, files)
+	opts.Offline, opts.Timeout, opts.Mirrors = false, 400*time.Millisecond, []string{slow.URL + "/"}
+	if _, err := Load(opts); err != nil {
+		t.Fatalf("a mirror sending a piece every 60 ms, with a timeout of 400 ms: %v", err)
+	}
+}
+
 func TestLoadDirectoryErrors(t *testing.T) {
 	content, files := fakeFiles(t, nTrainFake, nTestFake)
 	tests := []struct {
