@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -297,5 +298,12 @@ func TestFailedTrainingLeavesNothing(t *testing.T) {
 	}
 	if got := dirNames(t, dir); len(got) != 0 {
 		t.Errorf("a failed training left %q", got)
+	}
+}
+
+func TestErrorsOfSeveralLinesArePrintedOnOne(t *testing.T) {
+	err := errors.Join(errors.New("first problem"), errors.New("  second problem\n"))
+	if got := oneLine(err); got != "first problem; second problem" {
+		t.Errorf("oneLine = %q", got)
 	}
 }
