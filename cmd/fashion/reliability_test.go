@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -306,4 +307,14 @@ func TestErrorsOfSeveralLinesArePrintedOnOne(t *testing.T) {
 	if got := oneLine(err); got != "first problem; second problem" {
 		t.Errorf("oneLine = %q", got)
 	}
+}
+
+func TestAPanicIsOneLine(t *testing.T) {
+	commands["crash"] = command{"panics, for this test", func([]string, io.Writer, io.Writer) error { panic("boom") }}
+	defer delete(commands, "crash")
+	code, _, errOut := runCLI("crash")
+	if code != 1 {
+		t.Errorf("exit status %d", code)
+	}
+	checkOneLine(t, "a panic", errOut, "internal error: boom")
 }
