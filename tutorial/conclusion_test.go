@@ -26,13 +26,18 @@ func TestCheckSavedFile(t *testing.T) {
 			t.Errorf("CheckSavedFile(%q) = false", right)
 		}
 	}
-	for _, wrong := range []string{"", ".", "checkpoint", "weights.h5", "../saved/model.json", "/etc/passwd", dir} {
+	checkpoints, _ := filepath.Glob(filepath.Join(dir, "checkpoint-*"))
+	if len(checkpoints) != 1 {
+		t.Fatalf("checkpoint directories %v", checkpoints)
+	}
+	checkpoint := filepath.Base(checkpoints[0])
+	for _, wrong := range []string{"", ".", checkpoint, "weights.h5", "../saved/model.json", "/etc/passwd", dir} {
 		if CheckSavedFile(dir, wrong) {
 			t.Errorf("CheckSavedFile(%q) = true", wrong)
 		}
 	}
 	// Every file of the checkpoint is a wrong answer, however it is named.
-	err := filepath.WalkDir(filepath.Join(dir, "checkpoint"), func(path string, e os.DirEntry, err error) error {
+	err := filepath.WalkDir(checkpoints[0], func(path string, e os.DirEntry, err error) error {
 		if err == nil && !e.IsDir() && CheckSavedFile(dir, path) {
 			t.Errorf("CheckSavedFile accepted checkpoint file %s", path)
 		}
@@ -44,7 +49,7 @@ func TestCheckSavedFile(t *testing.T) {
 	if !strings.Contains(text.String(), "✓ Right! model.json lists the network's 5 layers and names its 10 classes") {
 		t.Errorf("verdicts:\n%s", text)
 	}
-	if !strings.Contains(text.String(), "checkpoint is a folder") || !strings.Contains(text.String(), "it is part of the checkpoint") {
+	if !strings.Contains(text.String(), checkpoint+" is a folder") || !strings.Contains(text.String(), "it is part of the checkpoint") {
 		t.Errorf("no hint for the checkpoint folder:\n%s", text)
 	}
 }

@@ -80,6 +80,12 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	if *steps <= 0 || *warmup < 0 {
 		return fmt.Errorf("%w: --steps must be positive and --warmup not negative", errUsage)
 	}
+	// Checked before the arithmetic below, which they would overflow: no
+	// more steps than images fit in the training split.
+	if *steps > articleTrainImages || *warmup > articleTrainImages {
+		return fmt.Errorf("%w: --steps %d, --warmup %d: each must be at most %d (the training split's images)",
+			errUsage, *steps, *warmup, articleTrainImages)
+	}
 	r.Epochs, r.Patience = 1, -1 // One pass, no validation: only training steps are timed.
 	if err := r.Validate(); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)

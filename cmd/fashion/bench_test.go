@@ -54,6 +54,11 @@ func TestBenchBadFlags(t *testing.T) {
 		{"bench", "--warmup", "-1"},
 		{"bench", "--batch", "0"},
 		{"bench", "--synthetic", "--steps", "2000", "--batch", "1000"}, // more images than a split has
+		// Values that overflowed the step arithmetic and reported nonsense.
+		{"bench", "--synthetic", "--steps", "9223372036854775807"},
+		{"bench", "--synthetic", "--warmup", "9223372036854775807"},
+		{"bench", "--synthetic", "--steps", "4611686018427387904", "--warmup", "4611686018427387904"},
+		{"bench", "--synthetic", "--batch", "9223372036854775807"},
 	} {
 		code, _, errOut := runCLI(args...)
 		if code != 2 || strings.Count(errOut, "\n") != 1 {

@@ -9,7 +9,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"sort"
+	"strings"
 )
 
 // command is one sub-command of the tool.
@@ -32,14 +34,31 @@ var commands = map[string]command{
 var errUsage = errors.New("usage")
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(cli(os.Args[1:]))
+}
+
+// cli runs the tool as a process. Libraries print to os.Stdout (GoMLX's Go
+// backend says "parallelism set to ...", XLA's installer reports its
+// downloads); the tool's standard output carries its results (--json) and
+// nothing else, so os.Stdout is pointed at standard error for them.
+func cli(args []string) int {
+	stdout := os.Stdout
+	os.Stdout = os.Stderr
+	defer func() { os.Stdout = stdout }()
+	return run(args, stdout, os.Stderr)
 }
 
 // run executes the command line and returns the exit status: 0 on success,
-// 1 when the work failed, 2 when the command line is wrong.
+// 1 when the work failed, 2 when the command line is wrong. Every failure
+// is one line on stderr, a failure to write the output included.
 func run(args []string, stdout, stderr io.Writer) int {
+	out := &checkedWriter{w: stdout}
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-		usage(stdout)
+		usage(out)
+		if out.err != nil {
+			fmt.Fprintf(stderr, "fashion: writing the output: %v\n", out.err)
+			return 1
+		}
 		return 0
 	}
 	cmd, ok := commands[args[0]]
@@ -47,19 +66,77 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "fashion: unknown command %q (run \"fashion help\")\n", args[0])
 		return 2
 	}
-	err := cmd.run(args[1:], stdout, stderr)
+	err := runCommand(cmd, args[1:], out, stderr)
+	if err == nil && out.err != nil {
+		err = fmt.Errorf("writing the output: %w", out.err)
+	}
 	switch {
 	case err == nil:
 		return 0
 	case errors.Is(err, flag.ErrHelp):
 		return 0
 	case errors.Is(err, errUsage):
-		fmt.Fprintf(stderr, "fashion %s: %v\n", args[0], err)
+		fmt.Fprintf(stderr, "fashion %s: %s\n", args[0], oneLine(err))
 		return 2
 	default:
-		fmt.Fprintf(stderr, "fashion %s: %v\n", args[0], err)
+		fmt.Fprintf(stderr, "fashion %s: %s\n", args[0], oneLine(err))
 		return 1
 	}
+}
+
+// debugEnv, set to 1, makes an internal error print its stack trace.
+const debugEnv = "FASHION_DEBUG"
+
+// runCommand runs a sub-command, turning a panic (a bug: bad input gets an
+// error) into an error of one line.
+func runCommand(cmd command, args []string, stdout, stderr io.Writer) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			if os.Getenv(debugEnv) == "1" {
+				stderr.Write(debug.Stack())
+			}
+			err = fmt.Errorf("internal error: %v (please report it; %s=1 shows where)", r, debugEnv)
+		}
+	}()
+	return cmd.run(args, stdout, stderr)
+}
+
+// oneLine joins the lines of an error message with "; ", so that every
+// failure is one line even when a library's message is not.
+func oneLine(err error) string {
+	var lines []string
+	for _, l := range strings.Split(err.Error(), "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			lines = append(lines, l)
+		}
+	}
+	return strings.Join(lines, "; ")
+}
+
+// checkedWriter remembers the first error of the writes to w, so that
+// output lost on a full disk or a closed pipe makes the command fail.
+type checkedWriter struct {
+	w   io.Writer
+	err error
+}
+
+// Fd returns the file descriptor of the file written to (an invalid one
+// for other writers), so that progress bars know a terminal.
+func (c *checkedWriter) Fd() uintptr {
+	if f, ok := c.w.(interface{ Fd() uintptr }); ok {
+		return f.Fd()
+	}
+	return ^uintptr(0)
+}
+
+// Write implements io.Writer.
+func (c *checkedWriter) Write(p []byte) (int, error) {
+	if c.err != nil {
+		return 0, c.err
+	}
+	n, err := c.w.Write(p)
+	c.err = err
+	return n, err
 }
 
 // usage prints the list of commands.

@@ -1,13 +1,16 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
+	"github.com/fashion-gomlx/fashion-gomlx/internal/lockfile"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
 	"github.com/gomlx/compute"
 )
@@ -56,11 +59,12 @@ func runSummary(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// recipeFlags are the flags of "fashion train" that set the recipe; a
-// resumed run keeps its saved recipe, so they are refused with --resume.
+// recipeFlags are the flags of "fashion train" that shape the run; a
+// resumed run keeps what it was started with, so they are refused with
+// --resume.
 var recipeFlags = map[string]bool{
 	"epochs": true, "batch": true, "lr": true, "decay": true, "momentum": true, "nesterov": true, "patience": true,
-	"restore-best": true, "seed": true, "steps-per-execution": true, "limit": true,
+	"restore-best": true, "seed": true, "steps-per-execution": true, "limit": true, "include-validation": true,
 }
 
 // runTrain implements "fashion train".
@@ -85,19 +89,22 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	out := fs.String("out", "models/latest", "directory to save the trained model in")
 	logdir := fs.String("logdir", "runs", `root of the TensorBoard logs: each run writes run_%Y_%m_%d-%H_%M_%S there ("" turns logging off)`)
 	ckptDir := fs.String("checkpoints", "", "directory of the per-epoch checkpoints (default: the --out directory with .checkpoints appended)")
-	resume := fs.Bool("resume", false, "resume the run of --checkpoints from its last complete epoch, with its saved recipe")
+	resume := fs.Bool("resume", false, "resume the run of --checkpoints from its last complete epoch, as it was started (recipe, images, backend)")
 	allImages := fs.Bool("include-validation", false, "train on all 60,000 images of the training file, validation included, as the article's code did (validation then measures images the model learned from)")
 	if err := fs.parse(args); err != nil {
 		return err
 	}
-	if *ckptDir == "" {
+	if *ckptDir == "" && *out != "" {
 		*ckptDir = filepath.Clean(*out) + ".checkpoints"
+	}
+	if err := checkTrainPaths(*out, *ckptDir); err != nil {
+		return err
 	}
 	if *resume {
 		var conflict error
 		fs.Visit(func(f *flag.Flag) {
 			if recipeFlags[f.Name] && conflict == nil {
-				conflict = fmt.Errorf("%w: --resume continues with the saved recipe; --%s cannot change it", errUsage, f.Name)
+				conflict = fmt.Errorf("%w: --resume continues the run as it was started; --%s cannot change it", errUsage, f.Name)
 			}
 		})
 		if conflict != nil {
@@ -106,6 +113,23 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	} else if err := r.Validate(); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
+
+	// Problems the file system shows are found before any work.
+	checkpoints := fashion.NewCheckpoints(*ckptDir, 2)
+	if err := fashion.CheckSaveDir(*out); err != nil {
+		return fmt.Errorf("--out: %w", err)
+	}
+	if err := checkpoints.Check(); err != nil {
+		return fmt.Errorf("--checkpoints: %w", err)
+	}
+	var resumed *fashion.CheckpointInfo
+	if *resume {
+		var err error
+		if resumed, err = fashion.LatestCheckpoint(*ckptDir); err != nil {
+			return fmt.Errorf("resume: %w", err)
+		}
+	}
+
 	backend, err := bf.open(stderr)
 	if err != nil {
 		return err
@@ -115,13 +139,23 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	train := data.Train
-	if *allImages {
+	switch {
+	case resumed != nil:
+		if train, err = data.SplitNamed(resumed.Run.Train.Name); err != nil {
+			return fmt.Errorf("resume: %w", err)
+		}
+	case *allImages:
 		train = data.TrainFile
 	}
 	if r.Limit > train.Len() {
 		return fmt.Errorf("%w: --limit %d: the training split has %d images", errUsage, r.Limit, train.Len())
 	}
-	callbacks := []fashion.Callback{fashion.NewProgress(stdout), fashion.NewCheckpoints(*ckptDir, 2)}
+	unlock, err := lockTraining(*out, *ckptDir)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	callbacks := []fashion.Callback{fashion.NewProgress(stdout), checkpoints}
 	if *logdir != "" {
 		tb, err := fashion.NewTensorBoard(*logdir)
 		if err != nil {
@@ -134,9 +168,13 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	start := time.Now()
 	var m *fashion.Model
 	var h *fashion.History
-	if *resume {
+	if resumed != nil {
 		m, h, err = fashion.ResumeTraining(backend, *ckptDir, fashion.ArticleMLP, train, data.Validation, append(callbacks, resumeNote{stdout})...)
 	} else {
+		if prev, err := fashion.LatestCheckpoint(*ckptDir); err == nil && !prev.Finished() {
+			fmt.Fprintf(stdout, "Note: %s holds an unfinished run (%d of %d epochs); this new run replaces it (--resume would continue it)\n",
+				*ckptDir, prev.Epoch, prev.Recipe.Epochs)
+		}
 		fmt.Fprintf(stdout, "Training on %d images, validating on %d, batches of %d, up to %d epochs; checkpoints in %s\n",
 			trainImages(r, train), data.Validation.Len(), r.BatchSize, r.Epochs, *ckptDir)
 		if m, err = fashion.New(backend, fashion.ArticleMLP, r.Seed); err == nil {
@@ -157,6 +195,65 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "Trained %d epochs (%s in this run); model saved to %s\n", len(h.Epochs), time.Since(start).Round(time.Second), *out)
 	return nil
+}
+
+// checkTrainPaths refuses, as a wrong command line, an empty --out and a
+// --checkpoints directory that is --out or inside it, or the other way
+// round: each would write into the other.
+func checkTrainPaths(out, checkpoints string) error {
+	if out == "" {
+		return fmt.Errorf("%w: --out must name a directory", errUsage)
+	}
+	a, errA := filepath.Abs(out)
+	b, errB := filepath.Abs(checkpoints)
+	if errA != nil || errB != nil {
+		return fmt.Errorf("%w: --out %q, --checkpoints %q: %v", errUsage, out, checkpoints, errors.Join(errA, errB))
+	}
+	inside := func(dir, parent string) bool {
+		rel, err := filepath.Rel(parent, dir)
+		return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+	}
+	switch {
+	case filepath.Dir(a) == a:
+		return fmt.Errorf("%w: --out %s is the root directory: give the model a directory of its own", errUsage, out)
+	case a == b:
+		return fmt.Errorf("%w: --out and --checkpoints are the same directory (%s)", errUsage, out)
+	case inside(b, a):
+		return fmt.Errorf("%w: --checkpoints %s is inside --out %s: give them separate directories", errUsage, checkpoints, out)
+	case inside(a, b):
+		return fmt.Errorf("%w: --out %s is inside --checkpoints %s: give them separate directories", errUsage, out, checkpoints)
+	}
+	return nil
+}
+
+// lockTraining takes the locks of the model and checkpoint directories, so
+// that a second training writing either is refused at once. The lock files
+// are hidden beside the directories (.NAME.lock) and stay there; a killed
+// training leaves no stale lock.
+func lockTraining(dirs ...string) (unlock func(), err error) {
+	var locks []*lockfile.Lock
+	unlock = func() {
+		for _, l := range locks {
+			l.Unlock()
+		}
+	}
+	for _, dir := range dirs {
+		clean := filepath.Clean(dir)
+		if err := os.MkdirAll(filepath.Dir(clean), 0o755); err != nil {
+			unlock()
+			return nil, err
+		}
+		l, err := lockfile.TryLock(filepath.Join(filepath.Dir(clean), "."+filepath.Base(clean)+".lock"))
+		if errors.Is(err, lockfile.ErrLocked) {
+			unlock()
+			return nil, fmt.Errorf("another training is writing to %s: %v; wait for it to end, or choose another directory", dir, err)
+		} else if err != nil {
+			unlock()
+			return nil, err
+		}
+		locks = append(locks, l)
+	}
+	return unlock, nil
 }
 
 // trainImages is the number of images a recipe trains on.

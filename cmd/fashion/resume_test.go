@@ -18,7 +18,7 @@ const asCLIEnv = "FASHION_TEST_AS_CLI"
 
 func TestMain(m *testing.M) {
 	if os.Getenv(asCLIEnv) == "1" {
-		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+		os.Exit(cli(os.Args[1:]))
 	}
 	os.Exit(m.Run())
 }

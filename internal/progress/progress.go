@@ -5,7 +5,6 @@ package progress
 import (
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
@@ -44,7 +43,7 @@ func New(w io.Writer, label string, total int64, format func(done, total int64) 
 // IsTerminal reports whether w is a terminal (a character device such as a
 // TTY), where a redrawn bar makes sense.
 func IsTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
+	f, ok := w.(interface{ Fd() uintptr }) // an *os.File, or a writer wrapping one
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 

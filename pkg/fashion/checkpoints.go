@@ -1,12 +1,17 @@
 package fashion
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
+	"regexp"
+	"slices"
+	"strconv"
 
+	"github.com/fashion-gomlx/fashion-gomlx/internal/atomicfile"
 	"github.com/gomlx/compute"
 	"github.com/gomlx/gomlx/core/tensors"
 )
@@ -14,18 +19,41 @@ import (
 // Checkpoints is a Callback that saves the whole training state after every
 // epoch, so that a run that is killed can resume (see ResumeTraining) and end
 // exactly where an uninterrupted run ends. Each epoch is a saved model
-// directory, dir/epoch-NNNN, written atomically (see Model.Save): it holds
-// the weights, the optimizer's velocities and update count, the recipe and
-// the history (from which early stopping's counters are replayed). Only the
-// newest Keep epochs are kept. When the recipe restores the best weights,
-// the best epoch is also kept, as dir/best.
+// directory, dir/epoch-NNNN (see Model.Save): it holds the weights, the
+// optimizer's velocities and update count, the recipe and the history
+// (from which early stopping's counters are replayed, and which names the
+// run, see RunInfo).
+//
+// A checkpoints directory belongs to one run at a time: its marker file
+// names the run. When a new run begins, the checkpoints of the previous
+// run are deleted; after each epoch, only the newest Keep epochs of the run
+// are kept, and, when the recipe restores the best weights, the best
+// epoch's. Checkpoints deletes nothing it did not write: a directory that
+// holds other files is refused (see Check), and files a user adds inside
+// an epoch's directory stay.
 type Checkpoints struct {
 	dir  string
 	keep int
+	run  string // the run being written, set by OnTrainBegin
 }
 
-// bestDirName is the checkpoint of the best epoch, for RestoreBestWeights.
-const bestDirName = "best"
+// checkpointsMarkerName is the marker file of a checkpoints directory;
+// checkpointsFormat its format.
+const (
+	checkpointsMarkerName = ".fashion-gomlx-checkpoints"
+	checkpointsFormat     = "fashion-gomlx/checkpoints"
+)
+
+// checkpointsMarker is the content of the marker file.
+type checkpointsMarker struct {
+	Format  string `json:"format"`
+	Version int    `json:"version"`
+	// Run is the ID of the run the checkpoints belong to.
+	Run string `json:"run"`
+}
+
+// epochDirPattern matches the name of an epoch's checkpoint.
+var epochDirPattern = regexp.MustCompile(`^epoch-([0-9]{4,9})$`)
 
 // NewCheckpoints returns a Checkpoints callback writing into dir and keeping
 // the newest keep epochs (at least 1).
@@ -36,84 +64,318 @@ func NewCheckpoints(dir string, keep int) *Checkpoints {
 // Dir returns the checkpoint directory.
 func (c *Checkpoints) Dir() string { return c.dir }
 
-// OnEpochEnd implements Callback.
-func (c *Checkpoints) OnEpochEnd(m *Model, e EpochLog) error {
-	if err := os.MkdirAll(c.dir, 0o755); err != nil {
-		return fmt.Errorf("checkpoints: %w", err)
-	}
-	if err := m.Save(filepath.Join(c.dir, fmt.Sprintf("epoch-%04d", e.Epoch))); err != nil {
-		return fmt.Errorf("checkpoints: %w", err)
-	}
-	if r := m.Recipe(); r != nil && r.RestoreBestWeights && m.History().BestEpoch == e.Epoch {
-		if err := m.Save(filepath.Join(c.dir, bestDirName)); err != nil {
-			return fmt.Errorf("checkpoints: %w", err)
-		}
-	}
-	epochs, err := epochCheckpoints(c.dir)
+// Check reports, before any work, whether the callback could write its
+// checkpoints: the directory must be absent, empty, or one it wrote, and
+// writable. It creates nothing.
+func (c *Checkpoints) Check() error {
+	state, err := inspectCheckpointsDir(c.dir)
 	if err != nil {
-		return err
+		return fmt.Errorf("checkpoints: %w", err)
 	}
-	for len(epochs) > c.keep {
-		if err := os.RemoveAll(epochs[0]); err != nil {
+	where := c.dir
+	if state == dirAbsent {
+		if where, err = existingAncestor(c.dir); err != nil {
 			return fmt.Errorf("checkpoints: %w", err)
 		}
-		epochs = epochs[1:]
+	}
+	if err := probeWritable(where); err != nil {
+		return fmt.Errorf("checkpoints: %w", err)
 	}
 	return nil
 }
 
-// epochCheckpoints lists the complete epoch checkpoints of dir, oldest
-// first. Temporary directories of an interrupted save are not listed.
-func epochCheckpoints(dir string) ([]string, error) {
-	matches, err := filepath.Glob(filepath.Join(dir, "epoch-[0-9][0-9][0-9][0-9]"))
-	if err != nil {
-		return nil, fmt.Errorf("checkpoints: %w", err)
+// inspectCheckpointsDir tells whether dir can hold our checkpoints: absent,
+// empty, marked, or holding only models of format version 1 (which wrote
+// no marker).
+func inspectCheckpointsDir(dir string) (dirState, error) {
+	entries, state, err := readDirState(dir)
+	if err != nil || state != dirOurs {
+		return state, err
 	}
-	var complete []string
-	for _, m := range matches {
-		if isModelDir(m) {
-			complete = append(complete, m)
+	if _, err := readCheckpointsMarker(dir); err == nil {
+		return dirOurs, nil
+	}
+	for _, e := range entries {
+		sub := filepath.Join(dir, e.Name())
+		inner, err := os.ReadDir(sub)
+		if !e.IsDir() || err != nil || !isV1ModelDir(sub, inner) {
+			return 0, notOurs(dir, entries, checkpointsMarkerName)
 		}
 	}
-	sort.Strings(complete)
-	return complete, nil
+	return dirOurV1, nil
 }
 
-// ErrNoCheckpoint is returned by ResumeTraining when there is nothing to
-// resume from.
+// OnTrainBegin implements TrainBeginner: it takes the directory for the
+// run that begins (the History's RunInfo), deleting the checkpoints of any
+// other run and those of interrupted saves.
+func (c *Checkpoints) OnTrainBegin(m *Model, _ TrainInfo) error {
+	h := m.History()
+	if h == nil || h.Run == nil {
+		return errors.New("checkpoints: the training history names no run")
+	}
+	state, err := inspectCheckpointsDir(c.dir)
+	if err != nil {
+		return fmt.Errorf("checkpoints: %w", err)
+	}
+	if state == dirOurV1 {
+		entries, _ := os.ReadDir(c.dir)
+		for _, e := range entries {
+			if err := removeV1ModelDir(filepath.Join(c.dir, e.Name())); err != nil {
+				return fmt.Errorf("checkpoints: removing those of an older version: %w", err)
+			}
+		}
+	}
+	if err := os.MkdirAll(c.dir, 0o755); err != nil {
+		return fmt.Errorf("checkpoints: %w", err)
+	}
+	c.run = h.Run.ID
+	if marker, err := readCheckpointsMarker(c.dir); err != nil || marker.Run != c.run {
+		data, _ := json.Marshal(checkpointsMarker{Format: checkpointsFormat, Version: 1, Run: c.run})
+		if err := atomicfile.WriteFile(filepath.Join(c.dir, checkpointsMarkerName), append(data, '\n'), 0o644); err != nil {
+			return fmt.Errorf("checkpoints: %w", err)
+		}
+	}
+	return c.prune(m)
+}
+
+// OnEpochEnd implements Callback.
+func (c *Checkpoints) OnEpochEnd(m *Model, e EpochLog) error {
+	if c.run == "" {
+		return errors.New("checkpoints: OnEpochEnd before OnTrainBegin")
+	}
+	if err := m.Save(filepath.Join(c.dir, fmt.Sprintf("epoch-%04d", e.Epoch))); err != nil {
+		return fmt.Errorf("checkpoints: %w", err)
+	}
+	crashHook("checkpoint: saved")
+	return c.prune(m)
+}
+
+// prune deletes the checkpoints of other runs, incomplete ones, and those
+// of this run beyond the newest Keep (and the best epoch's, when the recipe
+// restores the best weights).
+func (c *Checkpoints) prune(m *Model) error {
+	epochs, err := listEpochs(c.dir)
+	if err != nil {
+		return err
+	}
+	best := 0
+	if r, h := m.Recipe(), m.History(); r != nil && r.RestoreBestWeights && h != nil {
+		best = h.BestEpoch
+	}
+	kept := 0
+	for i := len(epochs) - 1; i >= 0; i-- { // newest first
+		e := epochs[i]
+		ours := e.complete && e.run == c.run
+		newest := ours && kept < c.keep
+		if newest {
+			kept++
+		}
+		if !newest && !(ours && e.epoch == best) {
+			if err := removeModelDir(e.path); err != nil {
+				return fmt.Errorf("checkpoints: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
+// epochEntry is a checkpoint listed by listEpochs.
+type epochEntry struct {
+	path     string
+	epoch    int
+	run      string // the ID of the run that wrote it
+	complete bool   // model.json names the run: the save finished
+}
+
+// listEpochs lists the epoch checkpoints of dir that this program wrote,
+// oldest first, complete or not.
+func listEpochs(dir string) ([]epochEntry, error) {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	} else if err != nil {
+		return nil, fmt.Errorf("checkpoints: %w", err)
+	}
+	var epochs []epochEntry
+	for _, e := range entries {
+		match := epochDirPattern.FindStringSubmatch(e.Name())
+		path := filepath.Join(dir, e.Name())
+		if match == nil || !e.IsDir() || !isMarked(path, markerFileName) {
+			continue
+		}
+		n, _ := strconv.Atoi(match[1])
+		entry := epochEntry{path: path, epoch: n}
+		entry.run, entry.complete = savedRun(path)
+		epochs = append(epochs, entry)
+	}
+	slices.SortFunc(epochs, func(a, b epochEntry) int { return a.epoch - b.epoch })
+	return epochs, nil
+}
+
+// savedRun returns the ID of the run whose history a saved model records,
+// and whether its model.json could be read.
+func savedRun(dir string) (string, bool) {
+	data, err := os.ReadFile(filepath.Join(dir, modelFileName))
+	if err != nil {
+		return "", false
+	}
+	var mf struct {
+		History *struct {
+			Run *struct {
+				ID string `json:"id"`
+			} `json:"run"`
+		} `json:"history"`
+	}
+	if json.Unmarshal(data, &mf) != nil {
+		return "", false
+	}
+	if mf.History == nil || mf.History.Run == nil {
+		return "", true
+	}
+	return mf.History.Run.ID, true
+}
+
+// readCheckpointsMarker reads the marker of a checkpoints directory.
+func readCheckpointsMarker(dir string) (*checkpointsMarker, error) {
+	data, err := os.ReadFile(filepath.Join(dir, checkpointsMarkerName))
+	if err != nil {
+		return nil, err
+	}
+	var marker checkpointsMarker
+	if err := json.Unmarshal(data, &marker); err != nil || marker.Format != checkpointsFormat || marker.Run == "" {
+		return nil, fmt.Errorf("%s is corrupt", filepath.Join(dir, checkpointsMarkerName))
+	}
+	return &marker, nil
+}
+
+// removeV1ModelDir deletes a model directory written by format version 1:
+// its model.json and checkpoint/, and the directory once empty.
+func removeV1ModelDir(dir string) error {
+	if err := os.Remove(filepath.Join(dir, modelFileName)); err != nil {
+		return err
+	}
+	if err := os.RemoveAll(filepath.Join(dir, v1WeightsDirName)); err != nil {
+		return err
+	}
+	return os.Remove(dir)
+}
+
+// ErrNoCheckpoint is returned by ResumeTraining and LatestCheckpoint when
+// there is nothing to resume from.
 var ErrNoCheckpoint = errors.New("no checkpoint to resume from")
 
-// ResumeTraining loads the newest complete checkpoint of dir, a model of
-// the model function fn, and goes on training it with the recipe it was
-// started with, from the epoch after the one saved. The callbacks see the
-// resumed epochs only (OnTrainBegin's FirstEpoch says where training
-// resumes).
-func ResumeTraining(backend compute.Backend, dir string, fn ModelFn, train, validation *Split, callbacks ...Callback) (*Model, *History, error) {
-	epochs, err := epochCheckpoints(dir)
+// CheckpointInfo describes the newest complete checkpoint of a run.
+type CheckpointInfo struct {
+	// Dir is the checkpoint's directory.
+	Dir string
+	// Run is the run it belongs to; Recipe its recipe.
+	Run    RunInfo
+	Recipe Recipe
+	// Epoch is the last epoch it holds; StoppedEarly says whether early
+	// stopping ended the run there.
+	Epoch        int
+	StoppedEarly bool
+}
+
+// Finished reports whether the run had trained all its epochs, or stopped
+// early.
+func (ci *CheckpointInfo) Finished() bool {
+	return ci.StoppedEarly || ci.Epoch >= ci.Recipe.Epochs
+}
+
+// LatestCheckpoint describes the checkpoint that ResumeTraining would
+// resume from: the newest complete one of the run the directory belongs
+// to. It returns an error wrapping ErrNoCheckpoint when there is none.
+func LatestCheckpoint(dir string) (*CheckpointInfo, error) {
+	marker, err := readCheckpointsMarker(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%s: %w", dir, ErrNoCheckpoint)
+	} else if err != nil {
+		return nil, err
+	}
+	epochs, err := listEpochs(dir)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	if len(epochs) == 0 {
-		return nil, nil, fmt.Errorf("resume: %s: %w", dir, ErrNoCheckpoint)
+	for i := len(epochs) - 1; i >= 0; i-- {
+		e := epochs[i]
+		if !e.complete || e.run != marker.Run {
+			continue
+		}
+		mf, err := readModelFile(e.path)
+		if err != nil {
+			return nil, err
+		}
+		if mf.Recipe == nil || mf.History == nil || mf.History.Run == nil || len(mf.History.Epochs) != e.epoch {
+			return nil, fmt.Errorf("%s holds no training state (recipe, history and run of %d epochs)", e.path, e.epoch)
+		}
+		return &CheckpointInfo{Dir: e.path, Run: *mf.History.Run, Recipe: *mf.Recipe, Epoch: e.epoch,
+			StoppedEarly: mf.History.StoppedEarly}, nil
 	}
-	latest := epochs[len(epochs)-1]
-	m, err := LoadModel(backend, latest, fn)
+	return nil, fmt.Errorf("%s: %w (the run %s had not finished an epoch)", dir, ErrNoCheckpoint, marker.Run)
+}
+
+// ResumeTraining loads the newest complete checkpoint of dir's run, a model
+// of the model function fn, and goes
+// on training it with the recipe it was started with, from the epoch after
+// the one saved. train and validation must be the images the run was
+// started with (train before Recipe.Limit), and backend of the same kind
+// (see RunInfo): otherwise, and when the checkpoint of the best epoch is
+// missing although the recipe restores it, ResumeTraining refuses with an
+// error saying why. The callbacks see the resumed epochs only
+// (OnTrainBegin's FirstEpoch says where training resumes); a Checkpoints
+// callback among them goes on writing the same run.
+func ResumeTraining(backend compute.Backend, dir string, fn ModelFn, train, validation *Split, callbacks ...Callback) (*Model, *History, error) {
+	latest, err := LatestCheckpoint(dir)
 	if err != nil {
 		return nil, nil, fmt.Errorf("resume: %w", err)
 	}
-	if m.recipe == nil || m.history == nil {
-		return nil, nil, fmt.Errorf("resume: %s holds no training state (recipe and history)", latest)
+	m, err := LoadModel(backend, latest.Dir, fn)
+	if err != nil {
+		return nil, nil, fmt.Errorf("resume: %w", err)
+	}
+	if train == nil {
+		return nil, nil, errors.New("resume: no training images")
+	}
+	r, run := *m.recipe, m.history.Run
+	used := train
+	if r.Limit > 0 {
+		if used, err = train.Head(r.Limit); err != nil {
+			return nil, nil, fmt.Errorf("resume: the run trained on the first %d images of %q; the training images given are %s",
+				r.Limit, run.Train.Name, describeSplit(train))
+		}
+	}
+	if err := run.checkContinues(backend, used, validation); err != nil {
+		return nil, nil, fmt.Errorf("resume: %w", err)
 	}
 	var best map[string]*tensors.Tensor
-	if m.recipe.RestoreBestWeights {
-		bestModel, err := LoadModel(backend, filepath.Join(dir, bestDirName), fn)
-		if err != nil {
-			return nil, nil, fmt.Errorf("resume: the best epoch's weights: %w", err)
-		}
-		if best, err = bestModel.snapshot(); err != nil {
+	if r.RestoreBestWeights && m.history.BestEpoch > 0 {
+		if best, err = bestWeights(backend, dir, fn, run.ID, m.history.BestEpoch); err != nil {
 			return nil, nil, fmt.Errorf("resume: %w", err)
 		}
 	}
-	h, err := m.fit(train, validation, *m.recipe, m.history, best, callbacks)
+	h, err := m.fit(train, validation, r, m.history, best, callbacks)
 	return m, h, err
+}
+
+// bestWeights loads the weights of the best epoch from its checkpoint.
+func bestWeights(backend compute.Backend, dir string, fn ModelFn, run string, epoch int) (map[string]*tensors.Tensor, error) {
+	epochs, err := listEpochs(dir)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range epochs {
+		if e.epoch != epoch || !e.complete || e.run != run {
+			continue
+		}
+		m, err := LoadModel(backend, e.path, fn)
+		if err != nil {
+			return nil, fmt.Errorf("the best epoch's weights: %w", err)
+		}
+		if h := m.History(); h == nil || len(h.Epochs) != epoch {
+			return nil, fmt.Errorf("%s does not hold epoch %d", e.path, epoch)
+		}
+		return m.snapshot()
+	}
+	return nil, fmt.Errorf("the checkpoint of the best epoch (%d), whose weights the recipe restores, is missing from %s", epoch, dir)
 }

@@ -3,6 +3,7 @@ package fashion
 import (
 	"fmt"
 	"image"
+	"strings"
 )
 
 // Sizes of the data set, as the article describes it.
@@ -54,6 +55,20 @@ type Split struct {
 	name   string
 	images []uint8 // Len() * ImagePixels bytes, row-major.
 	labels []uint8
+}
+
+// SplitNamed returns the partition of the data with the given name: the
+// Name of TrainFile, Train, Validation or Test. A resumed run finds its
+// training images this way, from the name its RunInfo records.
+func (d *Data) SplitNamed(name string) (*Split, error) {
+	var names []string
+	for _, s := range []*Split{d.TrainFile, d.Train, d.Validation, d.Test} {
+		if s.Name() == name {
+			return s, nil
+		}
+		names = append(names, fmt.Sprintf("%q", s.Name()))
+	}
+	return nil, fmt.Errorf("the data has no split named %q (it has %s)", name, strings.Join(names, ", "))
 }
 
 // NewSplit builds a split from n*784 pixel bytes and n labels in 0..9.

@@ -62,3 +62,21 @@ func TestClassNames(t *testing.T) {
 		t.Fatalf("class names %v", ClassNames)
 	}
 }
+
+func TestSplitNamed(t *testing.T) {
+	content, files := fakeFiles(t, nTrainFake, nTestFake)
+	opts := isolated(t, files)
+	opts.Dir = writeFakeDir(t, content)
+	data, err := Load(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]*Split{"training file": data.TrainFile, "train": data.Train, "validation": data.Validation, "test": data.Test} {
+		if got, err := data.SplitNamed(name); err != nil || got != want {
+			t.Errorf("SplitNamed(%q) = %v, %v", name, got, err)
+		}
+	}
+	if _, err := data.SplitNamed("synthetic"); err == nil || !strings.Contains(err.Error(), `"training file"`) {
+		t.Errorf("an unknown name: %v", err)
+	}
+}

@@ -1,21 +1,31 @@
 package fashion
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
+	"time"
 
 	"github.com/fashion-gomlx/fashion-gomlx/internal/progress"
 )
+
+// DefaultDownloadTimeout is how long a download waits without progress
+// (for the connection, the response, or the next bytes) before it gives up
+// on a mirror and tries the next: LoadOptions.Timeout's default.
+const DefaultDownloadTimeout = 30 * time.Second
 
 // download fetches into cache every file it does not already hold verified,
 // trying each mirror in turn, and returns the base URL the last file came
 // from ("" when nothing had to be fetched). A file is renamed into place only
 // after its checksum matches, so an interrupted or corrupted download never
-// leaves a file that a later run would trust.
+// leaves a file that a later run would trust. A mirror that fails is tried
+// last for the next files.
 func (opts LoadOptions) download(cache string, files []File) (string, error) {
 	if err := os.MkdirAll(cache, 0o755); err != nil {
 		return "", fmt.Errorf("creating cache directory: %w", err)
@@ -30,38 +40,68 @@ func (opts LoadOptions) download(cache string, files []File) (string, error) {
 	}
 	var used string
 	for _, f := range files {
-		if p := f.find(cache); p != "" {
+		p, err := f.find(cache)
+		if err != nil {
+			return "", err
+		}
+		if p != "" {
 			if raw, err := readMaybeGzip(p); err == nil && f.verify(raw, p) == nil {
 				continue
 			}
 		}
-		var errs []error
-		for _, base := range mirrors {
+		var errs []string
+		for i, base := range mirrors {
 			err := opts.fetch(client, base, f, cache)
 			if err == nil {
 				used, errs = base, nil
+				// The mirrors that failed go last.
+				mirrors = slices.Concat(mirrors[i:], mirrors[:i])
 				break
 			}
-			errs = append(errs, err)
+			errs = append(errs, err.Error())
 		}
 		if errs != nil {
-			return "", errors.Join(errs...)
+			return "", errors.New(strings.Join(errs, "; "))
 		}
 	}
 	return used, nil
 }
 
-// fetch downloads one file from base into dir through a temporary file.
+// fetch downloads one file from base into dir through a temporary file,
+// giving up when no progress is made for opts.Timeout.
 func (opts LoadOptions) fetch(client *http.Client, base string, f File, dir string) (err error) {
 	url := base + f.Name
-	resp, err := client.Get(url)
+	timeout := opts.Timeout
+	if timeout <= 0 {
+		timeout = DefaultDownloadTimeout
+	}
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	stalled := fmt.Errorf("GET %s: no progress for %s (the mirror does not answer, or stalled)", url, timeout)
+	watchdog := time.AfterFunc(timeout, func() { cancel(stalled) })
+	defer watchdog.Stop()
+	// cause prefers the watchdog's reason to the "context canceled" that
+	// the request reports when it fires.
+	cause := func(err error) error {
+		if errors.Is(context.Cause(ctx), stalled) {
+			return stalled
+		}
+		return err
+	}
+
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return err
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return cause(err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("GET %s: %s", url, resp.Status)
 	}
+	watchdog.Reset(timeout)
 
 	tmp, err := os.CreateTemp(dir, f.Name+".part-*")
 	if err != nil {
@@ -79,7 +119,11 @@ func (opts LoadOptions) fetch(client *http.Client, base string, f File, dir stri
 		bar = progress.New(opts.Progress, "downloading "+f.Name, resp.ContentLength, progress.Bytes)
 		dst = io.MultiWriter(tmp, bar)
 	}
-	if _, err = io.Copy(dst, resp.Body); err != nil {
+	body := &progressReader{r: resp.Body, progress: func() { watchdog.Reset(timeout) }}
+	if _, err = io.Copy(dst, body); err != nil {
+		if cause(err) == stalled {
+			return stalled
+		}
 		return fmt.Errorf("GET %s: %w", url, err)
 	}
 	if err = tmp.Close(); err != nil {
@@ -96,4 +140,19 @@ func (opts LoadOptions) fetch(client *http.Client, base string, f File, dir stri
 		bar.Done("verified")
 	}
 	return os.Rename(tmp.Name(), filepath.Join(dir, f.Name))
+}
+
+// progressReader calls progress after every read that returns bytes.
+type progressReader struct {
+	r        io.Reader
+	progress func()
+}
+
+// Read implements io.Reader.
+func (p *progressReader) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	if n > 0 {
+		p.progress()
+	}
+	return n, err
 }

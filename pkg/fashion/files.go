@@ -32,16 +32,25 @@ var Files = []File{TrainImagesFile, TrainLabelsFile, TestImagesFile, TestLabelsF
 // rawName is the file's name once decompressed ("train-images-idx3-ubyte").
 func (f File) rawName() string { return f.Name[:len(f.Name)-len(".gz")] }
 
-// find returns the path of the file in dir, compressed or not, or "" when dir
-// holds neither.
-func (f File) find(dir string) string {
+// find returns the path of the file in dir, compressed or not, or "" when
+// dir holds neither. Something else in its place (a directory) is an error
+// naming it.
+func (f File) find(dir string) (string, error) {
+	var other string
 	for _, name := range []string{f.Name, f.rawName()} {
 		p := filepath.Join(dir, name)
-		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
-			return p
+		st, err := os.Stat(p)
+		switch {
+		case err == nil && st.Mode().IsRegular():
+			return p, nil
+		case err == nil && other == "":
+			other = p
 		}
 	}
-	return ""
+	if other != "" {
+		return "", fmt.Errorf("%s is a directory or a special file, not a data file", other)
+	}
+	return "", nil
 }
 
 // verify checks the SHA-256 of decompressed content against the canonical one.

@@ -31,6 +31,8 @@ type History struct {
 	StoppedEarly bool `json:"stopped_early"`
 	// RestoredBest is true when the best epoch's weights were put back.
 	RestoredBest bool `json:"restored_best"`
+	// Run identifies the run and the images it trained on (see RunInfo).
+	Run *RunInfo `json:"run,omitempty"`
 }
 
 // Last returns the last epoch's log (the zero value for an empty history).

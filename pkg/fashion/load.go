@@ -4,10 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // Environment variable and default places where Load looks for the files.
@@ -49,6 +51,10 @@ type LoadOptions struct {
 	Progress io.Writer
 	// Client makes the download requests; nil means http.DefaultClient.
 	Client *http.Client
+	// Timeout is how long a download may go without progress (connecting,
+	// waiting for the response, or for the next bytes of the file) before
+	// the next mirror is tried; 0 means DefaultDownloadTimeout.
+	Timeout time.Duration
 
 	// files replaces the canonical files in tests, which use small ones.
 	files []File
@@ -78,7 +84,18 @@ func (opts LoadOptions) locate(files []File) (dir, source string, err error) {
 		explicit, how = os.Getenv(DirEnv), "$"+DirEnv
 	}
 	if explicit != "" {
-		if missing := missingFiles(explicit, files); len(missing) > 0 {
+		if st, err := os.Stat(explicit); errors.Is(err, fs.ErrNotExist) {
+			return "", "", fmt.Errorf("fashion-mnist: %s (%s) does not exist; %s", explicit, how, HowToGet)
+		} else if err != nil {
+			return "", "", fmt.Errorf("fashion-mnist: %s (%s): %w", explicit, how, err)
+		} else if !st.IsDir() {
+			return "", "", fmt.Errorf("fashion-mnist: %s (%s) is a file, not a directory: give the directory that holds the four files", explicit, how)
+		}
+		missing, err := missingFiles(explicit, files)
+		if err != nil {
+			return "", "", fmt.Errorf("fashion-mnist: %w", err)
+		}
+		if len(missing) > 0 {
 			return "", "", fmt.Errorf("fashion-mnist: %s (%s) lacks %s; %s",
 				explicit, how, strings.Join(missing, ", "), HowToGet)
 		}
@@ -101,11 +118,11 @@ func (opts LoadOptions) locate(files []File) (dir, source string, err error) {
 		if d == "" {
 			continue
 		}
-		missing := missingFiles(d, files)
-		if len(missing) == 0 {
+		missing, err := missingFiles(d, files)
+		if err == nil && len(missing) == 0 {
 			return d, d, nil
 		}
-		searched = append(searched, describeMissing(d, missing, len(files)))
+		searched = append(searched, describeMissing(d, missing, len(files), err))
 	}
 
 	if opts.Offline || cache == "" {
@@ -125,20 +142,28 @@ func (opts LoadOptions) locate(files []File) (dir, source string, err error) {
 }
 
 // missingFiles lists the files that dir holds neither compressed nor raw.
-func missingFiles(dir string, files []File) []string {
+// Something else in the place of a file is an error.
+func missingFiles(dir string, files []File) ([]string, error) {
 	var missing []string
 	for _, f := range files {
-		if f.find(dir) == "" {
+		p, err := f.find(dir)
+		if err != nil {
+			return nil, err
+		}
+		if p == "" {
 			missing = append(missing, f.Name)
 		}
 	}
-	return missing
+	return missing, nil
 }
 
 // describeMissing says, for an error message, why dir was not used.
-func describeMissing(dir string, missing []string, total int) string {
-	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
+func describeMissing(dir string, missing []string, total int, err error) string {
+	if _, statErr := os.Stat(dir); errors.Is(statErr, fs.ErrNotExist) {
 		return dir + " (no such directory)"
+	}
+	if err != nil {
+		return fmt.Sprintf("%s (%v)", dir, err)
 	}
 	if len(missing) == total {
 		return dir + " (no data files)"
@@ -151,8 +176,10 @@ func loadDir(dir, source string, files []File) (*Data, error) {
 	idx := make([]*IDX, len(files))
 	paths := make([]string, len(files))
 	for i, f := range files {
-		paths[i] = f.find(dir)
 		var err error
+		if paths[i], err = f.find(dir); err != nil {
+			return nil, fmt.Errorf("fashion-mnist: %w", err)
+		}
 		if idx[i], err = f.readVerified(paths[i]); err != nil {
 			return nil, fmt.Errorf("fashion-mnist: %w", err)
 		}

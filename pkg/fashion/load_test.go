@@ -4,12 +4,16 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 )
 
 // fakeFiles builds a small data set of nTrain and nTest images with the
@@ -297,5 +301,149 @@ func TestLoadCorruptDownloadLeavesNothing(t *testing.T) {
 	}
 	if len(entries) != 1 { // only the train images, fetched before the failure
 		t.Errorf("cache holds %d files, want 1", len(entries))
+	}
+}
+
+// silentMirror accepts connections and never answers, like a host behind a
+// broken firewall; it returns the mirror's base URL.
+func silentMirror(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var conns []net.Conn
+	var mu sync.Mutex
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c) // held open, never read or written
+			mu.Unlock()
+		}
+	}()
+	t.Cleanup(func() {
+		ln.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			c.Close()
+		}
+	})
+	return "http://" + ln.Addr().String() + "/"
+}
+
+// stallingMirror sends the headers and the first bytes of each file, then
+// stops sending.
+func stallingMirror(t *testing.T, content map[string][]byte) string {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c := content[strings.TrimPrefix(r.URL.Path, "/")]
+		w.Header().Set("Content-Length", strconv.Itoa(len(c)))
+		w.Write(c[:len(c)/2])
+		w.(http.Flusher).Flush()
+		<-r.Context().Done() // until the client gives up
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL + "/"
+}
+
+func TestLoadGivesUpOnMirrorsThatHang(t *testing.T) {
+	content, files := fakeFiles(t, nTrainFake, nTestFake)
+	good, requests := mirror(t, content, "")
+	for _, tc := range []struct {
+		name, hung string
+	}{
+		{"no answer at all", silentMirror(t)},
+		{"a body that stalls", stallingMirror(t, content)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			opts := isolated(t, files)
+			opts.Offline, opts.Timeout = false, 200*time.Millisecond
+			opts.Mirrors = []string{tc.hung, good.URL + "/"}
+			start := time.Now()
+			*requests = 0
+			data, err := Load(opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(data.Source, good.URL) || *requests != len(Files) {
+				t.Errorf("source %q after %d requests to the good mirror", data.Source, *requests)
+			}
+			// The hung mirror costs one timeout: it is tried last for the
+			// other files.
+			if elapsed := time.Since(start); elapsed > 3*time.Second {
+				t.Errorf("took %v", elapsed)
+			}
+
+			// With only the hung mirror, Load fails in one line that says why.
+			opts = isolated(t, files)
+			opts.Offline, opts.Timeout, opts.Mirrors = false, 200*time.Millisecond, []string{tc.hung}
+			_, err = Load(opts)
+			if err == nil || !strings.Contains(err.Error(), "no progress for 200ms") || strings.Contains(err.Error(), "\n") {
+				t.Fatalf("got %v", err)
+			}
+		})
+	}
+}
+
+// TestLoadWaitsForSlowMirrors: the timeout is on progress, not on the whole
+// download, so a slow link that keeps sending is not given up on.
+func TestLoadWaitsForSlowMirrors(t *testing.T) {
+	content, files := fakeFiles(t, nTrainFake, nTestFake)
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c := content[strings.TrimPrefix(r.URL.Path, "/")]
+		w.Header().Set("Content-Length", strconv.Itoa(len(c)))
+		for i := range 10 { // 10 pieces, 60 ms apart: 540 ms in all
+			w.Write(c[i*len(c)/10 : (i+1)*len(c)/10])
+			w.(http.Flusher).Flush()
+			if i < 9 {
+				time.Sleep(60 * time.Millisecond)
+			}
+		}
+	}))
+	t.Cleanup(slow.Close)
+	opts := isolated(t, files)
+	opts.Offline, opts.Timeout, opts.Mirrors = false, 400*time.Millisecond, []string{slow.URL + "/"}
+	if _, err := Load(opts); err != nil {
+		t.Fatalf("a mirror sending a piece every 60 ms, with a timeout of 400 ms: %v", err)
+	}
+}
+
+func TestLoadDirectoryErrors(t *testing.T) {
+	content, files := fakeFiles(t, nTrainFake, nTestFake)
+	tests := []struct {
+		name, want string
+		dir        func(t *testing.T) string
+	}{
+		{"missing directory", "does not exist", func(t *testing.T) string { return filepath.Join(t.TempDir(), "nope") }},
+		{"a file", "is a file, not a directory", func(t *testing.T) string {
+			return writeFile(t, t.TempDir(), "data.gz", []byte("x"))
+		}},
+		{"a directory in place of a file", "train-labels-idx1-ubyte.gz is a directory", func(t *testing.T) string {
+			dir := writeFakeDir(t, content)
+			os.Remove(filepath.Join(dir, TrainLabelsFile.Name))
+			os.Mkdir(filepath.Join(dir, TrainLabelsFile.Name), 0o755)
+			return dir
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			opts := isolated(t, files)
+			opts.Dir = tc.dir(t)
+			_, err := Load(opts)
+			if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "lacks") {
+				t.Fatalf("got %v, want %q", err, tc.want)
+			}
+		})
+	}
+	// In a searched place, it is said too.
+	opts := isolated(t, files)
+	opts.SystemDir = writeFakeDir(t, content)
+	os.Remove(filepath.Join(opts.SystemDir, TestImagesFile.Name))
+	os.Mkdir(filepath.Join(opts.SystemDir, TestImagesFile.Name), 0o755)
+	if _, err := Load(opts); err == nil || !strings.Contains(err.Error(), "t10k-images-idx3-ubyte.gz is a directory") {
+		t.Errorf("got %v", err)
 	}
 }

@@ -1,8 +1,14 @@
 package fashion
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -24,6 +30,50 @@ func trainedModel(t *testing.T) (*Model, *Split) {
 	return m, validation
 }
 
+// dirNames lists the names in dir, sorted.
+func dirNames(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := make([]string, len(entries))
+	for i, e := range entries {
+		names[i] = e.Name()
+	}
+	return names
+}
+
+// weightsDirs lists the weights directories of a saved model.
+func weightsDirs(t *testing.T, dir string) []string {
+	t.Helper()
+	var out []string
+	for _, name := range dirNames(t, dir) {
+		if strings.HasPrefix(name, weightsDirPrefix) {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// samePredictions fails unless two models predict split identically.
+func samePredictions(t *testing.T, a, b *Model, s *Split) {
+	t.Helper()
+	pa, err := a.PredictSplit(s, 0, s.Len())
+	if err != nil {
+		t.Fatal(err)
+	}
+	pb, err := b.PredictSplit(s, 0, s.Len())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range pa {
+		if !slices.Equal(pa[i], pb[i]) {
+			t.Fatalf("image %d: predictions differ: %v vs %v", i, pa[i], pb[i])
+		}
+	}
+}
+
 func TestSaveLoadRoundTrip(t *testing.T) {
 	m, validation := trainedModel(t)
 	dir := filepath.Join(t.TempDir(), "models", "latest")
@@ -34,21 +84,12 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	before, err := m.PredictSplit(validation, 0, validation.Len())
-	if err != nil {
-		t.Fatal(err)
-	}
-	after, err := loaded.PredictSplit(validation, 0, validation.Len())
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range before {
-		if !slices.Equal(before[i], after[i]) {
-			t.Fatalf("image %d: predictions differ after loading: %v vs %v", i, before[i], after[i])
-		}
-	}
+	samePredictions(t, m, loaded, validation)
 	if loaded.History() == nil || len(loaded.History().Epochs) != 1 || loaded.Recipe().Optimizer != m.Recipe().Optimizer {
 		t.Errorf("history %+v, recipe %+v not restored", loaded.History(), loaded.Recipe())
+	}
+	if run := loaded.History().Run; run == nil || run.ID == "" || run.Train.Images != 200 || run.Validation.Name != "validation" {
+		t.Errorf("run %+v not restored", run)
 	}
 	if got := optimizer.GetGlobalStep(loaded.store); got != 7 { // 200 images / 32 = 7 updates.
 		t.Errorf("update count %d after loading, want 7", got)
@@ -57,13 +98,16 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 		t.Errorf("class names %v, params %d", loaded.ClassNames(), loaded.NumParams())
 	}
 
-	// Saving again replaces the model; nothing else is left beside it.
+	// Saving again replaces the model; nothing else is left beside or in it.
 	if err := loaded.Save(dir); err != nil {
 		t.Fatal(err)
 	}
-	entries, _ := os.ReadDir(filepath.Dir(dir))
-	if len(entries) != 1 {
-		t.Errorf("after two saves the parent holds %d entries, want 1", len(entries))
+	if got := dirNames(t, filepath.Dir(dir)); len(got) != 1 {
+		t.Errorf("after two saves the parent holds %q, want only the model", got)
+	}
+	got := dirNames(t, dir)
+	if len(got) != 3 || got[0] != markerFileName || !strings.HasPrefix(got[1], weightsDirPrefix) || got[2] != modelFileName {
+		t.Errorf("after two saves the model holds %q, want the marker, one checkpoint and model.json", got)
 	}
 }
 
@@ -75,15 +119,181 @@ func TestSaveRefusesToReplaceOtherData(t *testing.T) {
 		t.Fatal(err)
 	}
 	err := m.Save(dir)
-	if err == nil || !strings.Contains(err.Error(), "does not hold a saved model") {
+	if err == nil || !strings.Contains(err.Error(), "did not write") {
 		t.Fatalf("got %v", err)
 	}
 	if data, _ := os.ReadFile(precious); string(data) != "years of work" {
 		t.Fatal("the user's file was touched")
 	}
-	if err := m.Save(precious); err == nil {
-		t.Error("saving over a file accepted")
+	if err := m.Save(precious); err == nil || !strings.Contains(err.Error(), "is a file") {
+		t.Errorf("saving over a file: %v", err)
 	}
+
+	// Another tool's model directory (a TensorFlow.js export) that holds a
+	// model.json is not taken for ours.
+	tfjs := t.TempDir()
+	for name, content := range map[string]string{"model.json": `{"format": "layers-model"}`, "group1-shard1of1.bin": "weights"} {
+		if err := os.WriteFile(filepath.Join(tfjs, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := m.Save(tfjs); err == nil || CheckSaveDir(tfjs) == nil {
+		t.Fatalf("saving over another tool's model.json: %v", err)
+	}
+	if got := dirNames(t, tfjs); !slices.Equal(got, []string{"group1-shard1of1.bin", "model.json"}) {
+		t.Errorf("the other tool's directory now holds %q", got)
+	}
+	if data, _ := os.ReadFile(filepath.Join(tfjs, "model.json")); string(data) != `{"format": "layers-model"}` {
+		t.Errorf("the other tool's model.json was rewritten: %s", data)
+	}
+}
+
+func TestSaveKeepsTheUsersFiles(t *testing.T) {
+	m, validation := trainedModel(t)
+	dir := filepath.Join(t.TempDir(), "model")
+	if err := m.Save(dir); err != nil {
+		t.Fatal(err)
+	}
+	notes := filepath.Join(dir, "notes.txt")
+	figure := filepath.Join(dir, "figures", "curves.png")
+	os.WriteFile(notes, []byte("lr 0.01 was fine"), 0o644)
+	os.MkdirAll(filepath.Dir(figure), 0o755)
+	os.WriteFile(figure, []byte("png"), 0o644)
+	if err := CheckSaveDir(dir); err != nil {
+		t.Fatalf("our model with the user's files in it: %v", err)
+	}
+	if err := m.Save(dir); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{notes, figure} {
+		if _, err := os.Stat(p); err != nil {
+			t.Errorf("a second save lost the user's %s: %v", p, err)
+		}
+	}
+	loaded, err := LoadModel(testBackend(), dir, ArticleMLP)
+	if err != nil {
+		t.Fatal(err)
+	}
+	samePredictions(t, m, loaded, validation)
+	// Deleting the model (as pruning checkpoints does) leaves them too.
+	if err := removeModelDir(dir); err != nil {
+		t.Fatal(err)
+	}
+	if got := dirNames(t, dir); !slices.Equal(got, []string{markerFileName, "figures", "notes.txt"}) {
+		t.Errorf("after removing the model the directory holds %q, want the user's files and the marker", got)
+	}
+}
+
+func TestSaveUpgradesAFormat1Model(t *testing.T) {
+	m, validation := trainedModel(t)
+	dir := filepath.Join(t.TempDir(), "model")
+	os.MkdirAll(filepath.Join(dir, v1WeightsDirName), 0o755)
+	os.WriteFile(filepath.Join(dir, v1WeightsDirName, "checkpoint-n0000000-step-00000007.bin"), []byte("old"), 0o644)
+	os.WriteFile(filepath.Join(dir, modelFileName), []byte(`{"format": "fashion-gomlx/mlp", "version": 1}`), 0o644)
+	if _, err := LoadModel(testBackend(), dir, ArticleMLP); err == nil || !strings.Contains(err.Error(), "older version") {
+		t.Errorf("loading a format 1 model: %v", err)
+	}
+	if err := m.Save(dir); err != nil {
+		t.Fatal(err)
+	}
+	if slices.Contains(dirNames(t, dir), v1WeightsDirName) {
+		t.Error("the format 1 checkpoint was not removed")
+	}
+	loaded, err := LoadModel(testBackend(), dir, ArticleMLP)
+	if err != nil {
+		t.Fatal(err)
+	}
+	samePredictions(t, m, loaded, validation)
+}
+
+func TestCheckSaveDir(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "file")
+	os.WriteFile(file, nil, 0o644)
+	readOnly := filepath.Join(dir, "ro")
+	os.Mkdir(readOnly, 0o555)
+	tests := []struct{ dir, want string }{
+		{"", "no directory given"},
+		{"/", "did not write"},
+		{file, "is a file"},
+		{filepath.Join(file, "model"), "is a file"},
+		{"/proc/fashion-gomlx-model", "cannot write in /proc"},
+	}
+	if os.Geteuid() != 0 { // root writes anywhere
+		tests = append(tests, struct{ dir, want string }{filepath.Join(readOnly, "model"), "cannot write in " + readOnly})
+	}
+	for _, tc := range tests {
+		if err := CheckSaveDir(tc.dir); err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("CheckSaveDir(%q) = %v, want one line with %q", tc.dir, err, tc.want)
+		}
+	}
+	for _, ok := range []string{filepath.Join(dir, "new", "model"), t.TempDir()} {
+		if err := CheckSaveDir(ok); err != nil {
+			t.Errorf("CheckSaveDir(%q) = %v", ok, err)
+		}
+	}
+	if got := dirNames(t, dir); !slices.Equal(got, []string{"file", "ro"}) {
+		t.Errorf("CheckSaveDir left %q behind", got)
+	}
+}
+
+// modelVariant copies the saved model good into a new directory and lets
+// breakIt damage it.
+func modelVariant(t *testing.T, good string, breakIt func(dir string)) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "model")
+	if err := os.CopyFS(dir, os.DirFS(good)); err != nil {
+		t.Fatal(err)
+	}
+	breakIt(dir)
+	return dir
+}
+
+// readModelJSON and writeModelJSON read and rewrite a model.json as a map.
+func readModelJSON(t *testing.T, dir string) map[string]any {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, modelFileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mf map[string]any
+	if err := json.Unmarshal(data, &mf); err != nil {
+		t.Fatal(err)
+	}
+	return mf
+}
+
+func writeModelJSON(t *testing.T, dir string, mf map[string]any) {
+	t.Helper()
+	data, _ := json.Marshal(mf)
+	if err := os.WriteFile(filepath.Join(dir, modelFileName), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// weightsFile returns the path of a saved model's .json or .bin weights file.
+func weightsFile(t *testing.T, dir, ext string) string {
+	t.Helper()
+	matches, _ := filepath.Glob(filepath.Join(dir, weightsDirPrefix+"*", "checkpoint-*"+ext))
+	if len(matches) != 1 {
+		t.Fatalf("weights files %v", matches)
+	}
+	return matches[0]
+}
+
+// rewriteValues changes a saved model's values file and records its new
+// checksum in model.json, as a careless (or hostile) tool would: only the
+// checks of the values themselves can catch it.
+func rewriteValues(t *testing.T, dir string, change func(values []byte) []byte) {
+	t.Helper()
+	p := weightsFile(t, dir, ".bin")
+	data, _ := os.ReadFile(p)
+	data = change(data)
+	os.WriteFile(p, data, 0o644)
+	mf := readModelJSON(t, dir)
+	sum := sha256.Sum256(data)
+	mf["weights"].(map[string]any)["sha256"].(map[string]any)[filepath.Base(p)] = hex.EncodeToString(sum[:])
+	writeModelJSON(t, dir, mf)
 }
 
 func TestLoadModelErrors(t *testing.T) {
@@ -100,32 +310,12 @@ func TestLoadModelErrors(t *testing.T) {
 	if err := small.Save(smallDir); err != nil {
 		t.Fatal(err)
 	}
-
-	// variant copies the good model and breaks it.
-	variant := func(t *testing.T, breakIt func(dir string)) string {
-		dir := filepath.Join(t.TempDir(), "model")
-		if err := os.CopyFS(dir, os.DirFS(good)); err != nil {
-			t.Fatal(err)
-		}
-		breakIt(dir)
-		return dir
-	}
-	rewriteModelJSON := func(old, new string) func(string) {
+	setJSON := func(key string, value any) func(string) {
 		return func(dir string) {
-			p := filepath.Join(dir, modelFileName)
-			data, _ := os.ReadFile(p)
-			if !strings.Contains(string(data), old) {
-				t.Fatalf("model.json lacks %q", old)
-			}
-			os.WriteFile(p, []byte(strings.Replace(string(data), old, new, 1)), 0o644)
+			mf := readModelJSON(t, dir)
+			mf[key] = value
+			writeModelJSON(t, dir, mf)
 		}
-	}
-	checkpointFile := func(dir, suffix string) string {
-		matches, _ := filepath.Glob(filepath.Join(dir, checkpointDirName, "checkpoint-*"+suffix))
-		if len(matches) != 1 {
-			t.Fatalf("checkpoint files %v", matches)
-		}
-		return matches[0]
 	}
 	tests := []struct {
 		name, want string
@@ -133,47 +323,119 @@ func TestLoadModelErrors(t *testing.T) {
 	}{
 		{"missing", "no model at", func(t *testing.T) string { return filepath.Join(t.TempDir(), "nope") }},
 		{"empty directory", "is not a saved model", func(t *testing.T) string { return t.TempDir() }},
+		{"interrupted first save", "a save was interrupted", func(t *testing.T) string {
+			return modelVariant(t, good, func(dir string) { os.Remove(filepath.Join(dir, modelFileName)) })
+		}},
 		{"corrupt model.json", "is corrupt", func(t *testing.T) string {
-			return variant(t, func(dir string) { os.WriteFile(filepath.Join(dir, modelFileName), []byte("{\"format\": "), 0o644) })
+			return modelVariant(t, good, func(dir string) { os.WriteFile(filepath.Join(dir, modelFileName), []byte("{\"format\": "), 0o644) })
 		}},
-		{"newer version", "newer version", func(t *testing.T) string {
-			return variant(t, rewriteModelJSON(`"version": 2`, `"version": 3`))
-		}},
-		{"other format", "has format", func(t *testing.T) string {
-			return variant(t, rewriteModelJSON(ModelFormat, "keras/h5"))
-		}},
-		{"no checkpoint", "checkpoint is missing", func(t *testing.T) string {
-			return variant(t, func(dir string) { os.RemoveAll(filepath.Join(dir, checkpointDirName)) })
-		}},
-		{"empty checkpoint", "reading the checkpoint", func(t *testing.T) string {
-			return variant(t, func(dir string) {
-				os.Remove(checkpointFile(dir, ".json"))
+		{"newer version", "newer version", func(t *testing.T) string { return modelVariant(t, good, setJSON("version", 3)) }},
+		{"older version", "older version", func(t *testing.T) string { return modelVariant(t, good, setJSON("version", 1)) }},
+		{"other format", "has format", func(t *testing.T) string { return modelVariant(t, good, setJSON("format", "keras/h5")) }},
+		{"no weights named", "does not name its weights", func(t *testing.T) string { return modelVariant(t, good, setJSON("weights", nil)) }},
+		{"weights outside the directory", "does not name its weights", func(t *testing.T) string {
+			return modelVariant(t, good, func(dir string) {
+				mf := readModelJSON(t, dir)
+				mf["weights"].(map[string]any)["dir"] = "../../etc"
+				writeModelJSON(t, dir, mf)
 			})
 		}},
-		{"truncated checkpoint data", "reading the checkpoint", func(t *testing.T) string {
-			return variant(t, func(dir string) {
-				p := checkpointFile(dir, ".bin")
+		{"no checkpoint", "missing", func(t *testing.T) string {
+			return modelVariant(t, good, func(dir string) { os.RemoveAll(filepath.Join(dir, weightsDirs(t, dir)[0])) })
+		}},
+		{"no checkpoint index", "missing", func(t *testing.T) string {
+			return modelVariant(t, good, func(dir string) { os.Remove(weightsFile(t, dir, ".json")) })
+		}},
+		{"truncated values", "needs between", func(t *testing.T) string {
+			return modelVariant(t, good, func(dir string) {
+				p := weightsFile(t, dir, ".bin")
 				data, _ := os.ReadFile(p)
-				os.WriteFile(p, data[:len(data)/2], 0o644)
+				os.WriteFile(p, data[:len(data)/4], 0o644)
 			})
 		}},
-		{"checkpoint of another model function", "the model function needs", func(t *testing.T) string {
-			return variant(t, func(dir string) {
-				os.RemoveAll(filepath.Join(dir, checkpointDirName))
-				os.CopyFS(filepath.Join(dir, checkpointDirName), os.DirFS(filepath.Join(smallDir, checkpointDirName)))
+		{"random bytes", "is corrupt: its SHA-256", func(t *testing.T) string {
+			return modelVariant(t, good, func(dir string) {
+				p := weightsFile(t, dir, ".bin")
+				data, _ := os.ReadFile(p)
+				for i := range data {
+					data[i] = byte(i*7919 + i>>8)
+				}
+				os.WriteFile(p, data, 0o644)
 			})
 		}},
-		{"class names do not match", "names 11 classes; the model function scores 10", func(t *testing.T) string {
-			return variant(t, rewriteModelJSON(`"Ankle boot"`, `"Ankle boot", "Hat"`))
+		{"one flipped bit", "is corrupt: its SHA-256", func(t *testing.T) string {
+			return modelVariant(t, good, func(dir string) {
+				p := weightsFile(t, dir, ".bin")
+				data, _ := os.ReadFile(p)
+				data[len(data)/3] ^= 0x10
+				os.WriteFile(p, data, 0o644)
+			})
+		}},
+		{"NaN weights with a matching checksum", "NaN or infinite", func(t *testing.T) string {
+			return modelVariant(t, good, func(dir string) {
+				rewriteValues(t, dir, func(data []byte) []byte {
+					for i := 0; i < 4000; i += 4 {
+						binary.LittleEndian.PutUint32(data[i:], math.Float32bits(float32(math.NaN())))
+					}
+					return data
+				})
+			})
+		}},
+		{"index not matching the values", "inconsistent", func(t *testing.T) string {
+			return modelVariant(t, good, func(dir string) {
+				p := weightsFile(t, dir, ".json")
+				data, _ := os.ReadFile(p)
+				data = []byte(strings.Replace(string(data), "784", "785", 1))
+				os.WriteFile(p, data, 0o644)
+				mf := readModelJSON(t, dir)
+				sum := sha256.Sum256(data)
+				mf["weights"].(map[string]any)["sha256"].(map[string]any)[filepath.Base(p)] = hex.EncodeToString(sum[:])
+				writeModelJSON(t, dir, mf)
+			})
+		}},
+		{"checkpoint of another architecture", "do not belong together", func(t *testing.T) string {
+			return modelVariant(t, good, func(dir string) {
+				mf := readModelJSON(t, dir)
+				mf["weights"] = readModelJSON(t, smallDir)["weights"]
+				writeModelJSON(t, dir, mf)
+				os.CopyFS(filepath.Join(dir, weightsDirs(t, smallDir)[0]), os.DirFS(filepath.Join(smallDir, weightsDirs(t, smallDir)[0])))
+			})
+		}},
+		{"class names do not match", "names 11 classes", func(t *testing.T) string {
+			return modelVariant(t, good, setJSON("class_names", append(slices.Clone(ClassNames[:]), "Hat")))
 		}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := tc.dir(t)
 			_, err := LoadModel(testBackend(), dir, ArticleMLP)
-			if err == nil || !strings.Contains(err.Error(), tc.want) {
-				t.Fatalf("got %v, want an error containing %q", err, tc.want)
+			if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "\n") {
+				t.Fatalf("got %v, want one line containing %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestLoadModelChecksSizesBeforeAllocating gives model.json a hidden layer
+// of a million units (3 GB of weights) beside the article's 4 MB
+// checkpoint: LoadModel must refuse it from the file sizes, before it
+// builds the model.
+func TestLoadModelChecksSizesBeforeAllocating(t *testing.T) {
+	// The article's weights (543,860 parameters, 2 MB and more) are far too
+	// many for a model function of 5,577: LoadModel must refuse them from
+	// the file's size, without reading it.
+	dir := filepath.Join(t.TempDir(), "big")
+	if err := newTestModel(t).Save(dir); err != nil {
+		t.Fatal(err)
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err := LoadModel(testBackend(), dir, mlp(7))
+	runtime.ReadMemStats(&after)
+	if err == nil || !strings.Contains(err.Error(), "do not belong together") {
+		t.Fatalf("got %v", err)
+	}
+	if mb := (after.TotalAlloc - before.TotalAlloc) >> 20; mb > 64 {
+		t.Errorf("LoadModel allocated %d MB before refusing", mb)
 	}
 }

@@ -39,8 +39,10 @@ func ReadPicture(path string) (*image.Gray, error) {
 }
 
 // DecodePicture decodes a PNG, JPEG or GIF picture and prepares it as
-// PreparePicture does. Empty input, other formats and pictures over
-// MaxPicturePixels are errors.
+// PreparePicture does, first turning it upright as its EXIF orientation
+// says (phones store JPEG photos sideways, with a tag saying how to turn
+// them). Empty input, other formats and pictures over MaxPicturePixels are
+// errors.
 func DecodePicture(r io.Reader) (*image.Gray, error) {
 	data, err := io.ReadAll(io.LimitReader(r, maxPictureBytes+1))
 	if err != nil {
@@ -69,21 +71,44 @@ func DecodePicture(r io.Reader) (*image.Gray, error) {
 	if err != nil {
 		return nil, fmt.Errorf("unreadable %s picture: %w", format, err)
 	}
-	return PreparePicture(img), nil
+	gray := grayOnWhite(img)
+	if format == "jpeg" {
+		gray = orient(gray, jpegOrientation(data))
+	}
+	return prepareGray(gray), nil
 }
 
 // PreparePicture turns any picture into a 28x28 grayscale image the way
 // Fashion-MNIST's images were made from product photos: converted to
-// grayscale; inverted when the background is light, so that the garment is
-// light on black; trimmed of the background around the garment; scaled so
-// that its longer side is 28 pixels, keeping its proportions; and centred.
+// grayscale, with transparent parts white, as a product photo shows them;
+// inverted when the background is light, so that the garment is light on
+// black; trimmed of the background around the garment; scaled so that its
+// longer side is 28 pixels, keeping its proportions; and centred.
 func PreparePicture(img image.Image) *image.Gray {
+	return prepareGray(grayOnWhite(img))
+}
+
+// grayOnWhite returns the picture in grayscale, composited onto white:
+// transparent pixels become white (not black, as a plain conversion
+// makes them), half-transparent ones lighter.
+func grayOnWhite(img image.Image) *image.Gray {
 	b := img.Bounds()
 	gray := image.NewGray(image.Rect(0, 0, b.Dx(), b.Dy()))
-	draw.Draw(gray, gray.Bounds(), img, b.Min, draw.Src)
+	if g, ok := img.(*image.Gray); ok { // opaque already
+		draw.Draw(gray, gray.Bounds(), g, b.Min, draw.Src)
+		return gray
+	}
+	draw.Draw(gray, gray.Bounds(), image.White, image.Point{}, draw.Src)
+	draw.Draw(gray, gray.Bounds(), img, b.Min, draw.Over)
+	return gray
+}
+
+// prepareGray does the steps of PreparePicture after the conversion to
+// grayscale.
+func prepareGray(gray *image.Gray) *image.Gray {
+	w, h := gray.Bounds().Dx(), gray.Bounds().Dy()
 
 	// The background is the colour of the corners.
-	w, h := b.Dx(), b.Dy()
 	corners := []int{0, w - 1, (h-1)*w + 0, (h-1)*w + w - 1}
 	sum := 0
 	for _, i := range corners {

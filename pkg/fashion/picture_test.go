@@ -180,6 +180,9 @@ func FuzzDecodePicture(f *testing.F) {
 			gif.Encode(&b, small, nil)
 		}
 		f.Add(b.Bytes())
+		if format == "jpeg" {
+			f.Add(withOrientation(b.Bytes(), 6, binary.LittleEndian))
+		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		// Large pictures (allowed up to MaxPicturePixels) take seconds each:

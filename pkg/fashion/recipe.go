@@ -1,9 +1,9 @@
 package fashion
 
 import (
-	"errors"
 	"fmt"
 	"math"
+	"strings"
 )
 
 // Recipe holds the training settings. ArticleRecipe returns the article's.
@@ -50,26 +50,38 @@ func ArticleRecipe() Recipe {
 	}
 }
 
-// Validate checks every setting, so that bad options fail before any work.
+// Validate checks every setting, so that bad options fail before any work:
+// counts must be positive and fit the int32 indices of a batch, and the
+// optimizer's numbers must be finite and small enough for the float32
+// arithmetic of the training graph (a decay of 1e39 is a finite float64
+// but overflows float32). The error is one line, listing every problem.
 func (r Recipe) Validate() error {
-	var errs []error
+	var errs []string
 	check := func(ok bool, format string, args ...any) {
 		if !ok {
-			errs = append(errs, fmt.Errorf(format, args...))
+			errs = append(errs, fmt.Sprintf(format, args...))
 		}
 	}
 	finite := func(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 	check(r.Epochs > 0, "epochs must be positive, got %d", r.Epochs)
-	check(r.BatchSize > 0, "batch size must be positive, got %d", r.BatchSize)
+	check(r.BatchSize > 0 && r.BatchSize <= math.MaxInt32, "batch size must be in [1, %d], got %d", math.MaxInt32, r.BatchSize)
 	check(r.Limit >= 0, "limit must be >= 0, got %d", r.Limit)
-	check(r.StepsPerExecution > 0, "steps per execution must be positive, got %d", r.StepsPerExecution)
+	check(r.StepsPerExecution > 0 && r.StepsPerExecution <= maxStepsPerExecution,
+		"steps per execution must be in [1, %d], got %d", maxStepsPerExecution, r.StepsPerExecution)
 	o := r.Optimizer
-	check(finite(o.LearningRate) && o.LearningRate > 0, "learning rate must be a positive number, got %v", o.LearningRate)
-	check(finite(o.Decay) && o.Decay >= 0, "decay must be a number >= 0, got %v", o.Decay)
+	check(finite(o.LearningRate) && o.LearningRate > 0 && o.LearningRate*o.stepScale() <= math.MaxFloat32,
+		"learning rate must be a positive number below %.3g, got %v", math.MaxFloat32/o.stepScale(), o.LearningRate)
+	check(finite(o.Decay) && o.Decay >= 0 && o.Decay <= math.MaxFloat32,
+		"decay must be a number in [0, %.3g] (float32), got %v", math.MaxFloat32, o.Decay)
 	check(finite(o.Momentum) && o.Momentum >= 0 && o.Momentum < 1, "momentum must be in [0, 1), got %v", o.Momentum)
 	check(finite(r.MinDelta) && r.MinDelta >= 0, "min delta must be a number >= 0, got %v", r.MinDelta)
-	if err := errors.Join(errs...); err != nil {
-		return fmt.Errorf("invalid recipe: %w", err)
+	if len(errs) > 0 {
+		return fmt.Errorf("invalid recipe: %s", strings.Join(errs, "; "))
 	}
 	return nil
 }
+
+// maxStepsPerExecution bounds Recipe.StepsPerExecution: each step is
+// unrolled in the training graph, and a graph of thousands of steps takes
+// long to compile for no gain in speed.
+const maxStepsPerExecution = 1024

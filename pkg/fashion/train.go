@@ -60,6 +60,9 @@ func (m *Model) fit(trainSplit, validation *Split, r Recipe, history *History, b
 		return nil, err
 	}
 	m.recipe, m.history = &r, history
+	if history.Run == nil {
+		history.Run = newRunInfo(m.backend, trainSplit, validation)
+	}
 	stopper := &EarlyStopping{Patience: r.Patience, MinDelta: r.MinDelta}
 	stop := history.StoppedEarly
 	if validation != nil {
@@ -88,6 +91,9 @@ func (m *Model) fit(trainSplit, validation *Split, r Recipe, history *History, b
 				return history, fmt.Errorf("fit: validation after epoch %d: %w", epoch, err)
 			}
 			log.ValLoss, log.ValAccuracy = vm.Loss, vm.Accuracy
+		}
+		if err := checkFiniteLoss(log, r); err != nil {
+			return history, err
 		}
 		log.Seconds = time.Since(start).Seconds()
 		history.Epochs = append(history.Epochs, log)

@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"image/color"
 	"io"
-	"os"
-	"path/filepath"
+
+	"github.com/fashion-gomlx/fashion-gomlx/internal/atomicfile"
 
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -108,40 +108,8 @@ func (f *Figure) Save(path string) error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(path, data)
-}
-
-// writeFileAtomic writes data to a temporary file beside path and renames
-// it to path.
-func writeFileAtomic(path string, data []byte) (err error) {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
-	if err != nil {
-		return errorf("saving %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err = tmp.Write(data); err != nil {
-		return errorf("saving %s: %w", path, err)
-	}
-	if err = tmp.Chmod(0o644); err != nil {
-		return errorf("saving %s: %w", path, err)
-	}
-	if err = tmp.Sync(); err != nil {
-		return errorf("saving %s: %w", path, err)
-	}
-	if err = tmp.Close(); err != nil {
-		return errorf("saving %s: %w", path, err)
-	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return errorf("saving %s: %w", path, err)
+	if err := atomicfile.WriteFile(path, data, 0o644); err != nil {
+		return errorf("saving figure: %w", err)
 	}
 	return nil
 }
