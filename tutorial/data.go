@@ -118,8 +118,9 @@ func CheckScaledPixel(d *fashion.Data, i, row, col int, value float64) bool {
 	}
 	raw := d.TrainFile.Pixels(i)[row*fashion.ImageSize+col]
 	want := float64(raw) / 255
-	diff := value - want
-	return verdict(diff < 1e-3 && diff > -1e-3,
+	// Neighbouring bytes are 1/255 = 0.0039 apart: 1e-3 tells them apart.
+	return checkNumber(value, want, 1e-3,
 		fmt.Sprintf("The byte %d becomes %d / 255 = %.4f.", raw, raw, want),
+		"print the byte divided by 255 in Go, and copy three decimals or more.",
 		"Read the raw byte of that pixel (d.TrainFile.Pixels(i)[row*28+col]) and divide it by 255.")
 }

@@ -2,6 +2,7 @@ package tutorial
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -41,6 +42,65 @@ func ShowConfusion(m *fashion.Model, d *fashion.Data) {
 	p := predictTest(m, d)
 	Show(figures.Confusion(p))
 	Show(figures.ClassAccuracy(p))
+	fmt.Fprint(stdout, describeMistakes(p.Labels(), p.Classes))
+}
+
+// Families of classes that look alike, by label.
+var (
+	tops  = []int{0, 2, 4, 6} // T-shirt/top, Pullover, Coat, Shirt
+	shoes = []int{5, 7, 9}    // Sandal, Sneaker, Ankle boot
+)
+
+// describeMistakes counts the mistakes that stay within a family: a top
+// taken for another top, a shoe for another shoe.
+func describeMistakes(labels, predicted []int) string {
+	mistakes, amongTops, amongShoes := 0, 0, 0
+	for i, y := range labels {
+		p := predicted[i]
+		if p == y {
+			continue
+		}
+		mistakes++
+		switch {
+		case slices.Contains(tops, y) && slices.Contains(tops, p):
+			amongTops++
+		case slices.Contains(shoes, y) && slices.Contains(shoes, p):
+			amongShoes++
+		}
+	}
+	if mistakes == 0 {
+		return "No mistakes at all.\n"
+	}
+	share := func(n int) float64 { return 100 * float64(n) / float64(mistakes) }
+	other := mistakes - amongTops - amongShoes
+	return fmt.Sprintf("Of the %d test images the model gets wrong, %d (%.0f%%) are a top taken for another top (%s), "+
+		"%d (%.0f%%) a shoe taken for another shoe (%s), and %d (%.0f%%) any other mix-up.\n",
+		mistakes, amongTops, share(amongTops), classList(tops), amongShoes, share(amongShoes), classList(shoes), other, share(other))
+}
+
+// classList names classes, separated by commas.
+func classList(labels []int) string {
+	names := make([]string, len(labels))
+	for i, c := range labels {
+		names[i] = fashion.ClassNames[c]
+	}
+	return strings.Join(names, ", ")
+}
+
+// CompareRuns shows the model's test results in a table beside the article's
+// and a PyTorch run of the same recipe.
+func CompareRuns(m *fashion.Model, d *fashion.Data, metrics fashion.Metrics) {
+	h, r := m.History(), m.Recipe()
+	if h == nil || r == nil {
+		check(fmt.Errorf("this model was not trained"))
+	}
+	images := trainingImages(d, *r)
+	note("%s", table([][]string{
+		{"run", "trained on", "epochs (best)", "test loss", "test accuracy"},
+		{"the article (Keras)", "60,000 images, validation included", "not stated", fmt.Sprintf("%.4f", ArticleTestLoss), fmt.Sprintf("%.4f", ArticleTestAccuracy)},
+		{"**your model**", thousands(images) + " images", fmt.Sprintf("%d (%d)", len(h.Epochs), h.BestEpoch), fmt.Sprintf("%.4f", metrics.Loss), fmt.Sprintf("%.4f", metrics.Accuracy)},
+		{"the same recipe in PyTorch (H100 GPU)", "55,000 images", "13", "0.338", "0.8833"},
+	}))
 }
 
 // CheckHardestClass checks the name of the class the model gets wrong most
@@ -97,7 +157,52 @@ func PredictFirst(m *fashion.Model, d *fashion.Data, n int) []int {
 	}
 	fmt.Fprint(stdout, b.String())
 	fmt.Fprintln(stdout, "classes:", classes)
+	if n >= len(articleFirstClasses) {
+		same := 0
+		for i, c := range articleFirstClasses {
+			if classes[i] == c {
+				same++
+			}
+		}
+		fmt.Fprintf(stdout, "the article's: %v (%d of %d the same)\n", articleFirstClasses, same, len(articleFirstClasses))
+	}
 	return classes
+}
+
+// articleFirstClasses are the classes the article's model predicts for the
+// first ten test images (they are also their true labels).
+var articleFirstClasses = []int{9, 2, 1, 1, 6, 1, 4, 6, 5, 7}
+
+// LeastSure finds, among the first n test images, the one whose most
+// probable class gets the lowest probability, says what the model hesitated
+// between, and returns its index.
+func LeastSure(m *fashion.Model, d *fashion.Data, n int) int {
+	p := predictTest(m, d)
+	if n <= 0 || n > len(p.Classes) {
+		check(fmt.Errorf("cannot look at the first %d of %d test images", n, len(p.Classes)))
+	}
+	i := 0
+	for j := range n {
+		if p.Confidence[j] < p.Confidence[i] {
+			i = j
+		}
+	}
+	probs := p.Probabilities[i]
+	first := p.Classes[i]
+	second := -1
+	for c := range probs {
+		if c != first && (second < 0 || probs[c] > probs[second]) {
+			second = c
+		}
+	}
+	label := d.Test.Label(i)
+	outcome := "right"
+	if first != label {
+		outcome = "wrong"
+	}
+	fmt.Fprintf(stdout, "Of the first %d test images, the model is least sure of test image %d, whose class is %s: it gives %.2f to %s and %.2f to %s, and its answer is %s.\n",
+		n, i, fashion.ClassNames[label], probs[first], fashion.ClassNames[first], probs[second], fashion.ClassNames[second], outcome)
+	return i
 }
 
 // ShowPredictions shows the first n test images with the predicted class,

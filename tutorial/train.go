@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/figures"
@@ -61,10 +62,29 @@ func ShowRecipe(r fashion.Recipe) {
 }
 
 // ShowLearningRate shows the learning rate of the recipe over as many
-// updates as a full training run could make.
+// updates as a run of the recipe can make: its epochs, each over the
+// training images it uses (all of d.Train, or the first r.Limit).
 func ShowLearningRate(d *fashion.Data, r fashion.Recipe) {
-	steps := (d.Train.Len() + r.BatchSize - 1) / r.BatchSize
-	Show(figures.LearningRate(r, r.Epochs*steps))
+	updates := maxUpdates(d, r)
+	fmt.Fprintf(stdout, "the longest run: %d epochs of %d updates (%d images in batches of %d) = %d updates; the rate falls from %g to %.6f\n",
+		r.Epochs, updates/r.Epochs, trainingImages(d, r), r.BatchSize, updates, r.Optimizer.LearningRate, r.Optimizer.LearningRateAt(int64(updates)))
+	Show(figures.LearningRate(r, updates))
+}
+
+// trainingImages returns how many training images a run of the recipe
+// learns from: the training split, or its first r.Limit images.
+func trainingImages(d *fashion.Data, r fashion.Recipe) int {
+	if r.Limit > 0 {
+		return min(r.Limit, d.Train.Len())
+	}
+	return d.Train.Len()
+}
+
+// maxUpdates returns how many updates a run of the recipe makes when early
+// stopping does not cut it short: one per batch, the last smaller batch
+// included, in every epoch.
+func maxUpdates(d *fashion.Data, r fashion.Recipe) int {
+	return r.Epochs * ((trainingImages(d, r) + r.BatchSize - 1) / r.BatchSize)
 }
 
 // liveCurves redraws the training curves in the notebook after each epoch.
@@ -96,10 +116,7 @@ func (l liveCurves) OnTrainEnd(m *fashion.Model, h *fashion.History) error {
 // progress per epoch, curves redrawn live, TensorBoard logs under RunsDir.
 // It saves the model to ModelDir for the next chapters and returns it.
 func Train(d *fashion.Data, r fashion.Recipe) *fashion.Model {
-	images := d.Train.Len()
-	if r.Limit > 0 {
-		images = min(r.Limit, images)
-	}
+	images := trainingImages(d, r)
 	b, line, err := fashion.NewBackend("")
 	check(err)
 	fmt.Fprintln(stdout, line)
@@ -153,6 +170,52 @@ func ShowHistory(m *fashion.Model) {
 	Show(figures.TrainingCurves(m.History()))
 }
 
+// DescribeRun says, from a trained model's history, how its training went:
+// the epoch of the lowest validation loss, the validation losses after it,
+// why training ended, and what the training loss did meanwhile.
+func DescribeRun(m *fashion.Model) {
+	h, r := m.History(), m.Recipe()
+	if h == nil || len(h.Epochs) == 0 || r == nil {
+		check(fmt.Errorf("this model was not trained"))
+	}
+	fmt.Fprint(stdout, describeRun(h, *r))
+}
+
+// describeRun is DescribeRun's text.
+func describeRun(h *fashion.History, r fashion.Recipe) string {
+	var b strings.Builder
+	last := h.Last()
+	if h.BestEpoch == 0 {
+		fmt.Fprintf(&b, "Trained %d epochs without validation.\n", len(h.Epochs))
+		return b.String()
+	}
+	best := h.Epochs[h.BestEpoch-1]
+	fmt.Fprintf(&b, "The validation loss was lowest after epoch %d: %.4f.\n", best.Epoch, best.ValLoss)
+	if after := h.Epochs[h.BestEpoch:]; len(after) > 0 {
+		losses := make([]string, len(after))
+		for i, e := range after {
+			losses[i] = fmt.Sprintf("%.4f", e.ValLoss)
+		}
+		fmt.Fprintf(&b, "The %d epoch(s) after it gave %s: none lower.\n", len(after), strings.Join(losses, ", "))
+	}
+	switch {
+	case h.StoppedEarly:
+		fmt.Fprintf(&b, "So early stopping (patience %d) ended training after epoch %d.\n", r.Patience, last.Epoch)
+	case last.Epoch >= r.Epochs:
+		fmt.Fprintf(&b, "Training ran all %d epochs the recipe allows: early stopping did not end it.\n", r.Epochs)
+	default:
+		fmt.Fprintf(&b, "Training ended after epoch %d of %d, before early stopping would have.\n", last.Epoch, r.Epochs)
+	}
+	if best.Epoch < last.Epoch {
+		trend := "fell"
+		if last.Loss > best.Loss {
+			trend = "rose"
+		}
+		fmt.Fprintf(&b, "Meanwhile the training loss %s from %.4f to %.4f.\n", trend, best.Loss, last.Loss)
+	}
+	return b.String()
+}
+
 // LatestRun returns the newest run directory under RunsDir.
 func LatestRun() string {
 	runs, err := filepath.Glob(filepath.Join(RunsDir, "run_*"))
@@ -184,8 +247,13 @@ func ShowTensorBoardRun(dir string) {
 
 // CheckLearningRate checks the learning rate after a number of updates.
 func CheckLearningRate(r fashion.Recipe, updates int, lr float64) bool {
-	want := r.Optimizer.LearningRateAt(int64(updates))
-	diff := (lr - want) / want
-	return verdict(diff < 1e-4 && diff > -1e-4, fmt.Sprintf("lr = %g / (1 + %g * %d) = %.8f.", r.Optimizer.LearningRate, r.Optimizer.Decay, updates, want),
+	o := r.Optimizer
+	want := o.LearningRateAt(int64(updates))
+	formula := fmt.Sprintf("%g / (1 + %g * %d)", o.LearningRate, o.Decay, updates)
+	// 5e-5 of the rate: about 4 significant digits, enough to tell Keras'
+	// formula from its approximations (0.01 * exp(-1e-6 * t) differs by 1.4e-4).
+	return checkNumber(lr, want, 5e-5*want,
+		fmt.Sprintf("lr = %s = %.8f.", formula, want),
+		"compute lr0 / (1 + decay * t) in Go and print it.",
 		"Use Keras' time-based decay: lr0 / (1 + decay * t), with t the number of updates so far.")
 }

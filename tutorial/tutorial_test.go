@@ -6,6 +6,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -166,6 +167,13 @@ func TestChapters(t *testing.T) {
 	}
 	ShowTensorBoardRun(LatestRun())
 	expectImages(t, rec, n, 3) // learning rate, final curves, TensorBoard curves
+	if !strings.Contains(text.String(), "2 epochs of 157 updates (5000 images in batches of 32) = 314 updates") {
+		t.Errorf("ShowLearningRate does not count the quick run's updates:\n%s", text)
+	}
+	DescribeRun(trained)
+	if !strings.Contains(text.String(), "The validation loss was lowest after epoch ") {
+		t.Errorf("DescribeRun:\n%s", text)
+	}
 	if !CheckLearningRate(r, 1719, 0.01/(1+1e-6*1719)) || CheckLearningRate(r, 1719, 0.01) {
 		t.Error("CheckLearningRate")
 	}
@@ -178,9 +186,23 @@ func TestChapters(t *testing.T) {
 	if metrics.Accuracy < 0.6 {
 		t.Errorf("test accuracy %v after a quick run", metrics.Accuracy)
 	}
+	CompareRuns(loaded, d, metrics)
+	if md, want := rec.texts[len(rec.texts)-1], fmt.Sprintf("| **your model** | 5,000 images | 2 (2) | %.4f | %.4f |", metrics.Loss, metrics.Accuracy); !strings.Contains(md, want) {
+		t.Errorf("CompareRuns:\n%s\nlacks %q", md, want)
+	}
 	classes := PredictFirst(loaded, d, 10)
-	if len(classes) != 10 || !strings.Contains(text.String(), "classes: [") {
-		t.Errorf("PredictFirst: %v", classes)
+	if len(classes) != 10 || !strings.Contains(text.String(), "classes: [") || !strings.Contains(text.String(), "the article's: [9 2 1 1 6 1 4 6 5 7] (") {
+		t.Errorf("PredictFirst: %v\n%s", classes, text)
+	}
+	unsure := LeastSure(loaded, d, 20)
+	first20 := Must(loaded.PredictSplit(d.Test, 0, 20))
+	for i, p := range first20 {
+		if slices.Max(p) < slices.Max(first20[unsure]) {
+			t.Errorf("LeastSure = %d (top probability %v), but image %d has %v", unsure, slices.Max(first20[unsure]), i, slices.Max(p))
+		}
+	}
+	if want := fmt.Sprintf("least sure of test image %d, whose class is %s: it gives %.2f to ", unsure, ClassName(d.Test.Label(unsure)), slices.Max(first20[unsure])); !strings.Contains(text.String(), want) {
+		t.Errorf("LeastSure printed\n%s\nwithout %q", text, want)
 	}
 	if !CheckPrediction(loaded, d, 0, ClassName(classes[0])) {
 		t.Error("CheckPrediction")
@@ -190,6 +212,9 @@ func TestChapters(t *testing.T) {
 	ShowProbabilities(loaded, d, 0)
 	ShowMistakes(loaded, d, 10)
 	ShowConfusion(loaded, d)
+	if !strings.Contains(text.String(), "test images the model gets wrong, ") {
+		t.Errorf("ShowConfusion does not count the mistakes:\n%s", text)
+	}
 	ShowHistory(loaded)
 	if name := PredictPicture(loaded, picture); name == "" {
 		t.Error("PredictPicture named no class")

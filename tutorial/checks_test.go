@@ -1,0 +1,182 @@
+package tutorial
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
+)
+
+func TestMaxUpdatesHonoursLimit(t *testing.T) {
+	d := syntheticData(t, 100)
+	r := fashion.ArticleRecipe()
+	r.Epochs = 2
+	if got := maxUpdates(d, r); got != 8 { // 4 batches (3 of 32, one of 4) per epoch
+		t.Errorf("maxUpdates on 100 images = %d, want 8", got)
+	}
+	r.Limit = 50 // 2 batches per epoch: 32 and 18
+	if got := maxUpdates(d, r); got != 4 {
+		t.Errorf("maxUpdates with Limit 50 = %d, want 4", got)
+	}
+	r.Limit = 1000 // more than the split holds: all of it
+	if got := maxUpdates(d, r); got != 8 {
+		t.Errorf("maxUpdates with Limit 1000 = %d, want 8", got)
+	}
+}
+
+func TestShowLearningRateSaysHowFar(t *testing.T) {
+	rec, text := capture(t)
+	r := fashion.ArticleRecipe()
+	r.Epochs, r.Limit = 2, 50
+	ShowLearningRate(syntheticData(t, 100), r)
+	expectImages(t, rec, 0, 1)
+	if want := "2 epochs of 2 updates (50 images in batches of 32) = 4 updates"; !strings.Contains(text.String(), want) {
+		t.Errorf("ShowLearningRate printed %q, want it to contain %q", text, want)
+	}
+}
+
+func TestGradeNumber(t *testing.T) {
+	for _, c := range []struct {
+		got, want, tol float64
+		grade          grade
+	}{
+		{0.804, 205.0 / 255, 1e-3, right},
+		{205.0 / 255, 205.0 / 255, 1e-3, right},
+		{0.80, 205.0 / 255, 1e-3, tooFewDigits}, // 0.8 is also 204/255
+		{0.81, 205.0 / 255, 1e-3, wrong},
+		{205, 205.0 / 255, 1e-3, wrong},
+		{0, 205.0 / 255, 1e-3, wrong},
+		{0.00983, 0.0098310050, 1e-7, tooFewDigits},
+		{0.009831, 0.0098310050, 1e-7, right},
+		{0.0098, 0.0098310050, 1e-7, tooFewDigits},
+		{0.0099, 0.0098310050, 1e-7, wrong},
+		{0.009983, 0.0098310050, 1e-7, wrong},
+		{-0.8, -205.0 / 255, 1e-3, tooFewDigits},
+	} {
+		if g, _ := gradeNumber(c.got, c.want, c.tol); g != c.grade {
+			t.Errorf("gradeNumber(%v, %v, %v) = %v, want %v", c.got, c.want, c.tol, g, c.grade)
+		}
+	}
+	if _, digits := gradeNumber(0.00983, 0.0098310050, 1e-7); digits != 3 {
+		t.Errorf("0.00983 has %d significant digits, want 3", digits)
+	}
+}
+
+func TestCheckLearningRateNearMiss(t *testing.T) {
+	_, text := capture(t)
+	r := fashion.ArticleRecipe()
+	for _, c := range []struct {
+		lr    float64
+		ok    bool
+		reply string
+	}{
+		{0.01 / (1 + 1e-6*17190), true, "✓ Right!"},
+		{0.009831, true, "✓ Right!"},
+		{0.00983, false, "more digits"},
+		{0.0098, false, "more digits"},
+		{0.009983, false, "time-based decay"}, // one epoch's updates, not ten
+		{0.0, false, "time-based decay"},
+	} {
+		text.Reset()
+		if got := CheckLearningRate(r, 17190, c.lr); got != c.ok {
+			t.Errorf("CheckLearningRate(%v) = %v, want %v", c.lr, got, c.ok)
+		}
+		if !strings.Contains(text.String(), c.reply) {
+			t.Errorf("CheckLearningRate(%v) printed %q, want %q in it", c.lr, text, c.reply)
+		}
+	}
+}
+
+func TestCheckScaledPixelNearMiss(t *testing.T) {
+	_, text := capture(t)
+	pixels := make([]uint8, fashion.ImagePixels)
+	pixels[20*fashion.ImageSize+5] = 205
+	s, err := fashion.NewSplit("train", pixels, []uint8{9})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := &fashion.Data{TrainFile: s}
+	for _, c := range []struct {
+		value float64
+		ok    bool
+		reply string
+	}{
+		{0.804, true, "✓ Right!"},
+		{0.8039, true, "✓ Right!"},
+		{0.80, false, "more digits"},
+		{0.81, false, "divide it by 255"},
+		{205, false, "divide it by 255"},
+	} {
+		text.Reset()
+		if got := CheckScaledPixel(d, 0, 20, 5, c.value); got != c.ok {
+			t.Errorf("CheckScaledPixel(%v) = %v, want %v", c.value, got, c.ok)
+		}
+		if !strings.Contains(text.String(), c.reply) {
+			t.Errorf("CheckScaledPixel(%v) printed %q, want %q in it", c.value, text, c.reply)
+		}
+	}
+}
+
+func TestDescribeRun(t *testing.T) {
+	epochs := func(losses []float64, valLosses ...float64) []fashion.EpochLog {
+		var out []fashion.EpochLog
+		for i, v := range valLosses {
+			out = append(out, fashion.EpochLog{Epoch: i + 1, Loss: losses[i], ValLoss: v})
+		}
+		return out
+	}
+	r := fashion.ArticleRecipe()
+	stopped := &fashion.History{
+		Epochs:    epochs([]float64{0.6, 0.5, 0.4, 0.3, 0.2}, 0.5, 0.4, 0.45, 0.41, 0.42),
+		BestEpoch: 2, StoppedEarly: true,
+	}
+	quick := r
+	quick.Epochs = 2
+	for _, c := range []struct {
+		h    *fashion.History
+		r    fashion.Recipe
+		want []string
+	}{
+		{stopped, r, []string{
+			"The validation loss was lowest after epoch 2: 0.4000.",
+			"The 3 epoch(s) after it gave 0.4500, 0.4100, 0.4200: none lower.",
+			"So early stopping (patience 3) ended training after epoch 5.",
+			"Meanwhile the training loss fell from 0.5000 to 0.2000.",
+		}},
+		{&fashion.History{Epochs: epochs([]float64{0.9, 0.7}, 0.8, 0.6), BestEpoch: 2}, quick, []string{
+			"The validation loss was lowest after epoch 2: 0.6000.\n",
+			"Training ran all 2 epochs the recipe allows: early stopping did not end it.\n",
+		}},
+		{&fashion.History{Epochs: epochs([]float64{0.9, 0.7}, 0.6, 0.8), BestEpoch: 1}, r, []string{
+			"The 1 epoch(s) after it gave 0.8000: none lower.",
+			"Training ended after epoch 2 of 60, before early stopping would have.",
+		}},
+	} {
+		got := describeRun(c.h, c.r)
+		for _, w := range c.want {
+			if !strings.Contains(got, w) {
+				t.Errorf("describeRun:\n%s\nlacks %q", got, w)
+			}
+		}
+		if c.h.BestEpoch == len(c.h.Epochs) && strings.Contains(got, "after it") {
+			t.Errorf("describeRun lists epochs after the last one:\n%s", got)
+		}
+	}
+}
+
+func TestDescribeMistakes(t *testing.T) {
+	// Labels: a shirt (6) taken for a coat (4), a sneaker (7) for a sandal
+	// (5), a bag (8) for a trouser (1), a right dress (3), and a top (0) taken
+	// for a shoe (9), which is no family's mix-up.
+	labels := []int{6, 7, 8, 3, 0}
+	predicted := []int{4, 5, 1, 3, 9}
+	got := describeMistakes(labels, predicted)
+	want := "Of the 4 test images the model gets wrong, 1 (25%) are a top taken for another top (T-shirt/top, Pullover, Coat, Shirt), " +
+		"1 (25%) a shoe taken for another shoe (Sandal, Sneaker, Ankle boot), and 2 (50%) any other mix-up.\n"
+	if got != want {
+		t.Errorf("describeMistakes =\n%q, want\n%q", got, want)
+	}
+	if got := describeMistakes([]int{1, 2}, []int{1, 2}); got != "No mistakes at all.\n" {
+		t.Errorf("describeMistakes without mistakes = %q", got)
+	}
+}
