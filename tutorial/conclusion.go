@@ -37,14 +37,14 @@ func CheckSavedFile(dir, file string) bool {
 		return verdict(false, "", fmt.Sprintf("%s holds no file %s. %s", dir, file, hint))
 	}
 	var content struct {
-		Architecture *fashion.Architecture `json:"architecture"`
-		ClassNames   []string              `json:"class_names"`
+		Layers     []fashion.Layer `json:"layers"`
+		ClassNames []string        `json:"class_names"`
 	}
-	if json.Unmarshal(data, &content) != nil || content.Architecture == nil || len(content.ClassNames) == 0 {
-		return verdict(false, "", fmt.Sprintf("%s names no architecture and no classes: it is part of the checkpoint, the values of the variables. %s", file, hint))
+	if json.Unmarshal(data, &content) != nil || len(content.Layers) == 0 || len(content.ClassNames) == 0 {
+		return verdict(false, "", fmt.Sprintf("%s names no layers and no classes: it is part of the checkpoint, the values of the variables. %s", file, hint))
 	}
-	return verdict(true, fmt.Sprintf("%s describes the network (%d hidden layers) and names its %d classes; the checkpoint beside it holds the numbers.",
-		file, len(content.Architecture.Hidden), len(content.ClassNames)), "")
+	return verdict(true, fmt.Sprintf("%s lists the network's %d layers and names its %d classes; the checkpoint beside it holds the numbers.",
+		file, len(content.Layers), len(content.ClassNames)), "")
 }
 
 // CheckUpdatesPerEpoch checks how many times the weights change in one epoch

@@ -41,7 +41,7 @@ func TestCheckSavedFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(text.String(), "✓ Right! model.json describes the network (3 hidden layers) and names its 10 classes") {
+	if !strings.Contains(text.String(), "✓ Right! model.json lists the network's 5 layers and names its 10 classes") {
 		t.Errorf("verdicts:\n%s", text)
 	}
 	if !strings.Contains(text.String(), "checkpoint is a folder") || !strings.Contains(text.String(), "it is part of the checkpoint") {

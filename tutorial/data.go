@@ -53,7 +53,7 @@ func ShowClassDistribution(d *fashion.Data) { Show(figures.ClassDistribution(d))
 func CheckClassCount(d *fashion.Data, class string, n int) bool {
 	c := classIndex(class)
 	if c < 0 {
-		return verdict(false, "", fmt.Sprintf("%q is not a class name; they are: %s.", class, strings.Join(fashion.ClassNames, ", ")))
+		return verdict(false, "", fmt.Sprintf("%q is not a class name; they are: %s.", class, strings.Join(fashion.ClassNames[:], ", ")))
 	}
 	want := d.TrainFile.ClassCounts()[c]
 	return verdict(n == want, fmt.Sprintf("The training file holds %d images of each class: a balanced data set.", want),

@@ -14,7 +14,7 @@ import (
 // for one image (one per pixel, once the 28x28 image is flattened) and how
 // many it answers with (one per class).
 func CheckInputsAndOutputs(inputs, outputs int) bool {
-	wantIn, wantOut := fashion.ImagePixels, fashion.ArticleArchitecture().Classes
+	wantIn, wantOut := fashion.ImagePixels, fashion.NumClasses
 	switch {
 	case inputs == wantIn && outputs == wantOut:
 		return verdict(true, fmt.Sprintf("%d pixel values in, %d class probabilities out: the first and last numbers of %d-500-250-100-%d.",

@@ -19,7 +19,7 @@ const Seed = 1
 // Glorot-uniform weights, on the backend GoMLX picks here (ShowTools says
 // which).
 func NewModel() *fashion.Model {
-	return Must(fashion.New(backend(), fashion.ArticleArchitecture(), Seed))
+	return Must(fashion.New(backend(), fashion.ArticleMLP, Seed))
 }
 
 // backend returns the backend GoMLX picks here.

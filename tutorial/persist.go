@@ -23,7 +23,7 @@ func SaveModel(m *fashion.Model, dir string) {
 
 // LoadModel loads a saved model.
 func LoadModel(dir string) *fashion.Model {
-	m := Must(fashion.LoadModel(backend(), dir))
+	m := Must(fashion.LoadModel(backend(), dir, fashion.ArticleMLP))
 	fmt.Fprintln(stdout, "Loaded", dir)
 	return m
 }

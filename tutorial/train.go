@@ -120,7 +120,7 @@ func Train(d *fashion.Data, r fashion.Recipe) *fashion.Model {
 	b, line, err := fashion.NewBackend("")
 	check(err)
 	fmt.Fprintln(stdout, line)
-	m := Must(fashion.New(b, fashion.ArticleArchitecture(), Seed))
+	m := Must(fashion.New(b, fashion.ArticleMLP, Seed))
 	tb := Must(fashion.NewTensorBoard(RunsDir))
 	defer tb.Close()
 	fmt.Fprintf(stdout, "TensorBoard logs: %s (see them with: tensorboard --logdir=%s)\n", tb.Dir(), RunsDir)
@@ -139,7 +139,7 @@ func Train(d *fashion.Data, r fashion.Recipe) *fashion.Model {
 // none, it trains a short one (2 epochs) and says so.
 func TrainedModel() *fashion.Model {
 	if _, err := os.Stat(filepath.Join(ModelDir, "model.json")); err == nil {
-		m := Must(fashion.LoadModel(backend(), ModelDir))
+		m := Must(fashion.LoadModel(backend(), ModelDir, fashion.ArticleMLP))
 		epochs, images := 0, LoadData().Train.Len()
 		if h := m.History(); h != nil {
 			epochs = len(h.Epochs)

@@ -104,7 +104,7 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	m, err := fashion.New(backend, fashion.ArticleArchitecture(), r.Seed)
+	m, err := fashion.New(backend, fashion.ArticleMLP, r.Seed)
 	if err != nil {
 		return err
 	}

@@ -51,7 +51,7 @@ func runData(args []string, stdout, stderr io.Writer) error {
 	splits := []*fashion.Split{data.Train, data.Validation, data.Test}
 	report := dataReport{
 		Source: data.Source, Train: data.Train.Len(), Validation: data.Validation.Len(), Test: data.Test.Len(),
-		ImageShape: []int{fashion.ImageSize, fashion.ImageSize}, ClassNames: fashion.ClassNames,
+		ImageShape: []int{fashion.ImageSize, fashion.ImageSize}, ClassNames: fashion.ClassNames[:],
 		ClassCounts: map[string][]int{},
 	}
 	for _, s := range splits {

@@ -45,9 +45,9 @@ func runSummary(args []string, stdout, stderr io.Writer) error {
 	}
 	var m *fashion.Model
 	if *modelDir != "" {
-		m, err = fashion.LoadModel(backend, *modelDir)
+		m, err = fashion.LoadModel(backend, *modelDir, fashion.ArticleMLP)
 	} else {
-		m, err = fashion.New(backend, fashion.ArticleArchitecture(), 1)
+		m, err = fashion.New(backend, fashion.ArticleMLP, 1)
 	}
 	if err != nil {
 		return err
@@ -135,11 +135,11 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	var m *fashion.Model
 	var h *fashion.History
 	if *resume {
-		m, h, err = fashion.ResumeTraining(backend, *ckptDir, train, data.Validation, append(callbacks, resumeNote{stdout})...)
+		m, h, err = fashion.ResumeTraining(backend, *ckptDir, fashion.ArticleMLP, train, data.Validation, append(callbacks, resumeNote{stdout})...)
 	} else {
 		fmt.Fprintf(stdout, "Training on %d images, validating on %d, batches of %d, up to %d epochs; checkpoints in %s\n",
 			trainImages(r, train), data.Validation.Len(), r.BatchSize, r.Epochs, *ckptDir)
-		if m, err = fashion.New(backend, fashion.ArticleArchitecture(), r.Seed); err == nil {
+		if m, err = fashion.New(backend, fashion.ArticleMLP, r.Seed); err == nil {
 			h, err = m.Fit(train, data.Validation, r, callbacks...)
 		}
 	}
@@ -206,7 +206,7 @@ func (mf *modelFlags) loadModel(stderr io.Writer) (*fashion.Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	return fashion.LoadModel(backend, mf.dir)
+	return fashion.LoadModel(backend, mf.dir, fashion.ArticleMLP)
 }
 
 // load loads the model and the data.

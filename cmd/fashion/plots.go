@@ -30,7 +30,7 @@ func runPlots(args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if m, err = fashion.LoadModel(backend, *modelDir); err != nil {
+		if m, err = fashion.LoadModel(backend, *modelDir, fashion.ArticleMLP); err != nil {
 			return err
 		}
 	}

@@ -83,11 +83,11 @@ func TestKilledTrainingResumes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := fashion.LoadModel(backend, whole)
+	a, err := fashion.LoadModel(backend, whole, fashion.ArticleMLP)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := fashion.LoadModel(backend, killed)
+	b, err := fashion.LoadModel(backend, killed, fashion.ArticleMLP)
 	if err != nil {
 		t.Fatal(err)
 	}

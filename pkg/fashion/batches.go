@@ -10,7 +10,8 @@ import (
 )
 
 // Tensors returns the whole split as GoMLX tensors: images as float32
-// [N, 28, 28] scaled to [0, 1], and labels as int32 [N].
+// [N, 28, 28] scaled to [0, 1] (what a ModelFn takes), and labels as int32
+// [N, 1] (what GoMLX's sparse losses and metrics take).
 func (s *Split) Tensors() (images, labels *tensors.Tensor) {
 	return s.gather(nil)
 }
@@ -36,7 +37,7 @@ func (s *Split) gather(indices []int) (images, labels *tensors.Tensor) {
 		ls[j] = int32(s.labels[i])
 	}
 	return tensors.FromFlatDataAndDimensions(pixels, n, ImageSize, ImageSize),
-		tensors.FromFlatDataAndDimensions(ls, n)
+		tensors.FromFlatDataAndDimensions(ls, n, 1)
 }
 
 // EpochOrder returns the order in which an epoch visits n examples: a
@@ -117,18 +118,17 @@ func (b *Batches) Iter() iter.Seq2[train.Batch, error] {
 	}
 }
 
-// pixelTensors returns the split as lossGraph (Evaluate) reads it: raw
-// pixels uint8 [N, 784] (scaled on the device, 4 times less memory than
-// float32) and labels int32 [N] (labelTensor).
-func (s *Split) pixelTensors() (pixels, labels *tensors.Tensor) {
-	return tensors.FromFlatDataAndDimensions(s.images, s.Len(), ImagePixels), s.labelTensor()
+// pixelTensor returns the split's images as Evaluate feeds them: uint8
+// [N, 28, 28] (scaled on the device, 4 times less memory than float32).
+func (s *Split) pixelTensor() *tensors.Tensor {
+	return tensors.FromFlatDataAndDimensions(s.images, s.Len(), ImageSize, ImageSize)
 }
 
-// labelTensor returns the split's labels, int32 [N].
+// labelTensor returns the split's labels, int32 [N, 1].
 func (s *Split) labelTensor() *tensors.Tensor {
 	ls := make([]int32, s.Len())
 	for i, l := range s.labels {
 		ls[i] = int32(l)
 	}
-	return tensors.FromFlatDataAndDimensions(ls, s.Len())
+	return tensors.FromFlatDataAndDimensions(ls, s.Len(), 1)
 }

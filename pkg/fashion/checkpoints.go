@@ -83,11 +83,12 @@ func epochCheckpoints(dir string) ([]string, error) {
 // resume from.
 var ErrNoCheckpoint = errors.New("no checkpoint to resume from")
 
-// ResumeTraining loads the newest complete checkpoint of dir and goes on
-// training it with the recipe it was started with, from the epoch after the
-// one saved. The callbacks see the resumed epochs only (OnTrainBegin's
-// FirstEpoch says where training resumes).
-func ResumeTraining(backend compute.Backend, dir string, train, validation *Split, callbacks ...Callback) (*Model, *History, error) {
+// ResumeTraining loads the newest complete checkpoint of dir, a model of
+// the model function fn, and goes on training it with the recipe it was
+// started with, from the epoch after the one saved. The callbacks see the
+// resumed epochs only (OnTrainBegin's FirstEpoch says where training
+// resumes).
+func ResumeTraining(backend compute.Backend, dir string, fn ModelFn, train, validation *Split, callbacks ...Callback) (*Model, *History, error) {
 	epochs, err := epochCheckpoints(dir)
 	if err != nil {
 		return nil, nil, err
@@ -96,7 +97,7 @@ func ResumeTraining(backend compute.Backend, dir string, train, validation *Spli
 		return nil, nil, fmt.Errorf("resume: %s: %w", dir, ErrNoCheckpoint)
 	}
 	latest := epochs[len(epochs)-1]
-	m, err := LoadModel(backend, latest)
+	m, err := LoadModel(backend, latest, fn)
 	if err != nil {
 		return nil, nil, fmt.Errorf("resume: %w", err)
 	}
@@ -105,7 +106,7 @@ func ResumeTraining(backend compute.Backend, dir string, train, validation *Spli
 	}
 	var best map[string]*tensors.Tensor
 	if m.recipe.RestoreBestWeights {
-		bestModel, err := LoadModel(backend, filepath.Join(dir, bestDirName))
+		bestModel, err := LoadModel(backend, filepath.Join(dir, bestDirName), fn)
 		if err != nil {
 			return nil, nil, fmt.Errorf("resume: the best epoch's weights: %w", err)
 		}

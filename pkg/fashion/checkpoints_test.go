@@ -42,7 +42,7 @@ func TestResumeEndsWhereAnUninterruptedRunEnds(t *testing.T) {
 			t.Fatal("the simulated crash did not stop training")
 		}
 		t.Logf("restore best %v: %d epochs, best %d, stopped early %v, restored %v", restoreBest, len(wantHistory.Epochs), wantHistory.BestEpoch, wantHistory.StoppedEarly, wantHistory.RestoredBest)
-		resumed, gotHistory, err := ResumeTraining(testBackend(), dir, train, validation)
+		resumed, gotHistory, err := ResumeTraining(testBackend(), dir, ArticleMLP, train, validation)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -85,7 +85,7 @@ func TestCheckpointsKeepTheNewest(t *testing.T) {
 	if len(epochs) != 2 || filepath.Base(epochs[0]) != "epoch-0003" || filepath.Base(epochs[1]) != "epoch-0004" {
 		t.Fatalf("checkpoints %v, want epochs 3 and 4", epochs)
 	}
-	if _, _, err := ResumeTraining(testBackend(), t.TempDir(), nil, nil); !errors.Is(err, ErrNoCheckpoint) {
+	if _, _, err := ResumeTraining(testBackend(), t.TempDir(), ArticleMLP, nil, nil); !errors.Is(err, ErrNoCheckpoint) {
 		t.Errorf("resuming from an empty directory: %v", err)
 	}
 }

@@ -20,8 +20,10 @@ const (
 )
 
 // ClassNames holds the name of each class, indexed by label, in the
-// article's order.
-var ClassNames = []string{
+// article's order. It is an array: assigning it copies it, so that no model
+// or caller shares (and changes) another's names; ClassNames[:] is a slice
+// for reading.
+var ClassNames = [NumClasses]string{
 	"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
 	"Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
 }

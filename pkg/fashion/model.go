@@ -3,74 +3,57 @@ package fashion
 import (
 	"errors"
 	"fmt"
-	"math"
-	"math/rand/v2"
 	"slices"
+	"strings"
 
 	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/dtypes"
+	"github.com/gomlx/compute/shapes"
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/layers/activation"
 	"github.com/gomlx/gomlx/ml/model"
-	"github.com/gomlx/gomlx/ml/nn"
 )
 
-// Architecture describes the multilayer perceptron: 28x28 images are
-// flattened into 784 inputs, go through fully connected hidden layers with
-// ReLU activations, and end in one output per class (softmax).
-type Architecture struct {
-	// Hidden holds the number of units of each hidden layer.
-	Hidden []int `json:"hidden"`
-	// Classes is the number of output units.
-	Classes int `json:"classes"`
+// ModelFn is a model, written the way GoMLX writes one: a function that
+// builds the computation from a batch of images, float32 [B, 28, 28] with
+// pixels scaled to [0, 1], to logits [B, classes], one score per class
+// (the softmax of the logits gives the probabilities). It creates its
+// variables in the scope it is given (scope.In("dense") for a layer named
+// "dense"). ArticleMLP is one; New, Fit, Evaluate, Predict, Save and
+// LoadModel take any.
+type ModelFn func(scope *model.Scope, images *graph.Node) (logits *graph.Node)
+
+// ArticleMLP is the article's network, 784-500-250-100-10, as a model
+// function. In Keras:
+//
+//	model = keras.Sequential([
+//	    keras.layers.Flatten(input_shape=(28, 28)),
+//	    keras.layers.Dense(500, activation='relu'),
+//	    keras.layers.Dense(250, activation='relu'),
+//	    keras.layers.Dense(100, activation='relu'),
+//	    keras.layers.Dense(10, activation='softmax'),
+//	])
+//
+// The last layer returns logits: the softmax is left to the loss, which is
+// then computed stably, and to Predict.
+func ArticleMLP(scope *model.Scope, images *graph.Node) *graph.Node {
+	x := graph.Reshape(images, -1, ImagePixels)             // Flatten: [B, 28, 28] -> [B, 784]
+	x = activation.Relu(Dense(scope.In("dense"), x, 500))   // Dense(500, activation='relu')
+	x = activation.Relu(Dense(scope.In("dense_1"), x, 250)) // Dense(250, activation='relu')
+	x = activation.Relu(Dense(scope.In("dense_2"), x, 100)) // Dense(100, activation='relu')
+	return Dense(scope.In("dense_3"), x, NumClasses)        // Dense(10), softmax in the loss
 }
 
-// ArticleArchitecture returns the article's network: 784-500-250-100-10.
-func ArticleArchitecture() Architecture {
-	return Architecture{Hidden: []int{500, 250, 100}, Classes: NumClasses}
-}
-
-// Validate checks that every layer has at least one unit.
-func (a Architecture) Validate() error {
-	if len(a.Hidden) == 0 {
-		return errors.New("architecture: at least one hidden layer is needed")
-	}
-	for i, units := range a.Hidden {
-		if units <= 0 {
-			return fmt.Errorf("architecture: hidden layer %d has %d units", i, units)
-		}
-	}
-	if a.Classes < 2 {
-		return fmt.Errorf("architecture: %d classes, need at least 2", a.Classes)
-	}
-	return nil
-}
-
-// Layer describes one layer of the model, as a Keras summary lists it.
-type Layer struct {
-	// Name is Keras' name for it: flatten, dense, dense_1, ...
-	Name string
-	// Type is Flatten or Dense.
-	Type string
-	// Units is the width of the layer's output (784 for Flatten).
-	Units int
-	// Activation is "relu", "softmax" or "" (Flatten).
-	Activation string
-	// Params counts the layer's trainable numbers: weights and biases.
-	Params int
-
-	weights, biases *model.Variable // nil for Flatten.
-}
-
-// Model is the article's multilayer perceptron on a GoMLX backend: its
-// variables live in a GoMLX model.Store, and its graphs run on the backend
-// given to New.
+// Model is a model function with its variables, on a GoMLX backend: the
+// variables live in a GoMLX model.Store, and the graphs the function builds
+// run on the backend given to New.
 type Model struct {
-	arch    Architecture
+	fn      ModelFn
 	backend compute.Backend
 	store   *model.Store
-	layers  []*Layer
+	init    model.VariableInitializer // Glorot-uniform weights, zero biases.
+	classes int                       // Width of the logits.
 
 	classNames []string // One name per output unit.
 	recipe     *Recipe  // How the model was trained; nil before Fit.
@@ -80,71 +63,60 @@ type Model struct {
 	evalExec    *model.Exec // summed loss and correct count of a batch.
 }
 
-// New builds the model on backend with fresh weights: Glorot-uniform
-// weights (U[-limit, limit], limit = sqrt(6 / (fan_in + fan_out))) drawn
-// from seed, and zero biases, as Keras initialises a Dense layer.
-func New(backend compute.Backend, arch Architecture, seed uint64) (*Model, error) {
-	if err := arch.Validate(); err != nil {
-		return nil, err
+// New builds a model from a model function, on backend, with fresh
+// weights drawn from seed. It builds the function's graph once, for one
+// image, which creates its variables: dense weights Glorot-uniform and
+// biases zero, as Keras initialises a Dense layer (see glorotUniform), and
+// tells how many classes it scores. The seed also seeds GoMLX's random
+// state, which layers such as layers.Dropout draw from. A function that
+// fails to build (a panic while building its graph), or whose output is not
+// [B, classes] with at least 2 classes, is an error.
+func New(backend compute.Backend, fn ModelFn, seed uint64) (*Model, error) {
+	if fn == nil {
+		return nil, errors.New("new model: no model function")
 	}
-	m := &Model{arch: arch, backend: backend, store: model.NewStore(), classNames: ClassNames}
-	if arch.Classes != len(ClassNames) {
-		m.classNames = make([]string, arch.Classes)
-		for i := range m.classNames {
+	m := &Model{fn: fn, backend: backend, store: model.NewStore(), init: glorotUniform(seed)}
+	m.store.RootScope().SetParam(model.ParamInitialSeed, int64(seed))
+	exec, err := model.NewExec(backend, m.store, m.logits)
+	if err != nil {
+		return nil, fmt.Errorf("new model: %w", err)
+	}
+	defer exec.Finalize()
+	out, err := exec.Call(tensors.FromShape(shapes.Make(dtypes.Float32, 1, ImageSize, ImageSize)))
+	if err != nil {
+		return nil, fmt.Errorf("new model: building the model function's graph: %w", err)
+	}
+	if dims := out[0].Shape().Dimensions; len(dims) != 2 || dims[0] != 1 || dims[1] < 2 || !out[0].DType().IsFloat() {
+		return nil, fmt.Errorf("new model: the model function returns %s for 1 image; want float logits [1, classes], with at least 2 classes",
+			out[0].Shape())
+	}
+	m.classes = out[0].Shape().Dimensions[1]
+	m.classNames = make([]string, m.classes)
+	for i := range m.classNames {
+		if m.classes == NumClasses {
+			m.classNames[i] = ClassNames[i]
+		} else {
 			m.classNames[i] = fmt.Sprintf("class %d", i)
 		}
 	}
-	m.layers = append(m.layers, &Layer{Name: "flatten", Type: "Flatten", Units: ImagePixels})
-	rng := rand.New(rand.NewPCG(seed, 0x676c6f726f74)) // "glorot"
-	fanIn := ImagePixels
-	for i, units := range append(slices.Clone(arch.Hidden), arch.Classes) {
-		name, act := "dense", "relu"
-		if i > 0 {
-			name = fmt.Sprintf("dense_%d", i)
-		}
-		if i == len(arch.Hidden) {
-			act = "softmax"
-		}
-		l := &Layer{Name: name, Type: "Dense", Units: units, Activation: act, Params: fanIn*units + units}
-		var err error
-		l.weights, err = m.store.CreateVariable("/"+name+"/weights",
-			tensors.FromFlatDataAndDimensions(GlorotUniform(rng, fanIn, units), fanIn, units))
-		if err != nil {
-			return nil, fmt.Errorf("creating the weights of %s: %w", name, err)
-		}
-		l.biases, err = m.store.CreateVariable("/"+name+"/biases",
-			tensors.FromFlatDataAndDimensions(make([]float32, units), units))
-		if err != nil {
-			return nil, fmt.Errorf("creating the biases of %s: %w", name, err)
-		}
-		m.layers = append(m.layers, l)
-		fanIn = units
+	if m.NumParams() == 0 {
+		return nil, errors.New("new model: the model function creates no trainable variable")
 	}
 	return m, nil
 }
 
-// GlorotUniform draws fanIn*fanOut weights from U[-limit, limit] with
-// limit = sqrt(6 / (fanIn + fanOut)), row-major [fanIn, fanOut].
-func GlorotUniform(rng *rand.Rand, fanIn, fanOut int) []float32 {
-	limit := GlorotLimit(fanIn, fanOut)
-	w := make([]float32, fanIn*fanOut)
-	for i := range w {
-		w[i] = float32((2*rng.Float64() - 1) * limit)
-	}
-	return w
+// logits runs the model function in scope, with the model's initializer
+// for any variable it creates. Each call gets a scope of its own, so that
+// a graph may call the function several times (Fit's steps).
+func (m *Model) logits(scope *model.Scope, images *graph.Node) *graph.Node {
+	return m.fn(scope.ResetVisited().WithInitializer(m.init), images)
 }
 
-// GlorotLimit returns sqrt(6 / (fanIn + fanOut)), the bound of the
-// Glorot-uniform distribution.
-func GlorotLimit(fanIn, fanOut int) float64 {
-	return math.Sqrt(6 / float64(fanIn+fanOut))
-}
+// ModelFn returns the model function the model was built from.
+func (m *Model) ModelFn() ModelFn { return m.fn }
 
-// Architecture returns the model's architecture.
-func (m *Model) Architecture() Architecture { return m.arch }
-
-// ClassNames returns the name of each output class.
-func (m *Model) ClassNames() []string { return m.classNames }
+// ClassNames returns the name of each output class (a copy).
+func (m *Model) ClassNames() []string { return slices.Clone(m.classNames) }
 
 // Recipe returns how the model was trained, or nil if it was not.
 func (m *Model) Recipe() *Recipe { return m.recipe }
@@ -156,22 +128,27 @@ func (m *Model) History() *History { return m.history }
 // Backend returns the backend the model runs on.
 func (m *Model) Backend() compute.Backend { return m.backend }
 
-// Layers returns the model's layers, Flatten first.
-func (m *Model) Layers() []Layer {
-	out := make([]Layer, len(m.layers))
-	for i, l := range m.layers {
-		out[i] = *l
-		out[i].weights, out[i].biases = nil, nil
+// variables returns the model's own variables, in the order the model
+// function created them: not the optimizer's state, the update count or
+// the random state, which belong to training.
+func (m *Model) variables() []*model.Variable {
+	var vars []*model.Variable
+	for v := range m.store.IterVariables() {
+		if !isTrainingState(v.Path()) {
+			vars = append(vars, v)
+		}
 	}
-	return out
+	return vars
 }
 
 // NumParams returns the number of trainable parameters (543,860 for the
-// article's network).
+// article's network), counted from the model's variables.
 func (m *Model) NumParams() int {
 	n := 0
-	for _, l := range m.layers {
-		n += l.Params
+	for _, v := range m.variables() {
+		if v.Trainable {
+			n += v.Shape().Size()
+		}
 	}
 	return n
 }
@@ -185,37 +162,39 @@ type LayerWeights struct {
 }
 
 // Weights returns the current weights and biases of the named dense layer
-// ("dense", "dense_1", ...), copied from the backend.
+// ("dense", "dense_1", ...: the scope of its "weights" and "biases"
+// variables), copied from the backend.
 func (m *Model) Weights(layer string) (*LayerWeights, error) {
-	for _, l := range m.layers {
-		if l.Name != layer || l.weights == nil {
-			continue
-		}
-		w, err := variableData(l.weights)
-		if err != nil {
-			return nil, err
-		}
-		b, err := variableData(l.biases)
-		if err != nil {
-			return nil, err
-		}
-		units := l.Units
-		rows := make([][]float32, len(w)/units)
-		for i := range rows {
-			rows[i] = w[i*units : (i+1)*units]
-		}
-		return &LayerWeights{Weights: rows, Biases: b}, nil
+	weights := m.store.GetVariable("/" + layer + "/weights")
+	biases := m.store.GetVariable("/" + layer + "/biases")
+	if weights == nil || biases == nil || weights.Shape().Rank() != 2 {
+		return nil, fmt.Errorf("no dense layer named %q (the model has %s)", layer, m.denseNames())
 	}
-	return nil, fmt.Errorf("no dense layer named %q (the model has %s)", layer, m.denseNames())
+	w, err := variableData(weights)
+	if err != nil {
+		return nil, err
+	}
+	b, err := variableData(biases)
+	if err != nil {
+		return nil, err
+	}
+	units := weights.Shape().Dimensions[1]
+	rows := make([][]float32, len(w)/units)
+	for i := range rows {
+		rows[i] = w[i*units : (i+1)*units]
+	}
+	return &LayerWeights{Weights: rows, Biases: b}, nil
 }
 
 // denseNames lists the dense layers' names, for error messages.
 func (m *Model) denseNames() string {
 	var names []string
-	for _, l := range m.layers[1:] {
-		names = append(names, l.Name)
+	for _, l := range m.Layers() {
+		if l.Type == "Dense" {
+			names = append(names, l.Name)
+		}
 	}
-	return fmt.Sprint(names)
+	return strings.Join(names, ", ")
 }
 
 // variableData copies a float32 variable's values to the host.
@@ -231,34 +210,9 @@ func variableData(v *model.Variable) ([]float32, error) {
 	return data, nil
 }
 
-// logitsGraph builds the forward pass: images float32 [B, 28, 28] in [0, 1]
-// to logits [B, classes]. The softmax of the last layer is left to the loss
-// (numerically stable) and to prediction.
-func (m *Model) logitsGraph(images *graph.Node) *graph.Node {
-	_, logits := m.forwardGraph(graph.Reshape(images, -1, ImagePixels)) // Flatten.
-	return logits
-}
-
-// forwardGraph runs the dense layers on flattened images [B, 784] and
-// returns the logits and what each dense layer received: inputs[0] is the
-// images, inputs[i] the ReLU output of layer i-1. Training keeps these
-// inputs for the backward pass (see gradientsGraph).
-func (m *Model) forwardGraph(x *graph.Node) (inputs []*graph.Node, logits *graph.Node) {
-	g := x.Graph()
-	for _, l := range m.layers[1:] {
-		inputs = append(inputs, x)
-		act := activation.TypeRelu
-		if l.Activation == "softmax" {
-			act = activation.TypeNone
-		}
-		x = nn.Dense(x, l.weights.NodeValue(g), l.biases.NodeValue(g), compute.DenseLayoutInputOutputs, act)
-	}
-	return inputs, x
-}
-
 // predictGraph returns class probabilities: the softmax of the logits.
-func (m *Model) predictGraph(_ *model.Scope, images *graph.Node) *graph.Node {
-	return graph.Softmax(m.logitsGraph(images))
+func (m *Model) predictGraph(scope *model.Scope, images *graph.Node) *graph.Node {
+	return graph.Softmax(m.logits(scope, images))
 }
 
 // Predict returns, for each image (28x28 pixels scaled to [0, 1], row-major,
@@ -289,10 +243,9 @@ func (m *Model) Predict(images [][]float32) ([][]float32, error) {
 	if err != nil {
 		return nil, fmt.Errorf("predict: %w", err)
 	}
-	classes := m.arch.Classes
 	rows := make([][]float32, len(images))
 	for i := range rows {
-		rows[i] = probs[i*classes : (i+1)*classes]
+		rows[i] = probs[i*m.classes : (i+1)*m.classes]
 	}
 	return rows, nil
 }
@@ -321,8 +274,8 @@ func ArgMax(row []float32) int {
 	return best
 }
 
-// scaledPixels converts uint8 pixels [B, 784] to float32 in [0, 1], the
-// flattened input of the first dense layer.
-func scaledPixels(pixels *graph.Node) *graph.Node {
+// scaledImages converts uint8 pixels [B, 28, 28] to float32 in [0, 1], the
+// input of a model function.
+func scaledImages(pixels *graph.Node) *graph.Node {
 	return graph.DivScalar(graph.ConvertDType(pixels, dtypes.Float32), 255)
 }

@@ -1,6 +1,7 @@
 package fashion
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -8,6 +9,9 @@ import (
 	"testing"
 
 	"github.com/gomlx/compute"
+	"github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/ml/layers/activation"
+	"github.com/gomlx/gomlx/ml/model"
 )
 
 // testBackend returns the pure-Go backend, shared by the tests.
@@ -22,11 +26,32 @@ var testBackend = sync.OnceValue(func() compute.Backend {
 // newTestModel builds the article's model with seed 1.
 func newTestModel(t testing.TB) *Model {
 	t.Helper()
-	m, err := New(testBackend(), ArticleArchitecture(), 1)
+	m, err := New(testBackend(), ArticleMLP, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return m
+}
+
+// mlp returns the model function of a multilayer perceptron with the given
+// hidden layers and 10 classes, named as ArticleMLP names its layers: what a
+// learner writes for another architecture.
+func mlp(hidden ...int) ModelFn {
+	return func(scope *model.Scope, images *graph.Node) *graph.Node {
+		x := graph.Reshape(images, -1, ImagePixels)
+		for i, units := range hidden {
+			x = activation.Relu(Dense(scope.In("%s", layerName(i)), x, units))
+		}
+		return Dense(scope.In("%s", layerName(len(hidden))), x, NumClasses)
+	}
+}
+
+// layerName is Keras' name of dense layer i: dense, dense_1, dense_2, ...
+func layerName(i int) string {
+	if i == 0 {
+		return "dense"
+	}
+	return fmt.Sprintf("dense_%d", i)
 }
 
 func TestModelShapesAndParams(t *testing.T) {
@@ -117,21 +142,68 @@ func TestGlorotInitialisation(t *testing.T) {
 	// The same seed gives the same weights; another seed others.
 	a, _ := newTestModel(t).Weights("dense_2")
 	b, _ := newTestModel(t).Weights("dense_2")
-	other, _ := New(testBackend(), ArticleArchitecture(), 2)
+	other, _ := New(testBackend(), ArticleMLP, 2)
 	c, _ := other.Weights("dense_2")
 	if a.Weights[3][7] != b.Weights[3][7] || a.Weights[3][7] == c.Weights[3][7] {
 		t.Error("weights do not follow the seed")
 	}
 }
 
-func TestArchitectureValidate(t *testing.T) {
-	for _, a := range []Architecture{
-		{Hidden: nil, Classes: 10},
-		{Hidden: []int{5, 0}, Classes: 10},
-		{Hidden: []int{5}, Classes: 1},
+func TestGlorotLimit(t *testing.T) {
+	// sqrt(6 / (784 + 500)) = 0.068358..., sqrt(6 / (100 + 10)) = 0.233549...
+	for _, c := range []struct {
+		in, out int
+		want    float64
+	}{{784, 500, 0.0683586}, {500, 250, 0.0894427}, {100, 10, 0.2335497}} {
+		if got := GlorotLimit(c.in, c.out); math.Abs(got-c.want) > 1e-7 {
+			t.Errorf("GlorotLimit(%d, %d) = %.7f, want %.7f", c.in, c.out, got, c.want)
+		}
+	}
+}
+
+func TestOtherModelFunction(t *testing.T) {
+	// 784-300-100-10: 784*300+300 + 300*100+100 + 100*10+10 = 266,610.
+	m, err := New(testBackend(), mlp(300, 100), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := m.NumParams(); got != 266_610 {
+		t.Errorf("NumParams = %d, want 266,610", got)
+	}
+	if s := m.Summary(); !strings.Contains(s, "dense_1 (Dense)              (None, 100)               30100") ||
+		!strings.Contains(s, "Total params: 266,610") {
+		t.Errorf("summary:\n%s", s)
+	}
+	train := syntheticSplit(t, "train", 300, 21)
+	r := smallRecipe()
+	r.Epochs, r.Patience = 2, -1
+	h, err := m.Fit(train, nil, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.Epochs[1].Loss >= h.Epochs[0].Loss {
+		t.Errorf("the loss did not go down: %+v", h.Epochs)
+	}
+}
+
+func TestNewRejectsBadModelFunctions(t *testing.T) {
+	for name, fn := range map[string]ModelFn{
+		"nil": nil,
+		"panics": func(scope *model.Scope, images *graph.Node) *graph.Node {
+			return Dense(scope.In("dense"), graph.Reshape(images, -1, 700), 10) // 784 pixels are not 700.
+		},
+		"not [B, classes]": func(scope *model.Scope, images *graph.Node) *graph.Node {
+			return Dense(scope.In("dense"), images, 10) // [B, 28, 10]
+		},
+		"one class": func(scope *model.Scope, images *graph.Node) *graph.Node {
+			return Dense(scope.In("dense"), graph.Reshape(images, -1, ImagePixels), 1)
+		},
+		"no variables": func(_ *model.Scope, images *graph.Node) *graph.Node {
+			return graph.Reshape(images, -1, ImagePixels)
+		},
 	} {
-		if _, err := New(testBackend(), a, 1); err == nil {
-			t.Errorf("New accepted %+v", a)
+		if _, err := New(testBackend(), fn, 1); err == nil {
+			t.Errorf("%s: New accepted it", name)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package fashion
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/gomlx/compute/dtypes"
@@ -48,13 +49,16 @@ func (o SGD) LearningRateAt(t int64) float64 {
 	return o.LearningRate / (1 + o.Decay*float64(t))
 }
 
-// UpdateGraph builds one update of every trainable variable of the scope
-// used by the loss's graph. It implements optimizer.Interface and, like all
-// graph-building functions, panics on error.
+// UpdateGraph builds one update of every trainable variable that the
+// loss's graph uses: the gradients come from GoMLX's automatic
+// differentiation (graph.Gradient), and each variable moves by Keras'
+// rule, in the order sgdState explains. It implements optimizer.Interface,
+// so GoMLX's train.Trainer can use it, and, like every graph-building
+// function, panics on error.
 //
-// Fit does not call it: its training graph computes the gradients itself
-// (see gradientsGraph), several updates per graph, and uses the parts this
-// method is made of: scaledRateGraph, startGraph, update, end.
+// A graph may make several updates, one call per training step (Fit does,
+// StepsPerExecution of them): each call takes the gradient of its own loss
+// with respect to the variables as the previous call left them.
 func (o SGD) UpdateGraph(scope *model.Scope, g *graph.Graph, loss *graph.Node) {
 	if !loss.Shape().IsScalar() {
 		panic(fmt.Sprintf("SGD needs a scalar loss, got shape %s", loss.Shape()))
@@ -67,15 +71,12 @@ func (o SGD) UpdateGraph(scope *model.Scope, g *graph.Graph, loss *graph.Node) {
 			values = append(values, v.NodeValue(g))
 		}
 	}
-	grads := graph.Gradient(loss, values...)
-	scale := o.scaledRateGraph(scope, g)
-	steps := make([]*graph.Node, len(grads))
-	for i, grad := range grads {
-		steps[i] = graph.Mul(graph.ConvertDType(scale, grad.DType()), grad)
-	}
-	state := o.startGraph(scope, g, vars)
-	state.update(steps)
-	state.end()
+	// The gradient of s·lr_t·loss is s·lr_t·g, what the update subtracts:
+	// scaling the loss, a scalar, costs nothing, where scaling each gradient
+	// would be a pass over every parameter.
+	scale := graph.ConvertDType(o.scaledRateGraph(scope, g), loss.DType())
+	steps := graph.Gradient(graph.Mul(loss, scale), values...)
+	o.stateGraph(scope, g, vars).update(steps)
 }
 
 // scaledRateGraph returns s·lr_t: the learning rate of this update times
@@ -99,9 +100,12 @@ func (o SGD) stepScale() float64 {
 }
 
 // sgdState is the optimizer inside one training graph: the variables it
-// updates and their velocities. The update is Keras' rewritten so that it
-// waits as little as possible for the gradient. With Nesterov's momentum m,
-// the new velocity and weights are
+// updates and their velocities, carried from one update to the next when
+// the graph makes several.
+//
+// The update is Keras' rewritten so that it waits as little as possible
+// for the gradient. Keras' Nesterov update of a variable w with gradient g
+// and momentum m is
 //
 //	v' = m·v - lr_t·g
 //	w' = w + m·v' - lr_t·g  =  (w + m²·v) - (1+m)·lr_t·g
@@ -110,7 +114,8 @@ func (o SGD) stepScale() float64 {
 //
 //	w ← (w + c·ṽ) - G      ṽ ← m·ṽ - G      with c = m²/(1+m).
 //
-// Classic momentum (w ← w + v) is the same with s = 1 and c = m.
+// Classic momentum (w' = w + v') is the same with s = 1 and c = m.
+// (TestSGDMatchesKerasFormulas checks both against Keras' formulas.)
 //
 // The terms in parentheses, and m·ṽ, need only the values from before the
 // step: the backend computes them while the step's forward and backward
@@ -118,9 +123,13 @@ func (o SGD) stepScale() float64 {
 // pass, a subtraction, where the plain order takes three in a row. On the
 // pure-Go backend each such pass over the 543,860 parameters costs about as
 // much as the matrix products of a small layer, and this order trains 1.28x
-// faster on two cores (docs/performance.md). The caller folds s into the
-// gradients (scaledRateGraph gives s·lr_t), which costs nothing: Fit's
-// backward pass starts from s·lr_t times the loss's gradient.
+// faster on two cores (docs/performance.md). The factor s costs nothing:
+// UpdateGraph folds it into the loss it differentiates.
+//
+// ṽ lives in the graph: the first update of a graph reads the velocity
+// variables (Keras' v) and multiplies them by s; every update writes v =
+// ṽ/s back, but only the last update's value is kept (the others are dead
+// code, which the backends drop).
 type sgdState struct {
 	o          SGD
 	vars       []*model.Variable
@@ -128,9 +137,21 @@ type sgdState struct {
 	scaled     []*graph.Node     // ṽ = s·v, as the graph goes.
 }
 
-// startGraph reads the velocities of vars (created at zero on first use)
-// into graph g; end writes them back.
-func (o SGD) startGraph(scope *model.Scope, g *graph.Graph, vars []*model.Variable) *sgdState {
+// sgdStateParam is the graph parameter that holds a graph's sgdState.
+const sgdStateParam = "sgd_state"
+
+// stateGraph returns the optimizer's state in graph g: the one the previous
+// update of g left, or, at g's first update, the velocities of vars
+// (created at zero on first use) read into g.
+func (o SGD) stateGraph(scope *model.Scope, g *graph.Graph, vars []*model.Variable) *sgdState {
+	root := scope.Store().RootScope()
+	if value, _ := root.GetGraphParam(g, sgdStateParam); value != nil {
+		st := value.(*sgdState)
+		if st.o != o || !slices.Equal(st.vars, vars) {
+			panic("SGD: a graph's updates must use the same optimizer settings and variables")
+		}
+		return st
+	}
 	st := &sgdState{o: o, vars: vars}
 	for _, v := range vars {
 		velocity := scope.Store().VariableWithShape(sgdScope+v.Path(), v.Shape(), initializer.Zero)
@@ -138,6 +159,7 @@ func (o SGD) startGraph(scope *model.Scope, g *graph.Graph, vars []*model.Variab
 		st.velocities = append(st.velocities, velocity)
 		st.scaled = append(st.scaled, graph.MulScalar(velocity.NodeValue(g), o.stepScale()))
 	}
+	root.SetGraphParam(g, sgdStateParam, st)
 	return st
 }
 
@@ -153,13 +175,7 @@ func (st *sgdState) update(steps []*graph.Node) {
 		g := steps[i].Graph()
 		v.SetNodeValue(graph.Sub(graph.Add(v.NodeValue(g), graph.MulScalar(st.scaled[i], c)), steps[i]))
 		st.scaled[i] = graph.Sub(graph.MulScalar(st.scaled[i], m), steps[i])
-	}
-}
-
-// end writes the velocities back to their variables, as Keras keeps them.
-func (st *sgdState) end() {
-	for i, velocity := range st.velocities {
-		velocity.SetNodeValue(graph.MulScalar(st.scaled[i], 1/st.o.stepScale()))
+		st.velocities[i].SetNodeValue(graph.MulScalar(st.scaled[i], 1/st.o.stepScale()))
 	}
 }
 
@@ -169,8 +185,10 @@ func (o SGD) Clear(scope *model.Scope) error {
 	return scope.Store().DeleteVariablesInScope(sgdScope)
 }
 
-// isOptimizerVariable reports whether a variable path belongs to the
-// optimizer's state rather than to the network.
-func isOptimizerVariable(path string) bool {
-	return strings.HasPrefix(path, "/"+optimizer.Scope+"/") || path == "/"+optimizer.GlobalStepVariableName
+// isTrainingState reports whether a variable path belongs to the state of
+// training rather than to the model: the optimizer's velocities, GoMLX's
+// update count (global step) and its random state.
+func isTrainingState(path string) bool {
+	return strings.HasPrefix(path, "/"+optimizer.Scope+"/") || path == "/"+optimizer.GlobalStepVariableName ||
+		path == "/"+model.RNGStateVariableName
 }

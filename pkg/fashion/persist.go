@@ -16,8 +16,12 @@ import (
 
 // A saved model is a directory holding:
 //
-//	model.json   what rebuilds the model: format, architecture, class names,
-//	             the recipe and the history of its training
+//	model.json   format, layers (as Summary lists them), class names, the
+//	             recipe and the history of its training
+//
+// The model function is code, not data: LoadModel takes it, and rebuilds
+// the model from it and the checkpoint's values.
+//
 //	checkpoint/  a GoMLX checkpoint of every variable: weights, biases and
 //	             the optimizer's state (velocities, update count)
 const (
@@ -26,21 +30,22 @@ const (
 
 	// ModelFormat names the layout of a saved model directory.
 	ModelFormat = "fashion-gomlx/mlp"
-	// ModelFormatVersion is the version of the layout this package writes
-	// and reads.
-	ModelFormatVersion = 1
+	// ModelFormatVersion is the version of the layout this package writes.
+	// It reads it and version 1, which also held an MLP's architecture (it
+	// had the same variables as ArticleMLP).
+	ModelFormatVersion = 2
 )
 
 // modelFile is the content of model.json.
 type modelFile struct {
-	Format       string       `json:"format"`
-	Version      int          `json:"version"`
-	Architecture Architecture `json:"architecture"`
-	ClassNames   []string     `json:"class_names"`
-	Params       int          `json:"params"`
-	Recipe       *Recipe      `json:"recipe,omitempty"`
-	History      *History     `json:"history,omitempty"`
-	SavedAt      time.Time    `json:"saved_at"`
+	Format     string    `json:"format"`
+	Version    int       `json:"version"`
+	Layers     []Layer   `json:"layers"`
+	ClassNames []string  `json:"class_names"`
+	Params     int       `json:"params"`
+	Recipe     *Recipe   `json:"recipe,omitempty"`
+	History    *History  `json:"history,omitempty"`
+	SavedAt    time.Time `json:"saved_at"`
 }
 
 // Save writes the model to dir: first into a temporary directory beside
@@ -98,7 +103,7 @@ func (m *Model) writeTo(dir string) error {
 		return err
 	}
 	mf := modelFile{
-		Format: ModelFormat, Version: ModelFormatVersion, Architecture: m.arch,
+		Format: ModelFormat, Version: ModelFormatVersion, Layers: m.Layers(),
 		ClassNames: m.classNames, Params: m.NumParams(), Recipe: m.recipe, History: m.history,
 		SavedAt: time.Now().UTC(),
 	}
@@ -158,18 +163,23 @@ func isEmptyDir(dir string) bool {
 	return err == nil && len(entries) == 0
 }
 
-// LoadModel reads a model saved by Save onto backend. A missing, partial or
-// corrupt directory, one written by another version of the format, or a
-// checkpoint whose variables do not match the architecture is an error that
-// says what is wrong.
-func LoadModel(backend compute.Backend, dir string) (*Model, error) {
+// LoadModel reads a model saved by Save onto backend, rebuilding it from
+// fn, the model function it was saved from (ArticleMLP for the models
+// "fashion train" saves). A missing, partial or corrupt directory, one
+// written by another version of the format, or a checkpoint whose
+// variables do not match those fn creates is an error that says what is
+// wrong.
+func LoadModel(backend compute.Backend, dir string, fn ModelFn) (*Model, error) {
 	mf, err := readModelFile(dir)
 	if err != nil {
 		return nil, err
 	}
-	m, err := New(backend, mf.Architecture, 0)
+	m, err := New(backend, fn, 0)
 	if err != nil {
 		return nil, fmt.Errorf("load %s: %w", dir, err)
+	}
+	if len(mf.ClassNames) != m.classes {
+		return nil, fmt.Errorf("load %s: %s names %d classes; the model function scores %d", dir, modelFileName, len(mf.ClassNames), m.classes)
 	}
 	m.classNames, m.recipe, m.history = mf.ClassNames, mf.Recipe, mf.History
 	if err := m.loadCheckpoint(filepath.Join(dir, checkpointDirName)); err != nil {
@@ -199,17 +209,15 @@ func readModelFile(dir string) (*modelFile, error) {
 	switch {
 	case mf.Format != ModelFormat:
 		return nil, fmt.Errorf("load: %s has format %q, want %q", path, mf.Format, ModelFormat)
+	case mf.Version == 1:
 	case mf.Version > ModelFormatVersion:
 		return nil, fmt.Errorf("load: %s was written by a newer version of this program (format version %d; this one reads %d)",
 			path, mf.Version, ModelFormatVersion)
 	case mf.Version != ModelFormatVersion:
 		return nil, fmt.Errorf("load: %s has unknown format version %d (this program reads %d)", path, mf.Version, ModelFormatVersion)
 	}
-	if err := mf.Architecture.Validate(); err != nil {
-		return nil, fmt.Errorf("load: %s: %w", path, err)
-	}
-	if len(mf.ClassNames) != mf.Architecture.Classes {
-		return nil, fmt.Errorf("load: %s names %d classes for %d outputs", path, len(mf.ClassNames), mf.Architecture.Classes)
+	if len(mf.ClassNames) == 0 {
+		return nil, fmt.Errorf("load: %s names no classes", path)
 	}
 	return &mf, nil
 }
@@ -231,7 +239,7 @@ func (m *Model) loadCheckpoint(dir string) error {
 			return fmt.Errorf("the checkpoint lacks variable %s", v.Path())
 		}
 		if !lv.Shape().Equal(v.Shape()) {
-			return fmt.Errorf("the checkpoint's %s has shape %s, the architecture needs %s", v.Path(), lv.Shape(), v.Shape())
+			return fmt.Errorf("the checkpoint's %s has shape %s, the model function needs %s", v.Path(), lv.Shape(), v.Shape())
 		}
 	}
 	for lv := range loaded.IterVariables() {
@@ -249,8 +257,8 @@ func (m *Model) loadCheckpoint(dir string) error {
 			}
 			continue
 		}
-		if !isOptimizerVariable(lv.Path()) {
-			return fmt.Errorf("the checkpoint holds %s, which this architecture does not have", lv.Path())
+		if !isTrainingState(lv.Path()) {
+			return fmt.Errorf("the checkpoint holds %s, which the model function does not create", lv.Path())
 		}
 		v, err := m.store.CreateVariable(lv.Path(), value)
 		if err != nil {

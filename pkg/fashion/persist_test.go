@@ -30,7 +30,7 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 	if err := m.Save(dir); err != nil {
 		t.Fatal(err)
 	}
-	loaded, err := LoadModel(testBackend(), dir)
+	loaded, err := LoadModel(testBackend(), dir, ArticleMLP)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +53,7 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 	if got := optimizer.GetGlobalStep(loaded.store); got != 7 { // 200 images / 32 = 7 updates.
 		t.Errorf("update count %d after loading, want 7", got)
 	}
-	if !slices.Equal(loaded.ClassNames(), ClassNames) || loaded.NumParams() != 543_860 {
+	if !slices.Equal(loaded.ClassNames(), ClassNames[:]) || loaded.NumParams() != 543_860 {
 		t.Errorf("class names %v, params %d", loaded.ClassNames(), loaded.NumParams())
 	}
 
@@ -92,7 +92,7 @@ func TestLoadModelErrors(t *testing.T) {
 	if err := m.Save(good); err != nil {
 		t.Fatal(err)
 	}
-	small, err := New(testBackend(), Architecture{Hidden: []int{7}, Classes: 10}, 1)
+	small, err := New(testBackend(), mlp(7), 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +137,7 @@ func TestLoadModelErrors(t *testing.T) {
 			return variant(t, func(dir string) { os.WriteFile(filepath.Join(dir, modelFileName), []byte("{\"format\": "), 0o644) })
 		}},
 		{"newer version", "newer version", func(t *testing.T) string {
-			return variant(t, rewriteModelJSON(`"version": 1`, `"version": 2`))
+			return variant(t, rewriteModelJSON(`"version": 2`, `"version": 3`))
 		}},
 		{"other format", "has format", func(t *testing.T) string {
 			return variant(t, rewriteModelJSON(ModelFormat, "keras/h5"))
@@ -157,20 +157,20 @@ func TestLoadModelErrors(t *testing.T) {
 				os.WriteFile(p, data[:len(data)/2], 0o644)
 			})
 		}},
-		{"checkpoint of another architecture", "the architecture needs", func(t *testing.T) string {
+		{"checkpoint of another model function", "the model function needs", func(t *testing.T) string {
 			return variant(t, func(dir string) {
 				os.RemoveAll(filepath.Join(dir, checkpointDirName))
 				os.CopyFS(filepath.Join(dir, checkpointDirName), os.DirFS(filepath.Join(smallDir, checkpointDirName)))
 			})
 		}},
-		{"class names do not match", "names 11 classes", func(t *testing.T) string {
+		{"class names do not match", "names 11 classes; the model function scores 10", func(t *testing.T) string {
 			return variant(t, rewriteModelJSON(`"Ankle boot"`, `"Ankle boot", "Hat"`))
 		}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := tc.dir(t)
-			_, err := LoadModel(testBackend(), dir)
+			_, err := LoadModel(testBackend(), dir, ArticleMLP)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("got %v, want an error containing %q", err, tc.want)
 			}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/tensorboard"
@@ -92,25 +93,16 @@ func (tb *TensorBoard) OnEpochEnd(m *Model, e EpochLog) error {
 			return err
 		}
 	}
-	for _, l := range m.Layers()[1:] {
-		lw, err := m.Weights(l.Name)
+	for _, v := range m.variables() {
+		values, err := variableData(v)
 		if err != nil {
 			return err
 		}
-		var weights []float64
-		for _, row := range lw.Weights {
-			for _, w := range row {
-				weights = append(weights, float64(w))
-			}
+		histogram := make([]float64, len(values))
+		for i, x := range values {
+			histogram[i] = float64(x)
 		}
-		biases := make([]float64, len(lw.Biases))
-		for i, b := range lw.Biases {
-			biases[i] = float64(b)
-		}
-		if err := tb.train.Histogram(l.Name+"/weights", step, weights); err != nil {
-			return err
-		}
-		if err := tb.train.Histogram(l.Name+"/biases", step, biases); err != nil {
+		if err := tb.train.Histogram(strings.TrimPrefix(v.Path(), "/"), step, histogram); err != nil {
 			return err
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/gomlx/compute/dtypes"
@@ -11,6 +12,7 @@ import (
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
 	"github.com/gomlx/gomlx/ml/train/loss"
+	"github.com/gomlx/gomlx/ml/train/metric"
 	"github.com/gomlx/gomlx/ml/train/optimizer"
 )
 
@@ -128,7 +130,7 @@ type trainer struct {
 	r      Recipe
 	split  *Split
 	pixels *tensors.Tensor // the whole training split, 8 pixels a word: uint64 [N, 98] (see pixelWords).
-	labels *tensors.Tensor // int32 [N].
+	labels *tensors.Tensor // int32 [N, 1].
 	exec   *model.Exec
 }
 
@@ -162,10 +164,11 @@ func pixelWords(s *Split) *tensors.Tensor {
 	return tensors.FromFlatDataAndDimensions(words, s.Len(), ImagePixels/pixelBytesPerWord)
 }
 
-// gatherPixels returns the uint8 pixels [B, 784] of the images idx [B, 1]
-// from the words of pixelWords.
-func gatherPixels(words, idx *graph.Node) *graph.Node {
-	return graph.Reshape(graph.Bitcast(graph.Gather(words, idx), dtypes.Uint8), idx.Shape().Dimensions[0], ImagePixels)
+// gatherImages returns the images idx [B, 1] from the words of pixelWords,
+// as a model function takes them: float32 [B, 28, 28] in [0, 1].
+func gatherImages(words, idx *graph.Node) *graph.Node {
+	pixels := graph.Bitcast(graph.Gather(words, idx), dtypes.Uint8) // [B, 98, 8]
+	return scaledImages(graph.Reshape(pixels, idx.Shape().Dimensions[0], ImageSize, ImageSize))
 }
 
 // stepsPerEpoch counts the updates of an epoch, the last batch included.
@@ -173,105 +176,44 @@ func (t *trainer) stepsPerEpoch() int {
 	return (t.split.Len() + t.r.BatchSize - 1) / t.r.BatchSize
 }
 
-// stepsGraph builds K training steps, one per row of indices [K, B]: each
-// gathers its batch from the training data held on the device (pixels as
-// words, see pixelWords), computes the loss and the gradients
-// (gradientsGraph) and updates the weights (sgdState, which carries the
-// velocities from step to step). It returns the loss summed over
-// the K*B examples (each step's mean times B) and the number of correct
-// predictions, both measured before each step's update, as Keras does.
+// stepsGraph builds K training steps, one per row of indices [K, B], as
+// GoMLX's train.Trainer builds one: each step gathers its batch, runs the
+// model function, computes the loss, and the optimizer (Recipe.Optimizer,
+// an optimizer.Interface) updates the weights from the loss's gradient,
+// which GoMLX's automatic differentiation computes. It returns the loss
+// summed over the K*B examples (each step's mean times B) and the number of
+// correct predictions, both measured before each step's update, as Keras
+// does.
+//
+// It differs from train.Trainer's step in two ways that make training
+// faster (docs/performance.md has the figures): the whole training split
+// stays on the device and each step gathers its batch there (as pixel
+// words, see pixelWords), and one execution runs K steps (Keras'
+// steps_per_execution), so that the host waits for the backend once per K
+// updates and the optimizer's state stays in the graph between them.
 func (t *trainer) stepsGraph(scope *model.Scope, pixels, labels, indices *graph.Node) (lossSum, correct *graph.Node) {
 	g := indices.Graph()
+	scope.Store().SetTraining(g, true) // Some layers (dropout) behave differently in training.
 	k, b := indices.Shape().Dimensions[0], indices.Shape().Dimensions[1]
-	o := t.r.Optimizer
-	state := o.startGraph(scope, g, t.m.params())
 	lossSum = graph.ScalarZero(g, dtypes.Float32)
-	correct = graph.ScalarZero(g, dtypes.Int32)
+	correct = graph.ScalarZero(g, dtypes.Float32)
 	for step := range k {
 		idx := graph.Reshape(graph.Slice(indices, graph.AxisElem(step)), b, 1)
-		scale := o.scaledRateGraph(scope, g)
-		batchLoss, batchCorrect, steps := t.m.gradientsGraph(gatherPixels(pixels, idx), graph.Gather(labels, idx), scale)
-		state.update(steps)
-		lossSum = graph.Add(lossSum, graph.MulScalar(batchLoss, float64(b)))
-		correct = graph.Add(correct, batchCorrect)
+		meanLoss, hits := lossAndHits(t.m.logits(scope, gatherImages(pixels, idx)), graph.Gather(labels, idx))
+		t.r.Optimizer.UpdateGraph(scope, g, meanLoss)
+		lossSum = graph.Add(lossSum, graph.MulScalar(meanLoss, float64(b)))
+		correct = graph.Add(correct, hits)
 	}
-	state.end()
 	return lossSum, correct
 }
 
-// params lists the trainable variables, in the order gradientsGraph
-// returns their gradients: the weights and biases of each dense layer.
-func (m *Model) params() []*model.Variable {
-	var vars []*model.Variable
-	for _, l := range m.layers[1:] {
-		vars = append(vars, l.weights, l.biases)
-	}
-	return vars
-}
-
-// gradientsGraph computes, for a batch (uint8 pixels [B, 784], int32 labels
-// [B]), the mean loss, the number of correct predictions and scale times
-// the gradient of the loss for each variable of params(). Fit passes the
-// optimizer's scaled learning rate as scale, so that the optimizer gets its
-// steps ready-made (see sgdState).
-//
-// It is backpropagation written out by hand: for a dense layer
-// y = relu(x·W + b) whose pre-activation gets the gradient δ,
-//
-//	∂loss/∂W = xᵀ·δ     ∂loss/∂b = Σ_batch δ     ∂loss/∂x = δ·Wᵀ
-//
-// and the δ of the layer below is ∂loss/∂x where that layer's ReLU was
-// active (x > 0), zero elsewhere. graph.Gradient builds the same values
-// (the tests compare them), but in the layouts of GoMLX's generic rule for
-// a matrix product, which the pure-Go backend runs slowly: it computes
-// ∂loss/∂W as (δᵀ·x)ᵀ, with a slow kernel and then a transpose of the whole
-// 784x500 matrix, every step. Here every product is in the layout the
-// backend's fast kernels want, [M, K]·[K, N]: xᵀ·δ for the weights, and
-// (δ·Wᵀ)ᵀ = W·δᵀ for the layer below. Only small [B, n] matrices get
-// transposed.
-func (m *Model) gradientsGraph(pixels, labels, scale *graph.Node) (meanLoss, correct *graph.Node, grads []*graph.Node) {
-	inputs, logits := m.forwardGraph(scaledPixels(pixels))
-	meanLoss, correct = lossAndHits(logits, labels)
-
-	// ∂loss/∂logits of the mean sparse cross-entropy: (softmax - one-hot) / B.
-	g, dtype, b := logits.Graph(), logits.DType(), labels.Shape().Dimensions[0]
-	delta := graph.Sub(graph.Softmax(logits), graph.OneHot(labels, m.arch.Classes, dtype))
-	delta = graph.Mul(delta, graph.DivScalar(graph.ConvertDType(scale, dtype), float64(b)))
-	deltaT := graph.Transpose(delta, 0, 1)
-
-	layers := m.layers[1:]
-	grads = make([]*graph.Node, 2*len(layers))
-	for i := len(layers) - 1; i >= 0; i-- {
-		xT := graph.Transpose(inputs[i], 0, 1)
-		grads[2*i] = graph.DotGeneral(xT, []int{1}, nil, delta, []int{0}, nil) // xᵀ·δ
-		grads[2*i+1] = graph.ReduceSum(delta, 0)
-		if i > 0 {
-			// W·δᵀ = (∂loss/∂x)ᵀ, kept where the ReLU below was active:
-			// x holds that ReLU's output, so Sign(x) is 1 there and 0 elsewhere.
-			w := layers[i].weights.NodeValue(g)
-			deltaT = graph.Mul(graph.DotGeneral(w, []int{1}, nil, deltaT, []int{0}, nil), graph.Sign(xT))
-			delta = graph.Transpose(deltaT, 0, 1)
-		}
-	}
-	return meanLoss, correct, grads
-}
-
-// lossGraph returns the mean sparse categorical cross-entropy of a batch
-// (uint8 pixels [B, 784], int32 labels [B]) and how many it gets right.
-func (m *Model) lossGraph(pixels, labels *graph.Node) (meanLoss, correct *graph.Node) {
-	_, logits := m.forwardGraph(scaledPixels(pixels))
-	return lossAndHits(logits, labels)
-}
-
 // lossAndHits returns the mean sparse categorical cross-entropy of logits
-// [B, classes] against int32 labels [B], and how many are right.
-func lossAndHits(logits, labels *graph.Node) (meanLoss, correct *graph.Node) {
-	b := labels.Shape().Dimensions[0]
-	meanLoss = loss.SparseCategoricalCrossEntropyLogits(
-		[]*graph.Node{graph.Reshape(labels, b, 1)}, []*graph.Node{logits})
-	hits := graph.Equal(graph.ArgMax(logits, -1, dtypes.Int32), labels)
-	correct = graph.ReduceAllSum(graph.ConvertDType(hits, dtypes.Int32))
-	return meanLoss, correct
+// [B, classes] against int32 labels [B, 1], and how many are right (a
+// float, for GoMLX's metric gives a mean), with GoMLX's loss and metric.
+func lossAndHits(logits, labels *graph.Node) (meanLoss, hits *graph.Node) {
+	meanLoss = loss.SparseCategoricalCrossEntropyLogits([]*graph.Node{labels}, []*graph.Node{logits})
+	accuracy := metric.SparseCategoricalAccuracyGraph(nil, []*graph.Node{labels}, []*graph.Node{logits})
+	return meanLoss, graph.MulScalar(graph.ConvertDType(accuracy, dtypes.Float32), float64(labels.Shape().Dimensions[0]))
 }
 
 // epoch runs one epoch of updates and returns its training metrics.
@@ -296,7 +238,7 @@ func (t *trainer) epoch(epoch int, callbacks []Callback) (EpochLog, error) {
 			return EpochLog{}, fmt.Errorf("fit: epoch %d, step %d: %w", epoch, done+1, err)
 		}
 		lossSum += float64(tensors.ToScalar[float32](out[0]))
-		correct += int(tensors.ToScalar[int32](out[1]))
+		correct += int(math.Round(float64(tensors.ToScalar[float32](out[1]))))
 		seen += len(idx)
 		done += steps
 		for _, c := range callbacks {
@@ -314,9 +256,10 @@ func (t *trainer) epoch(epoch int, callbacks []Callback) (EpochLog, error) {
 	}, nil
 }
 
-// evalGraph returns the summed loss and the correct count of a batch.
-func (m *Model) evalGraph(_ *model.Scope, pixels, labels *graph.Node) (lossSum, correct *graph.Node) {
-	meanLoss, correct := m.lossGraph(pixels, labels)
+// evalGraph returns the summed loss and the correct count of a batch of
+// uint8 pixels [B, 28, 28] and int32 labels [B, 1].
+func (m *Model) evalGraph(scope *model.Scope, pixels, labels *graph.Node) (lossSum, correct *graph.Node) {
+	meanLoss, correct := lossAndHits(m.logits(scope, scaledImages(pixels)), labels)
 	return graph.MulScalar(meanLoss, float64(labels.Shape().Dimensions[0])), correct
 }
 
@@ -340,41 +283,36 @@ func (m *Model) Evaluate(s *Split) (Metrics, error) {
 		if err != nil {
 			return Metrics{}, err
 		}
-		pixels, labels := part.pixelTensors()
-		out, err := m.evalExec.Call(pixels, labels)
+		out, err := m.evalExec.Call(part.pixelTensor(), part.labelTensor())
 		if err != nil {
 			return Metrics{}, fmt.Errorf("evaluate %s: %w", s.Name(), err)
 		}
 		lossSum += float64(tensors.ToScalar[float32](out[0]))
-		correct += int(tensors.ToScalar[int32](out[1]))
+		correct += int(math.Round(float64(tensors.ToScalar[float32](out[1]))))
 	}
 	return Metrics{Loss: lossSum / float64(s.Len()), Accuracy: float64(correct) / float64(s.Len())}, nil
 }
 
-// snapshot copies the network's weights and biases to the host.
+// snapshot copies the model's variables to the host.
 func (m *Model) snapshot() (map[string]*tensors.Tensor, error) {
 	saved := map[string]*tensors.Tensor{}
-	for _, l := range m.layers[1:] {
-		for _, v := range []*model.Variable{l.weights, l.biases} {
-			value, err := v.Value()
-			if err != nil {
-				return nil, err
-			}
-			if saved[v.Path()], err = value.LocalClone(); err != nil {
-				return nil, err
-			}
+	for _, v := range m.variables() {
+		value, err := v.Value()
+		if err != nil {
+			return nil, err
+		}
+		if saved[v.Path()], err = value.LocalClone(); err != nil {
+			return nil, err
 		}
 	}
 	return saved, nil
 }
 
-// restore puts back weights taken by snapshot.
+// restore puts back the variables taken by snapshot.
 func (m *Model) restore(saved map[string]*tensors.Tensor) error {
-	for _, l := range m.layers[1:] {
-		for _, v := range []*model.Variable{l.weights, l.biases} {
-			if err := v.SetValue(saved[v.Path()]); err != nil {
-				return err
-			}
+	for _, v := range m.variables() {
+		if err := v.SetValue(saved[v.Path()]); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -78,7 +78,7 @@ func Pixels(s *fashion.Split, i int, scaled bool) (*viz.Figure, error) {
 // ClassDistribution draws how many images of each class the three
 // partitions hold.
 func ClassDistribution(d *fashion.Data) (*viz.Figure, error) {
-	c := viz.ClassDistribution{Title: "Images per class", ClassNames: fashion.ClassNames}
+	c := viz.ClassDistribution{Title: "Images per class", ClassNames: fashion.ClassNames[:]}
 	for _, s := range []*fashion.Split{d.Train, d.Validation, d.Test} {
 		counts := s.ClassCounts()
 		values := make([]float64, len(counts))
@@ -146,7 +146,7 @@ func InitialAndTrainedWeights(m *fashion.Model, layer string) (*viz.Figure, erro
 	if r := m.Recipe(); r != nil {
 		seed = r.Seed
 	}
-	fresh, err := fashion.New(m.Backend(), m.Architecture(), seed)
+	fresh, err := fashion.New(m.Backend(), m.ModelFn(), seed)
 	if err != nil {
 		return nil, err
 	}
@@ -169,7 +169,7 @@ func Predictions(p *fashion.Predictions, n int) (*viz.Figure, error) {
 		return nil, fmt.Errorf("figures: cannot show %d of %d predictions", n, len(p.Classes))
 	}
 	g := viz.PredictionGrid{
-		Title: fmt.Sprintf("Predictions for the first %d images (%s)", n, p.Split.Name()), ClassNames: fashion.ClassNames,
+		Title: fmt.Sprintf("Predictions for the first %d images (%s)", n, p.Split.Name()), ClassNames: fashion.ClassNames[:],
 		Predicted: p.Classes[:n], Labels: p.Labels()[:n],
 	}
 	for i := range n {
@@ -188,7 +188,7 @@ func Probabilities(p *fashion.Predictions, i int) (*viz.Figure, error) {
 		probs[k] = float64(v)
 	}
 	return viz.ProbabilityChart{
-		Probabilities: probs, ClassNames: fashion.ClassNames, Label: p.Split.Label(i), Image: p.Split.Image(i),
+		Probabilities: probs, ClassNames: fashion.ClassNames[:], Label: p.Split.Label(i), Image: p.Split.Image(i),
 	}.Figure()
 }
 
@@ -200,7 +200,7 @@ func Confusion(p *fashion.Predictions) (*viz.Figure, error) {
 	}
 	return viz.ConfusionMatrix{
 		Title: fmt.Sprintf("Confusion matrix on %s (%d images)", p.Split.Name(), len(p.Classes)), Counts: counts,
-		ClassNames: fashion.ClassNames,
+		ClassNames: fashion.ClassNames[:],
 	}.Figure()
 }
 
@@ -210,14 +210,14 @@ func ClassAccuracy(p *fashion.Predictions) (*viz.Figure, error) {
 	if err != nil {
 		return nil, fmt.Errorf("figures: %w", err)
 	}
-	return viz.ClassAccuracy{Title: "Accuracy per class on " + p.Split.Name(), Counts: counts, ClassNames: fashion.ClassNames}.Figure()
+	return viz.ClassAccuracy{Title: "Accuracy per class on " + p.Split.Name(), Counts: counts, ClassNames: fashion.ClassNames[:]}.Figure()
 }
 
 // Mistakes draws the n images the model got wrong with the most confidence.
 func Mistakes(p *fashion.Predictions, n int) (*viz.Figure, error) {
 	g := viz.MistakeGallery{
 		Title: "The most confident mistakes", Labels: p.Labels(), Predicted: p.Classes, Confidence: p.Confidence,
-		ClassNames: fashion.ClassNames, Count: n,
+		ClassNames: fashion.ClassNames[:], Count: n,
 	}
 	for i := range p.Split.Len() {
 		g.Images = append(g.Images, p.Split.Image(i))

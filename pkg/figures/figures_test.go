@@ -40,7 +40,7 @@ func TestWriteAll(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := fashion.New(backend, fashion.ArticleArchitecture(), 1)
+	m, err := fashion.New(backend, fashion.ArticleMLP, 1)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,107 @@
+package fashion
+
+import (
+	"math"
+	"math/rand/v2"
+
+	"github.com/gomlx/compute/shapes"
+	"github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/ml/model"
+	"github.com/gomlx/gomlx/support/exceptions"
+)
+
+// Dense is a fully connected layer, Keras' Dense without its activation:
+// x [B, in] times the weights [in, units], plus the biases [units]. It is
+// GoMLX's layers.DenseWithBias with the same variables ("weights" [in,
+// units] and "biases" [units]), created in the scope it is given (not in a
+// "dense" sub-scope of it), so that scope.In("dense_1") gives Keras' layer
+// names: /dense_1/weights and /dense_1/biases.
+//
+// It differs from layers.DenseWithBias in one thing: the gradient of the
+// product, which is denseProduct's. The model's whole gradient still comes
+// from GoMLX's automatic differentiation (graph.Gradient); only this one
+// product has its own rule, in the layout the pure-Go backend runs fast.
+func Dense(scope *model.Scope, x *graph.Node, units int) *graph.Node {
+	if x.Rank() != 2 {
+		exceptions.Panicf("fashion.Dense takes x [batch, features], got %s: flatten it first, e.g. graph.Reshape(x, -1, features)", x.Shape())
+	}
+	in := x.Shape().Dimensions[1]
+	weights := scope.VariableWithShape("weights", shapes.Make(x.DType(), in, units)).NodeValue(x.Graph())
+	biases := scope.VariableWithShape("biases", shapes.Make(x.DType(), units)).NodeValue(x.Graph())
+	return graph.Add(denseProduct(x, weights), graph.InsertAxes(biases, 0))
+}
+
+// denseProduct returns x·w, x [B, K] and w [K, N], with a gradient of two
+// plain matrix products: for the gradient δ [B, N] of the product,
+//
+//	∂x = δ·wᵀ, computed as (w·δᵀ)ᵀ      ∂w = xᵀ·δ
+//
+// Both are products in the layout [M, K]·[K, N] that the pure-Go backend's
+// fast kernels take, with only small [B, ·] matrices transposed. GoMLX's
+// generic rule for a matrix product computes ∂w as (δᵀ·x)ᵀ instead: a
+// product contracted over the batch axis of both operands (a slower
+// kernel), then a transpose of the whole [K, N] result, every step; the
+// article's first layer has 392,000 weights. (docs/performance.md has the
+// timings.)
+//
+// graph.IdentityWithCustomGradient gives a gradient rule to one node; a
+// product has two operands. So x and w each pass through an identity with
+// its own rule (∂x and ∂w above), and the product's output through a third
+// one, which only notes δ. Back-propagation reaches that third identity
+// before the other two (they are its inputs' inputs), so δ is known when
+// their rules run. The generic rule of the product between them is still
+// built, but its results are not used, and the backends drop them (dead code).
+func denseProduct(x, w *graph.Node) *graph.Node {
+	var delta *graph.Node // ∂loss/∂(x·w), set during back-propagation.
+	xIn := graph.IdentityWithCustomGradient(x, func(_, _ *graph.Node) *graph.Node {
+		// (w·δᵀ)ᵀ = δ·wᵀ
+		return graph.Transpose(graph.DotGeneral(w, []int{1}, nil, graph.Transpose(delta, 0, 1), []int{0}, nil), 0, 1)
+	})
+	wIn := graph.IdentityWithCustomGradient(w, func(_, _ *graph.Node) *graph.Node {
+		return graph.DotGeneral(graph.Transpose(x, 0, 1), []int{1}, nil, delta, []int{0}, nil) // xᵀ·δ
+	})
+	product := graph.DotGeneral(xIn, []int{1}, nil, wIn, []int{0}, nil)
+	return graph.IdentityWithCustomGradient(product, func(_, v *graph.Node) *graph.Node {
+		delta = v
+		return v
+	})
+}
+
+// glorotStream is the PCG stream of glorotUniform's draws ("glorot").
+const glorotStream = 0x676c6f726f74
+
+// glorotUniform returns a variable initializer that draws the weights of
+// dense layers (float variables of rank 2, [fan_in, fan_out]) from the
+// Glorot-uniform distribution U[-limit, limit], limit = sqrt(6 / (fan_in +
+// fan_out)), and sets all other variables (the biases) to zero: Keras'
+// initialisation of a Dense layer.
+//
+// GoMLX has the same distribution (initializer.GlorotUniformFn), drawn on
+// the backend from the store's random state. This one draws on the host,
+// from Go's PCG generator seeded with seed, in the order the variables are
+// created: the same seed gives the same weights on every backend (XLA or
+// pure Go), and the same weights as earlier versions of this package, so
+// that a run with a given seed can be repeated.
+func glorotUniform(seed uint64) model.VariableInitializer {
+	rng := rand.New(rand.NewPCG(seed, glorotStream))
+	return func(g *graph.Graph, shape shapes.Shape) *graph.Node {
+		if shape.Rank() != 2 || !shape.DType.IsFloat() {
+			return graph.Zeros(g, shape)
+		}
+		fanIn, fanOut := shape.Dimensions[0], shape.Dimensions[1]
+		limit := GlorotLimit(fanIn, fanOut)
+		values := make([]float64, fanIn*fanOut)
+		for i := range values {
+			values[i] = (2*rng.Float64() - 1) * limit
+		}
+		// Float64 on the host, rounded once to the variable's type: for
+		// float32, the same numbers as float32(value).
+		return graph.ConvertDType(graph.Reshape(graph.Const(g, values), fanIn, fanOut), shape.DType)
+	}
+}
+
+// GlorotLimit returns sqrt(6 / (fanIn + fanOut)), the bound of the
+// Glorot-uniform distribution.
+func GlorotLimit(fanIn, fanOut int) float64 {
+	return math.Sqrt(6 / float64(fanIn+fanOut))
+}
