@@ -1,10 +1,15 @@
 package fashion
 
 import (
+	"math"
 	"slices"
 	"testing"
 
+	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gomlx/gomlx/ml/train"
+	"github.com/gomlx/gomlx/ml/train/loss"
+	"github.com/gomlx/gomlx/ml/train/metric"
 )
 
 // tinySplit returns n images whose pixels all equal the image's index and
@@ -106,5 +111,62 @@ func TestBatches(t *testing.T) {
 	}
 	if _, err := s.Batches(0, true, 1); err == nil {
 		t.Error("batch size 0 accepted")
+	}
+}
+
+// TestBatchesFeedGoMLXLoss feeds a batch to GoMLX's stock sparse loss and
+// metric, which want labels [B, 1], and checks the loss against the
+// cross-entropy computed here in float64.
+func TestBatchesFeedGoMLXLoss(t *testing.T) {
+	s := tinySplit(t, 6)
+	b, err := s.Batches(6, false, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var batch train.Batch
+	for batch, err = range b.Iter() {
+		if err != nil {
+			t.Fatal(err)
+		}
+		break
+	}
+	if got := batch.Labels[0].Shape().Dimensions; !slices.Equal(got, []int{6, 1}) {
+		t.Fatalf("labels of shape %v, want [6 1]", got)
+	}
+	// Logits: class c of example i scores (i*c mod 7) / 3.
+	logits := make([]float32, 6*NumClasses)
+	for i := range 6 {
+		for c := range NumClasses {
+			logits[i*NumClasses+c] = float32(i*c%7) / 3
+		}
+	}
+	out, err := graph.ExecOnceN(testBackend(), func(logits, labels *graph.Node) []*graph.Node {
+		l := []*graph.Node{labels}
+		return []*graph.Node{
+			loss.SparseCategoricalCrossEntropyLogits(l, []*graph.Node{logits}),
+			metric.SparseCategoricalAccuracyGraph(nil, l, []*graph.Node{logits}),
+		}
+	}, tensors.FromFlatDataAndDimensions(logits, 6, NumClasses), batch.Labels[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want float64
+	right := 0
+	for i := range 6 {
+		row, label := logits[i*NumClasses:(i+1)*NumClasses], i%NumClasses
+		var sum float64
+		for _, z := range row {
+			sum += math.Exp(float64(z))
+		}
+		want += (math.Log(sum) - float64(row[label])) / 6
+		if ArgMax(row) == label {
+			right++
+		}
+	}
+	if got := float64(tensors.ToScalar[float32](out[0])); math.Abs(got-want) > 1e-5 {
+		t.Errorf("loss %v, want %v", got, want)
+	}
+	if got := float64(tensors.ToScalar[float32](out[1])); math.Abs(got-float64(right)/6) > 1e-6 {
+		t.Errorf("accuracy %v, want %d/6", got, right)
 	}
 }

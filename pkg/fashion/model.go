@@ -115,6 +115,12 @@ func (m *Model) logits(scope *model.Scope, images *graph.Node) *graph.Node {
 // ModelFn returns the model function the model was built from.
 func (m *Model) ModelFn() ModelFn { return m.fn }
 
+// Store returns the GoMLX store that holds the model's variables (and,
+// after training, the optimizer's), for graphs of your own on the model:
+// model.NewExec(m.Backend(), m.Store(), fn) runs fn with the model's
+// variables in its scope, where calling the model function uses them.
+func (m *Model) Store() *model.Store { return m.store }
+
 // ClassNames returns the name of each output class (a copy).
 func (m *Model) ClassNames() []string { return slices.Clone(m.classNames) }
 

@@ -11,8 +11,16 @@ import (
 )
 
 // runSGD applies `steps` updates of o to w, minimising 0.5 * sum(w²) (whose
-// gradient is w itself), and returns w, the velocity and the update count.
+// gradient is w itself), one update per execution, and returns w, the
+// velocity and the update count.
 func runSGD(t *testing.T, o SGD, w0 []float32, steps int) (w, velocity []float32, updates int64) {
+	t.Helper()
+	return runSGDExecutions(t, o, w0, steps, 1)
+}
+
+// runSGDExecutions is runSGD with perExecution updates in each execution's
+// graph, as Fit makes them.
+func runSGDExecutions(t *testing.T, o SGD, w0 []float32, executions, perExecution int) (w, velocity []float32, updates int64) {
 	t.Helper()
 	store := model.NewStore()
 	wVar, err := store.CreateVariable("/w", tensors.FromFlatDataAndDimensions(w0, len(w0)))
@@ -20,14 +28,17 @@ func runSGD(t *testing.T, o SGD, w0 []float32, steps int) (w, velocity []float32
 		t.Fatal(err)
 	}
 	exec, err := model.NewExec(testBackend(), store, func(scope *model.Scope, g *graph.Graph) *graph.Node {
-		loss := graph.MulScalar(graph.ReduceAllSum(graph.Square(wVar.NodeValue(g))), 0.5)
-		o.UpdateGraph(scope, g, loss)
+		var loss *graph.Node
+		for range perExecution {
+			loss = graph.MulScalar(graph.ReduceAllSum(graph.Square(wVar.NodeValue(g))), 0.5)
+			o.UpdateGraph(scope, g, loss)
+		}
 		return loss
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for range steps {
+	for range executions {
 		if _, err := exec.Call(); err != nil {
 			t.Fatal(err)
 		}
@@ -86,6 +97,13 @@ func TestSGDMatchesKerasFormulas(t *testing.T) {
 		assertClose(t, "velocity", v, vel)
 		if n != steps {
 			t.Errorf("update count %d, want %d", n, steps)
+		}
+		// The same updates, all in one graph, as Fit makes them.
+		w, v, n = runSGDExecutions(t, o, w0, 1, steps)
+		assertClose(t, "w (one graph)", w, want)
+		assertClose(t, "velocity (one graph)", v, vel)
+		if n != steps {
+			t.Errorf("update count %d in one graph, want %d", n, steps)
 		}
 		if got, want := o.LearningRateAt(4), 0.05/3; math.Abs(got-want) > 1e-12 {
 			t.Errorf("LearningRateAt(4) = %v, want %v", got, want)

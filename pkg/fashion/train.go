@@ -47,10 +47,11 @@ func (m *Model) fit(trainSplit, validation *Split, r Recipe, history *History, b
 		return nil, errors.New("fit: early stopping watches the validation loss: give a validation split or set a negative patience")
 	}
 	if trainSplit != nil && r.Limit > 0 {
-		var err error
-		if trainSplit, err = trainSplit.Head(r.Limit); err != nil {
+		head, err := trainSplit.Head(r.Limit)
+		if err != nil {
 			return nil, fmt.Errorf("fit: limit %d: the training split has %d images", r.Limit, trainSplit.Len())
 		}
+		trainSplit = head
 	}
 	t, err := m.newTrainer(trainSplit, r)
 	if err != nil {

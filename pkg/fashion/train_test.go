@@ -245,6 +245,7 @@ func TestFitRejectsBadRecipes(t *testing.T) {
 		func(r *Recipe) { r.Optimizer.Momentum = 1 },
 		func(r *Recipe) { r.Optimizer.Decay = -1 },
 		func(r *Recipe) { r.StepsPerExecution = 0 },
+		func(r *Recipe) { r.Limit = 11 }, // More than the 10 images.
 	}
 	for i, change := range bad {
 		r := ArticleRecipe()
