@@ -1,10 +1,17 @@
 package tutorial
 
 import (
+	"math"
+	"os"
 	"strings"
 	"testing"
 
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
+	"github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gomlx/gomlx/ml/layers"
+	"github.com/gomlx/gomlx/ml/layers/activation"
+	"github.com/gomlx/gomlx/ml/model"
 )
 
 func TestMaxUpdatesHonoursLimit(t *testing.T) {
@@ -179,4 +186,212 @@ func TestDescribeMistakes(t *testing.T) {
 	if got := describeMistakes([]int{1, 2}, []int{1, 2}); got != "No mistakes at all.\n" {
 		t.Errorf("describeMistakes without mistakes = %q", got)
 	}
+}
+
+func TestCompareGradients(t *testing.T) {
+	rec, text := capture(t)
+	auto := []*tensors.Tensor{tensors.FromValue([]float32{1, -4, 2}), tensors.FromValue([]float32{0.5})}
+	hand := []*tensors.Tensor{tensors.FromValue([]float32{1, -4.004, 2}), tensors.FromValue([]float32{0.5})}
+	got := CompareGradients([]string{"/dense/weights", "/dense/biases"}, auto, hand)
+	if want := 0.004 / 4; math.Abs(got-want) > 1e-6 {
+		t.Errorf("CompareGradients = %v, want %v", got, want)
+	}
+	if md := rec.texts[len(rec.texts)-1]; !strings.Contains(md, "| /dense/weights | (Float32)[3] | 4 | 0.004 |") || !strings.Contains(md, "| /dense/biases | (Float32)[1] | 0.5 | 0 |") {
+		t.Errorf("table:\n%s", md)
+	}
+	if !strings.Contains(text.String(), "over all variables: 0.001") {
+		t.Errorf("summary line: %q", text)
+	}
+}
+
+// smallMLP is the answer to chapter 7's exercise.
+func smallMLP(scope *model.Scope, images *graph.Node) *graph.Node {
+	x := graph.Reshape(images, -1, fashion.ImagePixels)
+	x = activation.Relu(fashion.Dense(scope.In("dense"), x, 300))
+	x = activation.Relu(fashion.Dense(scope.In("dense_1"), x, 100))
+	return fashion.Dense(scope.In("dense_2"), x, fashion.NumClasses)
+}
+
+func TestCheckSmallModel(t *testing.T) {
+	t.Setenv("GOMLX_BACKEND", "go")
+	_, text := capture(t)
+	if !CheckSmallModel(smallMLP) || !strings.Contains(text.String(), "= 266,610 parameters") {
+		t.Errorf("the right model is refused:\n%s", text)
+	}
+	placeholder := func(scope *model.Scope, images *graph.Node) *graph.Node {
+		return fashion.Dense(scope.In("dense"), graph.Reshape(images, -1, fashion.ImagePixels), fashion.NumClasses)
+	}
+	wide := func(scope *model.Scope, images *graph.Node) *graph.Node {
+		x := activation.Relu(fashion.Dense(scope.In("dense"), graph.Reshape(images, -1, fashion.ImagePixels), 300))
+		return fashion.Dense(scope.In("dense_1"), x, fashion.NumClasses)
+	}
+	extra := func(scope *model.Scope, images *graph.Node) *graph.Node {
+		scale := scope.In("scale").VariableWithValue("factor", float32(1)).NodeValue(images.Graph())
+		return smallMLP(scope, graph.Mul(images, scale))
+	}
+	broken := func(scope *model.Scope, images *graph.Node) *graph.Node {
+		return fashion.Dense(scope.In("dense"), images, 10) // images not flattened: Dense panics
+	}
+	for name, c := range map[string]struct {
+		fn   fashion.ModelFn
+		hint string
+	}{
+		"placeholder": {placeholder, "dense layers are dense (10 units); the exercise wants 300, 100 and 10"},
+		"one hidden":  {wide, "dense (300 units), dense_1 (10 units)"},
+		"broken":      {broken, "does not build"},
+		"extra":       {extra, "the model has 266,611 parameters, not 266,610"},
+	} {
+		text.Reset()
+		if CheckSmallModel(c.fn) || !strings.Contains(text.String(), c.hint) {
+			t.Errorf("%s: CheckSmallModel printed %q, want a refusal with %q", name, text, c.hint)
+		}
+	}
+}
+
+// TestDenseWithBiasIsOneScopeDeeper checks what chapter 7 says of GoMLX's
+// own dense layer: the same parameters, with variables in a "dense"
+// sub-scope.
+func TestDenseWithBiasIsOneScopeDeeper(t *testing.T) {
+	t.Setenv("GOMLX_BACKEND", "go")
+	stock := func(scope *model.Scope, images *graph.Node) *graph.Node {
+		x := graph.Reshape(images, -1, fashion.ImagePixels)
+		x = activation.Relu(layers.DenseWithBias(scope.In("dense"), x, 500))
+		x = activation.Relu(layers.DenseWithBias(scope.In("dense_1"), x, 250))
+		x = activation.Relu(layers.DenseWithBias(scope.In("dense_2"), x, 100))
+		return layers.DenseWithBias(scope.In("dense_3"), x, fashion.NumClasses)
+	}
+	m, err := fashion.New(Backend(), stock, Seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.NumParams() != 543860 || m.Store().GetVariable("/dense_1/dense/weights") == nil {
+		t.Errorf("%d parameters; /dense_1/dense/weights: %v", m.NumParams(), m.Store().GetVariable("/dense_1/dense/weights"))
+	}
+}
+
+// realData returns the data set, or skips the test where it is missing.
+func realData(t *testing.T) *fashion.Data {
+	t.Helper()
+	d, err := fashion.Load(fashion.LoadOptions{Offline: true})
+	if err != nil {
+		if os.Getenv("FASHION_MNIST_REQUIRE") == "1" {
+			t.Fatal(err)
+		}
+		t.Skip("real data not available:", err)
+	}
+	return d
+}
+
+func TestCheckScale(t *testing.T) {
+	realData(t)
+	_, text := capture(t)
+	right := func(pixels []uint8) []float32 {
+		out := make([]float32, len(pixels))
+		for i, p := range pixels {
+			out[i] = float32(p) / 255
+		}
+		return out
+	}
+	if !CheckScale(right) {
+		t.Errorf("the right scale is refused: %s", text)
+	}
+	for name, c := range map[string]struct {
+		fn   func([]uint8) []float32
+		hint string
+	}{
+		"placeholder": {func(p []uint8) []float32 { return make([]float32, len(p)) }, "The byte 51 becomes 0, not 0.2."},
+		"by 256": {func(p []uint8) []float32 {
+			out := right(p)
+			for i := range out {
+				out[i] *= 255.0 / 256
+			}
+			return out
+		}, "not 0.2"},
+		"short": {func(p []uint8) []float32 { return right(p[:len(p)-1]) }, "For 3 bytes it returns 2 values."},
+	} {
+		text.Reset()
+		if CheckScale(c.fn) || !strings.Contains(text.String(), c.hint) {
+			t.Errorf("%s: CheckScale printed %q, want a refusal with %q", name, text, c.hint)
+		}
+	}
+}
+
+func TestCheckAccuracyAndPredictClasses(t *testing.T) {
+	t.Setenv("GOMLX_BACKEND", "go")
+	d := realData(t)
+	_, text := capture(t)
+	m, err := fashion.New(Backend(), fashion.ArticleMLP, Seed) // untrained: its answers are as good as any to count
+	if err != nil {
+		t.Fatal(err)
+	}
+	accuracy := func(predicted, labels []int) float64 {
+		right := 0
+		for i := range predicted {
+			if predicted[i] == labels[i] {
+				right++
+			}
+		}
+		return float64(right) / float64(len(labels))
+	}
+	if !CheckAccuracy(accuracy, m, d) || !strings.Contains(text.String(), "test images right") {
+		t.Errorf("the right accuracy is refused:\n%s", text)
+	}
+	for name, fn := range map[string]func(p, l []int) float64{
+		"placeholder": func([]int, []int) float64 { return 0 },
+		"share wrong": func(p, l []int) float64 { return 1 - accuracy(p, l) },
+		"first 1000":  func(p, l []int) float64 { return accuracy(p[:min(len(p), 1000)], l[:min(len(l), 1000)]) },
+	} {
+		text.Reset()
+		if CheckAccuracy(fn, m, d) || !strings.Contains(text.String(), "Count the images") {
+			t.Errorf("%s: CheckAccuracy printed %q", name, text)
+		}
+	}
+
+	argmax := func(probs [][]float32) []int {
+		out := make([]int, len(probs))
+		for i, row := range probs {
+			out[i] = fashion.ArgMax(row)
+		}
+		return out
+	}
+	text.Reset()
+	if !CheckPredictClasses(argmax, m, d) {
+		t.Errorf("the right argmax is refused:\n%s", text)
+	}
+	argmin := func(probs [][]float32) []int {
+		out := make([]int, len(probs))
+		for i, row := range probs {
+			for k, v := range row {
+				if v < row[out[i]] {
+					out[i] = k
+				}
+			}
+		}
+		return out
+	}
+	for name, c := range map[string]struct {
+		fn   func([][]float32) []int
+		hint string
+	}{
+		"placeholder": {func(p [][]float32) []int { return make([]int, len(p)) }, "has its largest value at 1; your function says 0"},
+		"argmin":      {argmin, "your function says"},
+		"short":       {func(p [][]float32) []int { return argmax(p[1:]) }, "For 3 rows it returns 2 classes"},
+	} {
+		text.Reset()
+		if CheckPredictClasses(c.fn, m, d) || !strings.Contains(text.String(), c.hint) {
+			t.Errorf("%s: CheckPredictClasses printed %q, want a refusal with %q", name, text, c.hint)
+		}
+	}
+}
+
+func TestShowStepLosses(t *testing.T) {
+	rec, _ := capture(t)
+	ShowStepLosses("one batch", map[string][]float64{"a": {2, 1.5, 1}, "b": {2, 1, 0.5}})
+	expectImages(t, rec, 0, 1)
+	defer func() {
+		if r := recover(); r != "exit(1)" {
+			t.Fatalf("recovered %v, want exit(1) for a run without losses", r)
+		}
+	}()
+	ShowStepLosses("empty", map[string][]float64{"a": nil})
 }

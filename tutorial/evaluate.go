@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/figures"
@@ -18,18 +17,6 @@ const (
 	ArticleTestLoss     = 0.3942
 	ArticleTestAccuracy = 0.8934
 )
-
-// Evaluate measures the model on the test set, as Keras' model.evaluate,
-// and compares with the article.
-func Evaluate(m *fashion.Model, d *fashion.Data) fashion.Metrics {
-	start := time.Now()
-	metrics := Must(m.Evaluate(d.Test))
-	elapsed := time.Since(start)
-	fmt.Fprintf(stdout, "%d test images - %s (%.0f us/sample) - loss: %.4f - accuracy: %.4f\n", d.Test.Len(),
-		elapsed.Round(time.Millisecond), float64(elapsed.Microseconds())/float64(d.Test.Len()), metrics.Loss, metrics.Accuracy)
-	fmt.Fprintf(stdout, "The article: loss: %.4f - accuracy: %.4f\n", ArticleTestLoss, ArticleTestAccuracy)
-	return metrics
-}
 
 // predictTest predicts the whole test set.
 func predictTest(m *fashion.Model, d *fashion.Data) *fashion.Predictions {
@@ -138,41 +125,6 @@ func mostConfusedWith(counts [][]int, class int) string {
 	return fashion.ClassNames[first] + " and " + fashion.ClassNames[second]
 }
 
-// PredictFirst prints the probability vector of each of the first n test
-// images, its most probable class and the true one, as the article does.
-func PredictFirst(m *fashion.Model, d *fashion.Data, n int) []int {
-	probs := Must(m.PredictSplit(d.Test, 0, n))
-	classes := make([]int, n)
-	var b strings.Builder
-	for i, row := range probs {
-		classes[i] = fashion.ArgMax(row)
-		fmt.Fprintf(&b, "image %d: [", i)
-		for k, p := range row {
-			if k > 0 {
-				b.WriteString(" ")
-			}
-			fmt.Fprintf(&b, "%.3f", p)
-		}
-		fmt.Fprintf(&b, "] -> %d %-11s (true: %s)\n", classes[i], fashion.ClassNames[classes[i]], fashion.ClassNames[d.Test.Label(i)])
-	}
-	fmt.Fprint(stdout, b.String())
-	fmt.Fprintln(stdout, "classes:", classes)
-	if n >= len(articleFirstClasses) {
-		same := 0
-		for i, c := range articleFirstClasses {
-			if classes[i] == c {
-				same++
-			}
-		}
-		fmt.Fprintf(stdout, "the article's: %v (%d of %d the same)\n", articleFirstClasses, same, len(articleFirstClasses))
-	}
-	return classes
-}
-
-// articleFirstClasses are the classes the article's model predicts for the
-// first ten test images (they are also their true labels).
-var articleFirstClasses = []int{9, 2, 1, 1, 6, 1, 4, 6, 5, 7}
-
 // LeastSure finds, among the first n test images, the one whose most
 // probable class gets the lowest probability, says what the model hesitated
 // between, and returns its index.
@@ -230,4 +182,62 @@ func CheckPrediction(m *fashion.Model, d *fashion.Data, i int, class string) boo
 	got := fashion.ClassNames[fashion.ArgMax(probs[0])]
 	return verdict(strings.EqualFold(class, got), fmt.Sprintf("The model says %s for image %d.", got, i),
 		"Predict that image with m.PredictSplit(d.Test, i, i+1) and take the most probable class.")
+}
+
+// CheckAccuracy checks the exercise of chapter 9: accuracy(predicted,
+// labels) must return the share of predictions equal to their label. It
+// tries it on a small example, then on the model's predictions for the
+// test set, against the count made here and the accuracy m.Evaluate
+// measured.
+func CheckAccuracy(accuracy func(predicted, labels []int) float64, m *fashion.Model, d *fashion.Data) bool {
+	hint := "Count the images whose predicted class equals the label, and divide by the number of images (as float64)."
+	if got := accuracy([]int{1, 2, 3, 4}, []int{1, 2, 0, 4}); got != 0.75 {
+		return verdict(false, "", fmt.Sprintf("For predicted [1 2 3 4] and labels [1 2 0 4] it returns %g, not 0.75. %s", got, hint))
+	}
+	p := predictTest(m, d)
+	labels := p.Labels()
+	right := 0
+	for i, c := range p.Classes {
+		if c == labels[i] {
+			right++
+		}
+	}
+	want := float64(right) / float64(len(labels))
+	got := accuracy(p.Classes, labels)
+	metrics := Must(m.Evaluate(d.Test))
+	return verdict(got == want, fmt.Sprintf("%d of %d test images right: %.4f (m.Evaluate measured %.4f).", right, len(labels), got, metrics.Accuracy),
+		fmt.Sprintf("On the test set it returns %g; %d of the %d predictions are right. %s", got, right, len(labels), hint))
+}
+
+// CheckPredictClasses checks the exercise of chapter 10: predictClasses
+// must return the index of the largest probability of each row, as
+// Keras' predict_classes (np.argmax(probs, axis=1)). It tries it on rows
+// made here, then on the model's probabilities for the first 100 test
+// images, against the argmax computed here.
+func CheckPredictClasses(predictClasses func(probs [][]float32) []int, m *fashion.Model, d *fashion.Data) bool {
+	hint := "For each row, keep the index of its largest value: start with 0, and move on whenever a later value is larger."
+	cases := [][][]float32{
+		{{0.1, 0.7, 0.2}, {0.5, 0.3, 0.2}, {0.2, 0.2, 0.6}},
+		Must(m.PredictSplit(d.Test, 0, 100)),
+	}
+	for _, probs := range cases {
+		want := make([]int, len(probs))
+		for i, row := range probs {
+			for k, v := range row {
+				if v > row[want[i]] {
+					want[i] = k
+				}
+			}
+		}
+		got := predictClasses(probs)
+		if len(got) != len(want) {
+			return verdict(false, "", fmt.Sprintf("For %d rows it returns %d classes: one per row. %s", len(want), len(got), hint))
+		}
+		for i := range want {
+			if got[i] != want[i] {
+				return verdict(false, "", fmt.Sprintf("Row %d, %.3f, has its largest value at %d; your function says %d. %s", i, probs[i], want[i], got[i], hint))
+			}
+		}
+	}
+	return verdict(true, "Your argmax agrees on 3 rows made up and on the model's first 100 test predictions.", "")
 }

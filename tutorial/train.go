@@ -3,8 +3,10 @@ package tutorial
 import (
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
@@ -36,11 +38,17 @@ func defaultProgress() io.Writer { return stdout }
 // Quick reports whether FASHION_QUICK=1 asks for short training runs.
 func Quick() bool { return os.Getenv(QuickEnv) == "1" }
 
-// Recipe returns the article's training recipe (FASHION_QUICK=1 shortens it
-// to a couple of epochs, and says so).
+// Recipe returns the article's training recipe with the tutorial's seed,
+// shortened by Shorten when FASHION_QUICK=1.
 func Recipe() fashion.Recipe {
 	r := fashion.ArticleRecipe()
 	r.Seed = Seed
+	return Shorten(r)
+}
+
+// Shorten returns r as it is, or, when FASHION_QUICK=1, cut to 2 epochs on
+// the first 5,000 training images, and says so.
+func Shorten(r fashion.Recipe) fashion.Recipe {
 	if Quick() {
 		r.Epochs, r.Limit = quickEpochs, quickImages
 		fmt.Fprintf(stdout, "%s=1: training for %d epochs on %d images only\n", QuickEnv, quickEpochs, quickImages)
@@ -87,6 +95,10 @@ func maxUpdates(d *fashion.Data, r fashion.Recipe) int {
 	return r.Epochs * ((trainingImages(d, r) + r.BatchSize - 1) / r.BatchSize)
 }
 
+// LiveCurves returns a training callback that draws the loss and accuracy
+// curves in the notebook and redraws them after every epoch.
+func LiveCurves() fashion.Callback { return liveCurves{id: "training-curves-" + gonbui.UniqueID()} }
+
 // liveCurves redraws the training curves in the notebook after each epoch.
 type liveCurves struct{ id string }
 
@@ -112,34 +124,24 @@ func (l liveCurves) OnTrainEnd(m *fashion.Model, h *fashion.History) error {
 	return nil
 }
 
-// Train trains a new model with the recipe, as the article's model.fit:
-// progress per epoch, curves redrawn live, TensorBoard logs under RunsDir.
-// It saves the model to ModelDir for the next chapters and returns it.
-func Train(d *fashion.Data, r fashion.Recipe) *fashion.Model {
-	images := trainingImages(d, r)
-	b, line, err := fashion.NewBackend("")
-	check(err)
-	fmt.Fprintln(stdout, line)
-	m := Must(fashion.New(b, fashion.ArticleMLP, Seed))
-	tb := Must(fashion.NewTensorBoard(RunsDir))
-	defer tb.Close()
-	fmt.Fprintf(stdout, "TensorBoard logs: %s (see them with: tensorboard --logdir=%s)\n", tb.Dir(), RunsDir)
-	fmt.Fprintf(stdout, "Training on %d images, validating on %d after each epoch\n", images, d.Validation.Len())
-	live := liveCurves{id: "training-curves-" + gonbui.UniqueID()}
-	h := Must(m.Fit(d.Train, d.Validation, r, fashion.NewProgress(stdout), tb, live))
-	if h.StoppedEarly {
-		fmt.Fprintf(stdout, "Early stopping after epoch %d: the validation loss last went down at epoch %d.\n", h.Last().Epoch, h.BestEpoch)
+// ShowStepLosses draws the loss before each step of one or more runs, one
+// curve per run, named by the map's keys (in sorted order).
+func ShowStepLosses(title string, runs map[string][]float64) {
+	panel := viz.Panel{Title: title, YLabel: "loss"}
+	for _, name := range slices.Sorted(maps.Keys(runs)) {
+		panel.Series = append(panel.Series, viz.Series{Name: name, Values: runs[name]})
 	}
-	check(m.Save(ModelDir))
-	fmt.Fprintln(stdout, "Model saved to", ModelDir)
-	return m
+	Show(viz.TrainingCurves{Panels: []viz.Panel{panel}, XLabel: "step"}.Figure())
 }
 
 // TrainedModel loads the model the training chapter saved; when there is
 // none, it trains a short one (2 epochs) and says so.
 func TrainedModel() *fashion.Model {
 	if _, err := os.Stat(filepath.Join(ModelDir, "model.json")); err == nil {
-		m := Must(fashion.LoadModel(backend(), ModelDir, fashion.ArticleMLP))
+		m, err := fashion.LoadModel(backend(), ModelDir, fashion.ArticleMLP)
+		if err != nil {
+			check(fmt.Errorf("loading %s with fashion.ArticleMLP (a model trained from another function loads with that function): %w", ModelDir, err))
+		}
 		epochs, images := 0, LoadData().Train.Len()
 		if h := m.History(); h != nil {
 			epochs = len(h.Epochs)
@@ -155,7 +157,7 @@ func TrainedModel() *fashion.Model {
 	d := LoadData()
 	r := fashion.ArticleRecipe()
 	r.Seed, r.Epochs, r.Limit = Seed, quickEpochs, quickImages
-	m := NewModel()
+	m := Must(fashion.New(backend(), fashion.ArticleMLP, Seed))
 	Must(m.Fit(d.Train, d.Validation, r, fashion.NewProgress(stdout)))
 	check(m.Save(ModelDir))
 	fmt.Fprintln(stdout, "Model saved to", ModelDir)
