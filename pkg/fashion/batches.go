@@ -40,10 +40,10 @@ func (s *Split) gather(indices []int) (images, labels *tensors.Tensor) {
 		tensors.FromFlatDataAndDimensions(ls, n, 1)
 }
 
-// EpochOrder returns the order in which an epoch visits n examples: a
+// epochOrder returns the order in which an epoch visits n examples: a
 // permutation that depends only on seed and epoch, so that a run — or a run
 // resumed at some epoch — sees exactly the same batches.
-func EpochOrder(n int, seed uint64, epoch int) []int {
+func epochOrder(n int, seed uint64, epoch int) []int {
 	rng := rand.New(rand.NewPCG(seed, uint64(epoch)))
 	return rng.Perm(n)
 }
@@ -52,11 +52,12 @@ func EpochOrder(n int, seed uint64, epoch int) []int {
 // of batches of BatchSize examples (the last one smaller when the size does
 // not divide the split, as in Keras), in an order drawn from the seed and the
 // epoch number when shuffling. Inputs are float32 [B, 28, 28] in [0, 1],
-// labels int32 [B].
+// what a ModelFn takes; labels int32 [B, 1], what GoMLX's sparse losses and
+// metrics (loss.SparseCategoricalCrossEntropyLogits) take.
 //
 // Batches is for GoMLX's own training loop (train.Trainer, train.Loop). Fit
 // does not use it: it keeps the whole split on the device and gathers each
-// batch there, with the same EpochOrder, so both visit the same batches.
+// batch there, in the same order, so both visit the same batches.
 type Batches struct {
 	split     *Split
 	batchSize int
@@ -66,8 +67,9 @@ type Batches struct {
 }
 
 // Batches returns the split as a dataset of batches of batchSize. With
-// shuffle, every epoch visits the examples in the order EpochOrder(seed,
-// epoch) gives; otherwise in file order.
+// shuffle, every epoch visits the examples in an order drawn from the seed
+// and the epoch's number, the order in which Fit visits them; otherwise in
+// file order.
 func (s *Split) Batches(batchSize int, shuffle bool, seed uint64) (*Batches, error) {
 	if batchSize <= 0 {
 		return nil, fmt.Errorf("batch size must be positive, got %d", batchSize)
@@ -81,17 +83,8 @@ func (s *Split) Batches(batchSize int, shuffle bool, seed uint64) (*Batches, err
 // Name implements train.Dataset.
 func (b *Batches) Name() string { return b.split.name }
 
-// NumBatches returns the number of batches of one epoch.
-func (b *Batches) NumBatches() int { return (b.split.Len() + b.batchSize - 1) / b.batchSize }
-
-// Epoch returns the number of the epoch the next Iter call yields (from 0).
-func (b *Batches) Epoch() int { return b.epoch }
-
-// SetEpoch makes the next Iter call yield epoch e, e.g. when resuming.
-func (b *Batches) SetEpoch(e int) { b.epoch = e }
-
-// Order returns the example order of the epoch the next Iter call yields.
-func (b *Batches) Order() []int {
+// order returns the example order of the epoch the next Iter call yields.
+func (b *Batches) order() []int {
 	if !b.shuffle {
 		order := make([]int, b.split.Len())
 		for i := range order {
@@ -99,13 +92,13 @@ func (b *Batches) Order() []int {
 		}
 		return order
 	}
-	return EpochOrder(b.split.Len(), b.seed, b.epoch)
+	return epochOrder(b.split.Len(), b.seed, b.epoch)
 }
 
 // Iter implements train.Dataset: it yields one epoch of batches and moves
 // on to the next epoch.
 func (b *Batches) Iter() iter.Seq2[train.Batch, error] {
-	order := b.Order()
+	order := b.order()
 	b.epoch++
 	return func(yield func(train.Batch, error) bool) {
 		for start := 0; start < len(order); start += b.batchSize {

@@ -112,12 +112,12 @@ func (p *Progress) OnEpochEnd(_ *Model, e EpochLog) error {
 		p.bar.Done("")
 		p.bar = nil
 	}
-	fmt.Fprintln(p.w, FormatEpoch(e, p.epochs))
+	fmt.Fprintln(p.w, formatEpoch(e, p.epochs))
 	return nil
 }
 
-// FormatEpoch renders an epoch's metrics as Keras prints them.
-func FormatEpoch(e EpochLog, epochs int) string {
+// formatEpoch renders an epoch's metrics as Keras prints them.
+func formatEpoch(e EpochLog, epochs int) string {
 	return fmt.Sprintf("Epoch %d/%d - %.1fs - loss: %.4f - accuracy: %.4f - val_loss: %.4f - val_accuracy: %.4f - lr: %.6f",
 		e.Epoch, epochs, e.Seconds, e.Loss, e.Accuracy, e.ValLoss, e.ValAccuracy, e.LearningRate)
 }

@@ -7,6 +7,15 @@
 // other 55,000, test = 10,000) and hands them to GoMLX as tensors or as a
 // shuffled, batched [train.Dataset].
 //
+// The model side is GoMLX, written the way GoMLX's examples write it: a model
+// is a model function (ModelFn) from images to logits, built from GoMLX
+// layers (ArticleMLP, the article's network, uses Dense and
+// activation.Relu); New creates its variables, Fit trains any model
+// function with GoMLX's loss, automatic differentiation (graph.Gradient) and
+// an optimizer.Interface (SGD, Keras' Nesterov SGD with time-based decay),
+// with Keras-like callbacks (early stopping, progress, TensorBoard logs,
+// checkpoints); Evaluate, Predict, Save and LoadModel do the rest.
+//
 // The package knows no chapter, terminal or notebook: the command-line tool
 // (cmd/fashion) and the tutorial package (tutorial/) both call it.
 package fashion

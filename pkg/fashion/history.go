@@ -1,10 +1,6 @@
 package fashion
 
-import (
-	"encoding/json"
-	"fmt"
-	"os"
-)
+import "fmt"
 
 // EpochLog holds what one epoch measured, named as in Keras' History.
 type EpochLog struct {
@@ -64,26 +60,4 @@ func (h *History) Series(metric string) ([]float64, error) {
 		out[i] = get(e)
 	}
 	return out, nil
-}
-
-// SaveHistory writes the history as indented JSON, atomically.
-func SaveHistory(h *History, path string) error {
-	data, err := json.MarshalIndent(h, "", "  ")
-	if err != nil {
-		return fmt.Errorf("saving history: %w", err)
-	}
-	return writeFileAtomic(path, append(data, '\n'))
-}
-
-// LoadHistory reads a history written by SaveHistory.
-func LoadHistory(path string) (*History, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("loading history: %w", err)
-	}
-	var h History
-	if err := json.Unmarshal(data, &h); err != nil {
-		return nil, fmt.Errorf("loading history %s: %w", path, err)
-	}
-	return &h, nil
 }

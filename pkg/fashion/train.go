@@ -26,11 +26,13 @@ type Metrics struct {
 }
 
 // Fit trains the model on train, measuring validation after each epoch, with
-// the recipe's settings, and returns the history. Each epoch visits the
-// training images in the order EpochOrder(seed, epoch) gives, in batches of
-// BatchSize; the model updates its weights after every batch. Early
-// stopping watches the validation loss (validation may be nil only when
-// early stopping is off).
+// the recipe's settings, and returns the history, as Keras' model.fit. Each
+// epoch visits the training images in an order drawn from the recipe's seed
+// and the epoch's number (the same as Split.Batches), in batches of
+// BatchSize; the model updates its weights after every batch, by the
+// recipe's optimizer from GoMLX's gradient of the loss (see stepsGraph).
+// Early stopping watches the validation loss (validation may be nil only
+// when early stopping is off).
 func (m *Model) Fit(trainSplit, validation *Split, r Recipe, callbacks ...Callback) (*History, error) {
 	return m.fit(trainSplit, validation, r, &History{}, nil, callbacks)
 }
@@ -219,7 +221,7 @@ func lossAndHits(logits, labels *graph.Node) (meanLoss, hits *graph.Node) {
 
 // epoch runs one epoch of updates and returns its training metrics.
 func (t *trainer) epoch(epoch int, callbacks []Callback) (EpochLog, error) {
-	order := EpochOrder(t.split.Len(), t.r.Seed, epoch-1)
+	order := epochOrder(t.split.Len(), t.r.Seed, epoch-1)
 	b, k := t.r.BatchSize, t.r.StepsPerExecution
 	total := t.stepsPerEpoch()
 	var lossSum float64

@@ -4,10 +4,13 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/ml/layers"
+	"github.com/gomlx/gomlx/ml/layers/activation"
 	"github.com/gomlx/gomlx/ml/model"
 )
 
@@ -143,7 +146,7 @@ func TestFitMatchesTheOptimizer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	order := EpochOrder(train.Len(), r.Seed, 0)
+	order := epochOrder(train.Len(), r.Seed, 0)
 	for from := 0; from < len(order); from += r.BatchSize {
 		images, labels := train.gather(order[from:min(from+r.BatchSize, len(order))])
 		if _, err := exec.Call(images, labels); err != nil {
@@ -259,5 +262,65 @@ func TestFitRejectsBadRecipes(t *testing.T) {
 	}
 	if _, err := m.Fit(nil, train, ArticleRecipe()); err == nil {
 		t.Error("no training split accepted")
+	}
+}
+
+// dropoutMLP is a 784-64-10 network with dropout after its hidden layer.
+func dropoutMLP(scope *model.Scope, images *graph.Node) *graph.Node {
+	x := graph.Reshape(images, -1, ImagePixels)
+	x = layers.DropoutStatic(scope, activation.Relu(Dense(scope.In("dense"), x, 64)), 0.5)
+	return Dense(scope.In("dense_1"), x, NumClasses)
+}
+
+// TestDropoutTrainsSavesAndLoads checks that Fit trains with dropout on
+// (training graphs only), that the same seed repeats a run, and that the
+// random state it leaves is saved and loaded with the model.
+func TestDropoutTrainsSavesAndLoads(t *testing.T) {
+	train := syntheticSplit(t, "train", 200, 31)
+	r := smallRecipe()
+	r.Epochs, r.Patience = 2, -1
+	fit := func(fn ModelFn) (*Model, *History) {
+		m, err := New(testBackend(), fn, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h, err := m.Fit(train, nil, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m, h
+	}
+	m, h := fit(dropoutMLP)
+	_, again := fit(dropoutMLP)
+	if h.Epochs[1].Loss != again.Epochs[1].Loss {
+		t.Errorf("the same seed gave losses %v and %v", h.Epochs[1].Loss, again.Epochs[1].Loss)
+	}
+	noDropout := func(scope *model.Scope, images *graph.Node) *graph.Node {
+		x := activation.Relu(Dense(scope.In("dense"), graph.Reshape(images, -1, ImagePixels), 64))
+		return Dense(scope.In("dense_1"), x, NumClasses)
+	}
+	if _, plain := fit(noDropout); plain.Epochs[0].Loss == h.Epochs[0].Loss {
+		t.Error("dropout changed nothing in training")
+	}
+	a, err := m.Evaluate(train)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := m.Evaluate(train); a != b {
+		t.Errorf("evaluation is random: %+v, then %+v (dropout must be off)", a, b)
+	}
+	dir := filepath.Join(t.TempDir(), "dropout")
+	if err := m.Save(dir); err != nil {
+		t.Fatal(err)
+	}
+	loaded, err := LoadModel(testBackend(), dir, dropoutMLP)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if loaded.store.GetVariable("/"+model.RNGStateVariableName) == nil {
+		t.Error("the random state was not loaded")
+	}
+	if b, _ := loaded.Evaluate(train); a != b {
+		t.Errorf("loaded model evaluates %+v, the saved one %+v", b, a)
 	}
 }
