@@ -395,3 +395,16 @@ func TestShowStepLosses(t *testing.T) {
 	}()
 	ShowStepLosses("empty", map[string][]float64{"a": nil})
 }
+
+func TestShowLearningRateRejectsBadRecipes(t *testing.T) {
+	_, _ = capture(t)
+	defer func() {
+		if r := recover(); r != "exit(1)" {
+			t.Fatalf("recovered %v, want exit(1)", r)
+		}
+	}()
+	r := fashion.ArticleRecipe()
+	r.Epochs = 0
+	ShowLearningRate(syntheticData(t, 100), r)
+	t.Fatal("ShowLearningRate drew a recipe of 0 epochs")
+}

@@ -73,6 +73,7 @@ func ShowRecipe(r fashion.Recipe) {
 // updates as a run of the recipe can make: its epochs, each over the
 // training images it uses (all of d.Train, or the first r.Limit).
 func ShowLearningRate(d *fashion.Data, r fashion.Recipe) {
+	check(r.Validate())
 	updates := maxUpdates(d, r)
 	fmt.Fprintf(stdout, "the longest run: %d epochs of %d updates (%d images in batches of %d) = %d updates; the rate falls from %g to %.6f\n",
 		r.Epochs, updates/r.Epochs, trainingImages(d, r), r.BatchSize, updates, r.Optimizer.LearningRate, r.Optimizer.LearningRateAt(int64(updates)))
