@@ -1,9 +1,13 @@
 package fashion
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -245,5 +249,44 @@ func TestPredict(t *testing.T) {
 	}
 	if ArgMax([]float32{0.1, 0.7, 0.2}) != 1 {
 		t.Error("ArgMax")
+	}
+}
+
+// TestLoadsFormatVersion1 checks that a model saved by the version of this
+// package that described MLPs by their architecture (format version 1, the
+// same variables as ArticleMLP) still loads and predicts the same.
+func TestLoadsFormatVersion1(t *testing.T) {
+	m := newTestModel(t)
+	dir := filepath.Join(t.TempDir(), "v1")
+	if err := m.Save(dir); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, modelFileName)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mf map[string]any
+	if err := json.Unmarshal(data, &mf); err != nil {
+		t.Fatal(err)
+	}
+	delete(mf, "layers")
+	mf["version"] = 1
+	mf["architecture"] = map[string]any{"hidden": []int{500, 250, 100}, "classes": 10}
+	if data, err = json.Marshal(mf); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	loaded, err := LoadModel(testBackend(), dir, ArticleMLP)
+	if err != nil {
+		t.Fatal(err)
+	}
+	image := [][]float32{syntheticSplit(t, "one", 1, 3).Scaled(0)}
+	want, _ := m.Predict(image)
+	got, err := loaded.Predict(image)
+	if err != nil || !slices.Equal(got[0], want[0]) {
+		t.Errorf("predictions %v (%v), want %v", got, err, want)
 	}
 }

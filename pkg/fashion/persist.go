@@ -211,10 +211,10 @@ func readModelFile(dir string) (*modelFile, error) {
 		return nil, fmt.Errorf("load: %s has format %q, want %q", path, mf.Format, ModelFormat)
 	case mf.Version == 1:
 	case mf.Version > ModelFormatVersion:
-		return nil, fmt.Errorf("load: %s was written by a newer version of this program (format version %d; this one reads %d)",
+		return nil, fmt.Errorf("load: %s was written by a newer version of this program (format version %d; this one reads versions 1 to %d)",
 			path, mf.Version, ModelFormatVersion)
 	case mf.Version != ModelFormatVersion:
-		return nil, fmt.Errorf("load: %s has unknown format version %d (this program reads %d)", path, mf.Version, ModelFormatVersion)
+		return nil, fmt.Errorf("load: %s has unknown format version %d (this program reads versions 1 to %d)", path, mf.Version, ModelFormatVersion)
 	}
 	if len(mf.ClassNames) == 0 {
 		return nil, fmt.Errorf("load: %s names no classes", path)

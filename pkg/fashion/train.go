@@ -188,12 +188,14 @@ func (t *trainer) stepsPerEpoch() int {
 // correct predictions, both measured before each step's update, as Keras
 // does.
 //
-// It differs from train.Trainer's step in two ways that make training
-// faster (docs/performance.md has the figures): the whole training split
-// stays on the device and each step gathers its batch there (as pixel
-// words, see pixelWords), and one execution runs K steps (Keras'
-// steps_per_execution), so that the host waits for the backend once per K
-// updates and the optimizer's state stays in the graph between them.
+// It differs from train.Trainer's step in two ways: the whole training
+// split stays on the device and each step gathers its batch there (as
+// pixel words, see pixelWords), and one execution runs K steps (Keras'
+// steps_per_execution, Recipe.StepsPerExecution), so that the host waits
+// for the backend once per K updates and the optimizer's state stays in
+// the graph between them. train.Trainer runs one step per execution, on
+// batches sent from the host; docs/performance.md ("The idiomatic GoMLX
+// path") compares the two loops.
 func (t *trainer) stepsGraph(scope *model.Scope, pixels, labels, indices *graph.Node) (lossSum, correct *graph.Node) {
 	g := indices.Graph()
 	scope.Store().SetTraining(g, true) // Some layers (dropout) behave differently in training.
