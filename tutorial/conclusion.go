@@ -17,7 +17,7 @@ import (
 // architecture and the class names: the answer names a file inside dir (a
 // path relative to dir, or one that starts with dir), and the check reads it.
 func CheckSavedFile(dir, file string) bool {
-	hint := fmt.Sprintf("Open the JSON files SaveModel listed: one describes the model, the others belong to the checkpoint. Answer with its path inside %s.", dir)
+	hint := fmt.Sprintf("Open the JSON files ShowFiles listed: one describes the model, the others belong to the checkpoint. Answer with its path inside %s.", dir)
 	file = filepath.Clean(strings.TrimSpace(file))
 	if rel, err := filepath.Rel(filepath.Clean(dir), file); err == nil && !strings.HasPrefix(rel, "..") {
 		file = rel // The answer started with dir.

@@ -20,7 +20,13 @@ func TestCheckSavedFile(t *testing.T) {
 	if !strings.Contains(text.String(), "run the cell that saves it first") {
 		t.Errorf("missing directory:\n%s", text)
 	}
-	SaveModel(NewModel(), dir)
+	m, err := fashion.New(Backend(), fashion.ArticleMLP, Seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Save(dir); err != nil {
+		t.Fatal(err)
+	}
 	for _, right := range []string{"model.json", " model.json ", "./model.json", dir + "/model.json"} {
 		if !CheckSavedFile(dir, right) {
 			t.Errorf("CheckSavedFile(%q) = false", right)
@@ -37,7 +43,7 @@ func TestCheckSavedFile(t *testing.T) {
 		}
 	}
 	// Every file of the checkpoint is a wrong answer, however it is named.
-	err := filepath.WalkDir(checkpoints[0], func(path string, e os.DirEntry, err error) error {
+	err = filepath.WalkDir(checkpoints[0], func(path string, e os.DirEntry, err error) error {
 		if err == nil && !e.IsDir() && CheckSavedFile(dir, path) {
 			t.Errorf("CheckSavedFile accepted checkpoint file %s", path)
 		}

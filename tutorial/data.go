@@ -118,8 +118,37 @@ func CheckScaledPixel(d *fashion.Data, i, row, col int, value float64) bool {
 	}
 	raw := d.TrainFile.Pixels(i)[row*fashion.ImageSize+col]
 	want := float64(raw) / 255
-	diff := value - want
-	return verdict(diff < 1e-3 && diff > -1e-3,
+	// Neighbouring bytes are 1/255 = 0.0039 apart: 1e-3 tells them apart.
+	return checkNumber(value, want, 1e-3,
 		fmt.Sprintf("The byte %d becomes %d / 255 = %.4f.", raw, raw, want),
+		"print the byte divided by 255 in Go, and copy three decimals or more.",
 		"Read the raw byte of that pixel (d.TrainFile.Pixels(i)[row*28+col]) and divide it by 255.")
+}
+
+// CheckScale checks the exercise of chapter 6: scale must turn an image's
+// bytes into the values the network sees, each byte divided by 255. It
+// tries it on three bytes, then on the first training image, against
+// Split.Scaled, the project's scaling (the model's input graph divides by
+// 255 the same way).
+func CheckScale(scale func(pixels []uint8) []float32) bool {
+	hint := "Make a []float32 as long as the pixels, and put float32(p) / 255 in it for each byte p."
+	d := LoadData()
+	for _, c := range []struct {
+		pixels []uint8
+		want   []float32
+	}{
+		{[]uint8{0, 51, 255}, []float32{0, 0.2, 1}},
+		{d.TrainFile.Pixels(0), d.TrainFile.Scaled(0)},
+	} {
+		got := scale(c.pixels)
+		if len(got) != len(c.want) {
+			return verdict(false, "", fmt.Sprintf("For %d bytes it returns %d values. %s", len(c.pixels), len(got), hint))
+		}
+		for i, w := range c.want {
+			if diff := got[i] - w; diff > 1e-6 || diff < -1e-6 {
+				return verdict(false, "", fmt.Sprintf("The byte %d becomes %g, not %g. %s", c.pixels[i], got[i], w, hint))
+			}
+		}
+	}
+	return verdict(true, "Your function scales the first training image as the project does.", "")
 }

@@ -1,20 +1,27 @@
-// Package tutorial is what the chapter notebooks call, step by step: one
-// small function per thing a chapter shows, in the order of the article "In-depth
-// Machine Learning Image Classification with TensorFlow 2.0", redone in Go.
+// Package tutorial holds what the chapter notebooks need besides the lesson
+// itself: figures, tables and other displays, the checks of the exercises,
+// and the data, in the order of the article "In-depth Machine Learning Image
+// Classification with TensorFlow 2.0", redone in Go.
 //
-// It holds no model or data logic of its own: each function composes
-// pkg/fashion (data, model, training), pkg/figures (pictures) and GoNB's
-// display functions, so a learner can read it and see the real calls
-// underneath.
+// The lesson is in the notebooks: from chapter 7 on, their cells hold the
+// GoMLX code (the model function, the loss, a training step built from
+// graph.Gradient) and call pkg/fashion directly (Fit, Evaluate, Predict,
+// Save, LoadModel). This package holds no model or training logic of its
+// own: each function composes pkg/fashion, pkg/figures (pictures) and GoNB's
+// display functions, except HandGradients, backpropagation written out by
+// hand for chapter 8 to compare with graph.Gradient.
 //
 // Every notebook cell runs as a new program (that is how GoNB works), so
 // what must outlive a cell is kept on disk: the data set is read again (it
 // takes a second), and the trained model is saved under ModelDir, which the
-// later chapters load.
+// later chapters load (TrainedModel).
 //
 // Functions print what went wrong in one line and end the cell (exit
-// status 1) instead of returning errors, so that notebook code stays short;
-// the Check functions of the exercises print whether an answer is right.
+// status 1) instead of returning errors, so that notebook code stays short
+// (Must and Check do the same for calls into pkg/fashion); the Check...
+// functions of the exercises print whether an answer is right, and those
+// that take the learner's code run it and compare with a computation of
+// their own.
 //
 // Setting FASHION_QUICK=1 makes training chapters train briefly (see
 // QuickEnv): CI uses it to run every notebook in minutes. Learners get the

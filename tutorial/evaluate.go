@@ -2,8 +2,8 @@ package tutorial
 
 import (
 	"fmt"
+	"slices"
 	"strings"
-	"time"
 
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/figures"
@@ -18,18 +18,6 @@ const (
 	ArticleTestAccuracy = 0.8934
 )
 
-// Evaluate measures the model on the test set, as Keras' model.evaluate,
-// and compares with the article.
-func Evaluate(m *fashion.Model, d *fashion.Data) fashion.Metrics {
-	start := time.Now()
-	metrics := Must(m.Evaluate(d.Test))
-	elapsed := time.Since(start)
-	fmt.Fprintf(stdout, "%d test images - %s (%.0f us/sample) - loss: %.4f - accuracy: %.4f\n", d.Test.Len(),
-		elapsed.Round(time.Millisecond), float64(elapsed.Microseconds())/float64(d.Test.Len()), metrics.Loss, metrics.Accuracy)
-	fmt.Fprintf(stdout, "The article: loss: %.4f - accuracy: %.4f\n", ArticleTestLoss, ArticleTestAccuracy)
-	return metrics
-}
-
 // predictTest predicts the whole test set.
 func predictTest(m *fashion.Model, d *fashion.Data) *fashion.Predictions {
 	return Must(m.PredictAll(d.Test))
@@ -41,6 +29,65 @@ func ShowConfusion(m *fashion.Model, d *fashion.Data) {
 	p := predictTest(m, d)
 	Show(figures.Confusion(p))
 	Show(figures.ClassAccuracy(p))
+	fmt.Fprint(stdout, describeMistakes(p.Labels(), p.Classes))
+}
+
+// Families of classes that look alike, by label.
+var (
+	tops  = []int{0, 2, 4, 6} // T-shirt/top, Pullover, Coat, Shirt
+	shoes = []int{5, 7, 9}    // Sandal, Sneaker, Ankle boot
+)
+
+// describeMistakes counts the mistakes that stay within a family: a top
+// taken for another top, a shoe for another shoe.
+func describeMistakes(labels, predicted []int) string {
+	mistakes, amongTops, amongShoes := 0, 0, 0
+	for i, y := range labels {
+		p := predicted[i]
+		if p == y {
+			continue
+		}
+		mistakes++
+		switch {
+		case slices.Contains(tops, y) && slices.Contains(tops, p):
+			amongTops++
+		case slices.Contains(shoes, y) && slices.Contains(shoes, p):
+			amongShoes++
+		}
+	}
+	if mistakes == 0 {
+		return "No mistakes at all.\n"
+	}
+	share := func(n int) float64 { return 100 * float64(n) / float64(mistakes) }
+	other := mistakes - amongTops - amongShoes
+	return fmt.Sprintf("Of the %d test images the model gets wrong, %d (%.0f%%) are a top taken for another top (%s), "+
+		"%d (%.0f%%) a shoe taken for another shoe (%s), and %d (%.0f%%) any other mix-up.\n",
+		mistakes, amongTops, share(amongTops), classList(tops), amongShoes, share(amongShoes), classList(shoes), other, share(other))
+}
+
+// classList names classes, separated by commas.
+func classList(labels []int) string {
+	names := make([]string, len(labels))
+	for i, c := range labels {
+		names[i] = fashion.ClassNames[c]
+	}
+	return strings.Join(names, ", ")
+}
+
+// CompareRuns shows the model's test results in a table beside the article's
+// and a PyTorch run of the same recipe.
+func CompareRuns(m *fashion.Model, d *fashion.Data, metrics fashion.Metrics) {
+	h, r := m.History(), m.Recipe()
+	if h == nil || r == nil {
+		check(fmt.Errorf("this model was not trained"))
+	}
+	images := trainingImages(d, *r)
+	note("%s", table([][]string{
+		{"run", "trained on", "epochs (best)", "test loss", "test accuracy"},
+		{"the article (Keras)", "60,000 images, validation included", "not stated", fmt.Sprintf("%.4f", ArticleTestLoss), fmt.Sprintf("%.4f", ArticleTestAccuracy)},
+		{"**your model**", thousands(images) + " images", fmt.Sprintf("%d (%d)", len(h.Epochs), h.BestEpoch), fmt.Sprintf("%.4f", metrics.Loss), fmt.Sprintf("%.4f", metrics.Accuracy)},
+		{"the same recipe in PyTorch (H100 GPU)", "55,000 images", "13", "0.338", "0.8833"},
+	}))
 }
 
 // CheckHardestClass checks the name of the class the model gets wrong most
@@ -78,26 +125,36 @@ func mostConfusedWith(counts [][]int, class int) string {
 	return fashion.ClassNames[first] + " and " + fashion.ClassNames[second]
 }
 
-// PredictFirst prints the probability vector of each of the first n test
-// images, its most probable class and the true one, as the article does.
-func PredictFirst(m *fashion.Model, d *fashion.Data, n int) []int {
-	probs := Must(m.PredictSplit(d.Test, 0, n))
-	classes := make([]int, n)
-	var b strings.Builder
-	for i, row := range probs {
-		classes[i] = fashion.ArgMax(row)
-		fmt.Fprintf(&b, "image %d: [", i)
-		for k, p := range row {
-			if k > 0 {
-				b.WriteString(" ")
-			}
-			fmt.Fprintf(&b, "%.3f", p)
-		}
-		fmt.Fprintf(&b, "] -> %d %-11s (true: %s)\n", classes[i], fashion.ClassNames[classes[i]], fashion.ClassNames[d.Test.Label(i)])
+// LeastSure finds, among the first n test images, the one whose most
+// probable class gets the lowest probability, says what the model hesitated
+// between, and returns its index.
+func LeastSure(m *fashion.Model, d *fashion.Data, n int) int {
+	p := predictTest(m, d)
+	if n <= 0 || n > len(p.Classes) {
+		check(fmt.Errorf("cannot look at the first %d of %d test images", n, len(p.Classes)))
 	}
-	fmt.Fprint(stdout, b.String())
-	fmt.Fprintln(stdout, "classes:", classes)
-	return classes
+	i := 0
+	for j := range n {
+		if p.Confidence[j] < p.Confidence[i] {
+			i = j
+		}
+	}
+	probs := p.Probabilities[i]
+	first := p.Classes[i]
+	second := -1
+	for c := range probs {
+		if c != first && (second < 0 || probs[c] > probs[second]) {
+			second = c
+		}
+	}
+	label := d.Test.Label(i)
+	outcome := "right"
+	if first != label {
+		outcome = "wrong"
+	}
+	fmt.Fprintf(stdout, "Of the first %d test images, the model is least sure of test image %d, whose class is %s: it gives %.2f to %s and %.2f to %s, and its answer is %s.\n",
+		n, i, fashion.ClassNames[label], probs[first], fashion.ClassNames[first], probs[second], fashion.ClassNames[second], outcome)
+	return i
 }
 
 // ShowPredictions shows the first n test images with the predicted class,
@@ -125,4 +182,62 @@ func CheckPrediction(m *fashion.Model, d *fashion.Data, i int, class string) boo
 	got := fashion.ClassNames[fashion.ArgMax(probs[0])]
 	return verdict(strings.EqualFold(class, got), fmt.Sprintf("The model says %s for image %d.", got, i),
 		"Predict that image with m.PredictSplit(d.Test, i, i+1) and take the most probable class.")
+}
+
+// CheckAccuracy checks the exercise of chapter 9: accuracy(predicted,
+// labels) must return the share of predictions equal to their label. It
+// tries it on a small example, then on the model's predictions for the
+// test set, against the count made here and the accuracy m.Evaluate
+// measured.
+func CheckAccuracy(accuracy func(predicted, labels []int) float64, m *fashion.Model, d *fashion.Data) bool {
+	hint := "Count the images whose predicted class equals the label, and divide by the number of images (as float64)."
+	if got := accuracy([]int{1, 2, 3, 4}, []int{1, 2, 0, 4}); got != 0.75 {
+		return verdict(false, "", fmt.Sprintf("For predicted [1 2 3 4] and labels [1 2 0 4] it returns %g, not 0.75. %s", got, hint))
+	}
+	p := predictTest(m, d)
+	labels := p.Labels()
+	right := 0
+	for i, c := range p.Classes {
+		if c == labels[i] {
+			right++
+		}
+	}
+	want := float64(right) / float64(len(labels))
+	got := accuracy(p.Classes, labels)
+	metrics := Must(m.Evaluate(d.Test))
+	return verdict(got == want, fmt.Sprintf("%d of %d test images right: %.4f (m.Evaluate measured %.4f).", right, len(labels), got, metrics.Accuracy),
+		fmt.Sprintf("On the test set it returns %g; %d of the %d predictions are right. %s", got, right, len(labels), hint))
+}
+
+// CheckPredictClasses checks the exercise of chapter 10: predictClasses
+// must return the index of the largest probability of each row, as
+// Keras' predict_classes (np.argmax(probs, axis=1)). It tries it on rows
+// made here, then on the model's probabilities for the first 100 test
+// images, against the argmax computed here.
+func CheckPredictClasses(predictClasses func(probs [][]float32) []int, m *fashion.Model, d *fashion.Data) bool {
+	hint := "For each row, keep the index of its largest value: start with 0, and move on whenever a later value is larger."
+	cases := [][][]float32{
+		{{0.1, 0.7, 0.2}, {0.5, 0.3, 0.2}, {0.2, 0.2, 0.6}},
+		Must(m.PredictSplit(d.Test, 0, 100)),
+	}
+	for _, probs := range cases {
+		want := make([]int, len(probs))
+		for i, row := range probs {
+			for k, v := range row {
+				if v > row[want[i]] {
+					want[i] = k
+				}
+			}
+		}
+		got := predictClasses(probs)
+		if len(got) != len(want) {
+			return verdict(false, "", fmt.Sprintf("For %d rows it returns %d classes: one per row. %s", len(want), len(got), hint))
+		}
+		for i := range want {
+			if got[i] != want[i] {
+				return verdict(false, "", fmt.Sprintf("Row %d, %.3f, has its largest value at %d; your function says %d. %s", i, probs[i], want[i], got[i], hint))
+			}
+		}
+	}
+	return verdict(true, "Your argmax agrees on 3 rows made up and on the model's first 100 test predictions.", "")
 }

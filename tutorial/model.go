@@ -2,8 +2,9 @@ package tutorial
 
 import (
 	"fmt"
-	"math"
+	"slices"
 	"strings"
+	"sync"
 
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/figures"
@@ -15,22 +16,19 @@ import (
 // Seed is the seed of the tutorial's initial weights and shuffling.
 const Seed = 1
 
-// NewModel builds the article's network (784-500-250-100-10) with fresh
-// Glorot-uniform weights, on the backend GoMLX picks here (ShowTools says
-// which).
-func NewModel() *fashion.Model {
-	return Must(fashion.New(backend(), fashion.ArticleMLP, Seed))
-}
-
 // backend returns the backend GoMLX picks here.
 func backend() compute.Backend {
-	b, _, err := fashion.NewBackend("")
+	b, err := backendOnce()
 	check(err)
 	return b
 }
 
-// ShowSummary prints the model's layers as Keras' model.summary() does.
-func ShowSummary(m *fashion.Model) { fmt.Fprintln(stdout, m.Summary()) }
+// backendOnce makes one backend per program: tensors of one backend cannot
+// go into another's graphs.
+var backendOnce = sync.OnceValues(func() (compute.Backend, error) {
+	b, _, err := fashion.NewBackend("")
+	return b, err
+})
 
 // ShowFirstLayer prints the shapes and the first values of the first hidden
 // layer's weights and biases (as the article does with get_weights()), and
@@ -42,9 +40,9 @@ func ShowFirstLayer(m *fashion.Model) {
 	fmt.Fprintf(&b, "weights: shape (%d, %d), Glorot limit sqrt(6 / (%d + %d)) = %.5f\n",
 		len(lw.Weights), len(lw.Weights[0]), len(lw.Weights), len(lw.Biases), limit)
 	for _, row := range lw.Weights[:3] {
-		fmt.Fprintf(&b, "  [%s ...]\n", formatFloats(row[:6]))
+		fmt.Fprintf(&b, "  [%s ...]\n", formatFloats(row[:min(6, len(row))]))
 	}
-	fmt.Fprintf(&b, "  ...\nbiases: shape (%d,)\n  [%s ...]\n", len(lw.Biases), formatFloats(lw.Biases[:6]))
+	fmt.Fprintf(&b, "  ...\nbiases: shape (%d,)\n  [%s ...]\n", len(lw.Biases), formatFloats(lw.Biases[:min(6, len(lw.Biases))]))
 	fmt.Fprint(stdout, b.String())
 	Show(figures.WeightHistogram("dense", len(lw.Weights), len(lw.Biases),
 		map[string]*fashion.LayerWeights{"initial": lw}, "initial"))
@@ -59,35 +57,41 @@ func formatFloats(values []float32) string {
 	return strings.Join(parts, " ")
 }
 
-// ReLU is the rectified linear unit: max(0, x).
-func ReLU(x float64) float64 { return math.Max(0, x) }
+// smallWidths are the layer widths of chapter 7's exercise, 784-300-100-10
+// without its input.
+var smallWidths = []int{300, 100, fashion.NumClasses}
 
-// Softmax turns scores into probabilities: exp(x_i) / sum_j exp(x_j),
-// computed stably by subtracting the largest score first.
-func Softmax(scores []float64) []float64 {
-	biggest := math.Inf(-1)
-	for _, s := range scores {
-		biggest = math.Max(biggest, s)
+// CheckSmallModel checks the exercise of chapter 7: fn must be the
+// 784-300-100-10 network. It builds the model with fashion.New, reads the
+// dense layers and the parameter count from the model's variables, and
+// compares them with the count worked out here, layer by layer.
+func CheckSmallModel(fn fashion.ModelFn) bool {
+	m, err := fashion.New(backend(), fn, Seed)
+	if err != nil {
+		return verdict(false, "", "Your function does not build: "+strings.ReplaceAll(err.Error(), "\n", " "))
 	}
-	out := make([]float64, len(scores))
-	sum := 0.0
-	for i, s := range scores {
-		out[i] = math.Exp(s - biggest)
-		sum += out[i]
-	}
-	for i := range out {
-		out[i] /= sum
-	}
-	return out
-}
-
-// CheckParams checks the number of parameters of a dense layer.
-func CheckParams(m *fashion.Model, layer string, n int) bool {
+	var widths []int
+	var found []string
 	for _, l := range m.Layers() {
-		if l.Name == layer {
-			return verdict(n == l.Params, fmt.Sprintf("%s has %d weights and biases.", layer, l.Params),
-				"A dense layer has one weight per (input, unit) pair, plus one bias per unit.")
+		if l.Type == "Dense" {
+			widths = append(widths, l.Units)
+			found = append(found, fmt.Sprintf("%s (%d units)", l.Name, l.Units))
 		}
 	}
-	return verdict(false, "", fmt.Sprintf("There is no layer %q: look at the summary's names.", layer))
+	want, in := 0, fashion.ImagePixels
+	for _, units := range smallWidths {
+		want += in*units + units
+		in = units
+	}
+	if !slices.Equal(widths, smallWidths) {
+		return verdict(false, "", fmt.Sprintf("Your model's dense layers are %s; the exercise wants 300, 100 and 10 units, "+
+			"each in a scope of its own (scope.In(\"dense\"), scope.In(\"dense_1\"), ...).", strings.Join(found, ", ")))
+	}
+	if m.NumParams() != want {
+		return verdict(false, "", fmt.Sprintf("The layers are right but the model has %s parameters, not %s: does it create other variables, or a layer without biases?",
+			thousands(m.NumParams()), thousands(want)))
+	}
+	return verdict(true, fmt.Sprintf("784-300-100-10: 784×300 + 300 + 300×100 + 100 + 100×10 + 10 = %s parameters, "+
+		"read from your model's variables. (The check counts layers and parameters; it cannot see whether ReLU is between them.)",
+		thousands(want)), "")
 }

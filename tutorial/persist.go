@@ -2,56 +2,19 @@ package tutorial
 
 import (
 	"fmt"
-	"slices"
 
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/figures"
 )
 
-// Chapters 11 and 12: saving and loading, and the whole journey.
+// Chapters 11 and 12: what a saved model holds, and the whole journey.
 
-// SaveModel saves the model into dir (atomically: the directory holds the
-// complete previous model until the new one is written) and lists what it
-// wrote.
-func SaveModel(m *fashion.Model, dir string) {
-	check(m.Save(dir))
-	fmt.Fprintln(stdout, "Saved to", dir+":")
+// ShowFiles lists the files under dir, with their sizes.
+func ShowFiles(dir string) {
+	fmt.Fprintln(stdout, dir+":")
 	for _, f := range Must(listFiles(dir)) {
 		fmt.Fprintln(stdout, "  "+f)
 	}
-}
-
-// LoadModel loads a saved model.
-func LoadModel(dir string) *fashion.Model {
-	m := Must(fashion.LoadModel(backend(), dir, fashion.ArticleMLP))
-	fmt.Fprintln(stdout, "Loaded", dir)
-	return m
-}
-
-// ComparePredictions predicts the first n test images with both models and
-// says whether they agree, class by class and probability by probability.
-func ComparePredictions(a, b *fashion.Model, d *fashion.Data, n int) bool {
-	pa := Must(a.PredictSplit(d.Test, 0, n))
-	pb := Must(b.PredictSplit(d.Test, 0, n))
-	same := true
-	for i := range pa {
-		same = same && slices.Equal(pa[i], pb[i])
-	}
-	classes := func(p [][]float32) []int {
-		out := make([]int, len(p))
-		for i, row := range p {
-			out[i] = fashion.ArgMax(row)
-		}
-		return out
-	}
-	fmt.Fprintln(stdout, "first model: ", classes(pa))
-	fmt.Fprintln(stdout, "second model:", classes(pb))
-	if same {
-		fmt.Fprintf(stdout, "The %d predictions are identical, to the last bit.\n", n)
-	} else {
-		fmt.Fprintf(stdout, "The predictions differ.\n")
-	}
-	return same
 }
 
 // thousands writes n with commas between groups of three digits.

@@ -2,27 +2,28 @@ package tutorial
 
 import (
 	"fmt"
+	"image"
 
-	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/viz"
 )
 
-// PredictPicture classifies your own picture (PNG, JPEG or GIF, any size and
-// colour): it converts it the way Fashion-MNIST was made (grayscale, inverted
-// when the background is light, trimmed, fitted into 28x28 and centred),
-// then shows the 28x28 result beside the model's ten probabilities.
-func PredictPicture(m *fashion.Model, path string) string {
-	img := Must(fashion.ReadPicture(path))
-	probs := Must(m.Predict([][]float32{Must(fashion.ScalePixels(img))}))[0]
+// ShowPicture shows a 28x28 picture beside the probability a model gives
+// each class for it, and prints the most probable class.
+func ShowPicture(title string, img *image.Gray, probs []float32, classNames []string) {
+	if len(probs) != len(classNames) {
+		check(fmt.Errorf("%d probabilities for %d classes", len(probs), len(classNames)))
+	}
 	values := make([]float64, len(probs))
+	best := 0
 	for i, p := range probs {
 		values[i] = float64(p)
+		if p > probs[best] {
+			best = i
+		}
 	}
-	name := m.ClassNames()[fashion.ArgMax(probs)]
-	fmt.Fprintf(stdout, "%s: %s (p=%.2f)\n", path, name, probs[fashion.ArgMax(probs)])
+	fmt.Fprintf(stdout, "%s: %s (p=%.2f)\n", title, classNames[best], probs[best])
 	Show(viz.ProbabilityChart{
-		Title: fmt.Sprintf("%s, as the model sees it: %s", path, name), Probabilities: values,
-		ClassNames: m.ClassNames(), Label: -1, Image: img,
+		Title: fmt.Sprintf("%s, as the model sees it: %s", title, classNames[best]), Probabilities: values,
+		ClassNames: classNames, Label: -1, Image: img,
 	}.Figure())
-	return name
 }

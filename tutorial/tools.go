@@ -6,6 +6,7 @@ import (
 	"runtime/debug"
 
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
+	"github.com/gomlx/compute"
 )
 
 // Chapter 3: the tools.
@@ -45,6 +46,6 @@ func ShowTools() {
 	fmt.Fprintln(stdout, line)
 }
 
-// Backend returns the name of the backend GoMLX picks here ("Go Backend",
-// "xla", ...).
-func Backend() string { return backend().Name() }
+// Backend returns the backend GoMLX computes on here: XLA when its plugin
+// is installed, else the pure-Go backend (ShowTools says which).
+func Backend() compute.Backend { return backend() }

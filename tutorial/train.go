@@ -3,8 +3,11 @@ package tutorial
 import (
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/figures"
@@ -35,11 +38,17 @@ func defaultProgress() io.Writer { return stdout }
 // Quick reports whether FASHION_QUICK=1 asks for short training runs.
 func Quick() bool { return os.Getenv(QuickEnv) == "1" }
 
-// Recipe returns the article's training recipe (FASHION_QUICK=1 shortens it
-// to a couple of epochs, and says so).
+// Recipe returns the article's training recipe with the tutorial's seed,
+// shortened by Shorten when FASHION_QUICK=1.
 func Recipe() fashion.Recipe {
 	r := fashion.ArticleRecipe()
 	r.Seed = Seed
+	return Shorten(r)
+}
+
+// Shorten returns r as it is, or, when FASHION_QUICK=1, cut to 2 epochs on
+// the first 5,000 training images, and says so.
+func Shorten(r fashion.Recipe) fashion.Recipe {
 	if Quick() {
 		r.Epochs, r.Limit = quickEpochs, quickImages
 		fmt.Fprintf(stdout, "%s=1: training for %d epochs on %d images only\n", QuickEnv, quickEpochs, quickImages)
@@ -61,11 +70,35 @@ func ShowRecipe(r fashion.Recipe) {
 }
 
 // ShowLearningRate shows the learning rate of the recipe over as many
-// updates as a full training run could make.
+// updates as a run of the recipe can make: its epochs, each over the
+// training images it uses (all of d.Train, or the first r.Limit).
 func ShowLearningRate(d *fashion.Data, r fashion.Recipe) {
-	steps := (d.Train.Len() + r.BatchSize - 1) / r.BatchSize
-	Show(figures.LearningRate(r, r.Epochs*steps))
+	check(r.Validate())
+	updates := maxUpdates(d, r)
+	fmt.Fprintf(stdout, "the longest run: %d epochs of %d updates (%d images in batches of %d) = %d updates; the rate falls from %g to %.6f\n",
+		r.Epochs, updates/r.Epochs, trainingImages(d, r), r.BatchSize, updates, r.Optimizer.LearningRate, r.Optimizer.LearningRateAt(int64(updates)))
+	Show(figures.LearningRate(r, updates))
 }
+
+// trainingImages returns how many training images a run of the recipe
+// learns from: the training split, or its first r.Limit images.
+func trainingImages(d *fashion.Data, r fashion.Recipe) int {
+	if r.Limit > 0 {
+		return min(r.Limit, d.Train.Len())
+	}
+	return d.Train.Len()
+}
+
+// maxUpdates returns how many updates a run of the recipe makes when early
+// stopping does not cut it short: one per batch, the last smaller batch
+// included, in every epoch.
+func maxUpdates(d *fashion.Data, r fashion.Recipe) int {
+	return r.Epochs * ((trainingImages(d, r) + r.BatchSize - 1) / r.BatchSize)
+}
+
+// LiveCurves returns a training callback that draws the loss and accuracy
+// curves in the notebook and redraws them after every epoch.
+func LiveCurves() fashion.Callback { return liveCurves{id: "training-curves-" + gonbui.UniqueID()} }
 
 // liveCurves redraws the training curves in the notebook after each epoch.
 type liveCurves struct{ id string }
@@ -92,37 +125,24 @@ func (l liveCurves) OnTrainEnd(m *fashion.Model, h *fashion.History) error {
 	return nil
 }
 
-// Train trains a new model with the recipe, as the article's model.fit:
-// progress per epoch, curves redrawn live, TensorBoard logs under RunsDir.
-// It saves the model to ModelDir for the next chapters and returns it.
-func Train(d *fashion.Data, r fashion.Recipe) *fashion.Model {
-	images := d.Train.Len()
-	if r.Limit > 0 {
-		images = min(r.Limit, images)
+// ShowStepLosses draws the loss before each step of one or more runs, one
+// curve per run, named by the map's keys (in sorted order).
+func ShowStepLosses(title string, runs map[string][]float64) {
+	panel := viz.Panel{Title: title, YLabel: "loss"}
+	for _, name := range slices.Sorted(maps.Keys(runs)) {
+		panel.Series = append(panel.Series, viz.Series{Name: name, Values: runs[name]})
 	}
-	b, line, err := fashion.NewBackend("")
-	check(err)
-	fmt.Fprintln(stdout, line)
-	m := Must(fashion.New(b, fashion.ArticleMLP, Seed))
-	tb := Must(fashion.NewTensorBoard(RunsDir))
-	defer tb.Close()
-	fmt.Fprintf(stdout, "TensorBoard logs: %s (see them with: tensorboard --logdir=%s)\n", tb.Dir(), RunsDir)
-	fmt.Fprintf(stdout, "Training on %d images, validating on %d after each epoch\n", images, d.Validation.Len())
-	live := liveCurves{id: "training-curves-" + gonbui.UniqueID()}
-	h := Must(m.Fit(d.Train, d.Validation, r, fashion.NewProgress(stdout), tb, live))
-	if h.StoppedEarly {
-		fmt.Fprintf(stdout, "Early stopping after epoch %d: the validation loss last went down at epoch %d.\n", h.Last().Epoch, h.BestEpoch)
-	}
-	check(m.Save(ModelDir))
-	fmt.Fprintln(stdout, "Model saved to", ModelDir)
-	return m
+	Show(viz.TrainingCurves{Panels: []viz.Panel{panel}, XLabel: "step"}.Figure())
 }
 
 // TrainedModel loads the model the training chapter saved; when there is
 // none, it trains a short one (2 epochs) and says so.
 func TrainedModel() *fashion.Model {
 	if _, err := os.Stat(filepath.Join(ModelDir, "model.json")); err == nil {
-		m := Must(fashion.LoadModel(backend(), ModelDir, fashion.ArticleMLP))
+		m, err := fashion.LoadModel(backend(), ModelDir, fashion.ArticleMLP)
+		if err != nil {
+			check(fmt.Errorf("loading %s with fashion.ArticleMLP (a model trained from another function loads with that function): %w", ModelDir, err))
+		}
 		epochs, images := 0, LoadData().Train.Len()
 		if h := m.History(); h != nil {
 			epochs = len(h.Epochs)
@@ -138,7 +158,7 @@ func TrainedModel() *fashion.Model {
 	d := LoadData()
 	r := fashion.ArticleRecipe()
 	r.Seed, r.Epochs, r.Limit = Seed, quickEpochs, quickImages
-	m := NewModel()
+	m := Must(fashion.New(backend(), fashion.ArticleMLP, Seed))
 	Must(m.Fit(d.Train, d.Validation, r, fashion.NewProgress(stdout)))
 	check(m.Save(ModelDir))
 	fmt.Fprintln(stdout, "Model saved to", ModelDir)
@@ -151,6 +171,52 @@ func ShowHistory(m *fashion.Model) {
 		check(fmt.Errorf("this model was not trained"))
 	}
 	Show(figures.TrainingCurves(m.History()))
+}
+
+// DescribeRun says, from a trained model's history, how its training went:
+// the epoch of the lowest validation loss, the validation losses after it,
+// why training ended, and what the training loss did meanwhile.
+func DescribeRun(m *fashion.Model) {
+	h, r := m.History(), m.Recipe()
+	if h == nil || len(h.Epochs) == 0 || r == nil {
+		check(fmt.Errorf("this model was not trained"))
+	}
+	fmt.Fprint(stdout, describeRun(h, *r))
+}
+
+// describeRun is DescribeRun's text.
+func describeRun(h *fashion.History, r fashion.Recipe) string {
+	var b strings.Builder
+	last := h.Last()
+	if h.BestEpoch == 0 {
+		fmt.Fprintf(&b, "Trained %d epochs without validation.\n", len(h.Epochs))
+		return b.String()
+	}
+	best := h.Epochs[h.BestEpoch-1]
+	fmt.Fprintf(&b, "The validation loss was lowest after epoch %d: %.4f.\n", best.Epoch, best.ValLoss)
+	if after := h.Epochs[h.BestEpoch:]; len(after) > 0 {
+		losses := make([]string, len(after))
+		for i, e := range after {
+			losses[i] = fmt.Sprintf("%.4f", e.ValLoss)
+		}
+		fmt.Fprintf(&b, "The %d epoch(s) after it gave %s: none lower.\n", len(after), strings.Join(losses, ", "))
+	}
+	switch {
+	case h.StoppedEarly:
+		fmt.Fprintf(&b, "So early stopping (patience %d) ended training after epoch %d.\n", r.Patience, last.Epoch)
+	case last.Epoch >= r.Epochs:
+		fmt.Fprintf(&b, "Training ran all %d epochs the recipe allows: early stopping did not end it.\n", r.Epochs)
+	default:
+		fmt.Fprintf(&b, "Training ended after epoch %d of %d, before early stopping would have.\n", last.Epoch, r.Epochs)
+	}
+	if best.Epoch < last.Epoch {
+		trend := "fell"
+		if last.Loss > best.Loss {
+			trend = "rose"
+		}
+		fmt.Fprintf(&b, "Meanwhile the training loss %s from %.4f to %.4f.\n", trend, best.Loss, last.Loss)
+	}
+	return b.String()
 }
 
 // LatestRun returns the newest run directory under RunsDir.
@@ -184,8 +250,13 @@ func ShowTensorBoardRun(dir string) {
 
 // CheckLearningRate checks the learning rate after a number of updates.
 func CheckLearningRate(r fashion.Recipe, updates int, lr float64) bool {
-	want := r.Optimizer.LearningRateAt(int64(updates))
-	diff := (lr - want) / want
-	return verdict(diff < 1e-4 && diff > -1e-4, fmt.Sprintf("lr = %g / (1 + %g * %d) = %.8f.", r.Optimizer.LearningRate, r.Optimizer.Decay, updates, want),
+	o := r.Optimizer
+	want := o.LearningRateAt(int64(updates))
+	formula := fmt.Sprintf("%g / (1 + %g * %d)", o.LearningRate, o.Decay, updates)
+	// 5e-5 of the rate: about 4 significant digits, enough to tell Keras'
+	// formula from its approximations (0.01 * exp(-1e-6 * t) differs by 1.4e-4).
+	return checkNumber(lr, want, 5e-5*want,
+		fmt.Sprintf("lr = %s = %.8f.", formula, want),
+		"compute lr0 / (1 + decay * t) in Go and print it.",
 		"Use Keras' time-based decay: lr0 / (1 + decay * t), with t the number of updates so far.")
 }

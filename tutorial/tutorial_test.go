@@ -6,10 +6,12 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
+	"github.com/gomlx/gomlx/core/graph"
 )
 
 // recorder is an output that keeps what the tutorial shows.
@@ -65,13 +67,17 @@ func TestPerceptron(t *testing.T) {
 	}
 }
 
-func TestActivations(t *testing.T) {
-	if ReLU(-2) != 0 || ReLU(3) != 3 {
-		t.Error("ReLU")
+// TestSoftmaxDoesNotOverflow checks what chapter 7 says of GoMLX's softmax
+// on the tutorial's backend: large scores do not overflow.
+func TestSoftmaxDoesNotOverflow(t *testing.T) {
+	t.Setenv("GOMLX_BACKEND", "go")
+	softmax := func(x *graph.Node) *graph.Node { return graph.Softmax(x) }
+	out, err := graph.CallOnce(Backend(), softmax, []float32{1000, 1000, 1000 - 1e9})
+	if err != nil {
+		t.Fatal(err)
 	}
-	p := Softmax([]float64{1000, 1000, 1000 - 1e9})
-	if p[0] != 0.5 || p[1] != 0.5 || p[2] != 0 {
-		t.Errorf("Softmax of large scores = %v", p)
+	if p := out.Value().([]float32); p[0] != 0.5 || p[1] != 0.5 || p[2] != 0 {
+		t.Errorf("softmax of large scores = %v", p)
 	}
 }
 
@@ -141,16 +147,12 @@ func TestChapters(t *testing.T) {
 	ShowPixels(d, 0, true)
 	expectImages(t, rec, n, 5)
 
-	m := NewModel()
-	ShowSummary(m)
+	m := Must(fashion.New(Backend(), fashion.ArticleMLP, Seed))
 	n = len(rec.images)
 	ShowFirstLayer(m)
 	expectImages(t, rec, n, 1)
-	if !strings.Contains(text.String(), "Total params: 543,860") || !strings.Contains(text.String(), "weights: shape (784, 500)") {
-		t.Errorf("summary or first layer missing:\n%s", text)
-	}
-	if !CheckParams(m, "dense_1", 125250) || CheckParams(m, "dense_1", 125000) {
-		t.Error("CheckParams")
+	if !strings.Contains(text.String(), "weights: shape (784, 500), Glorot limit sqrt(6 / (784 + 500)) = 0.06836") {
+		t.Errorf("first layer missing:\n%s", text)
 	}
 
 	r := Recipe()
@@ -160,12 +162,24 @@ func TestChapters(t *testing.T) {
 	ShowRecipe(r)
 	n = len(rec.images)
 	ShowLearningRate(d, r)
-	trained := Train(d, r)
+	// What chapter 8's training cell does.
+	tb := Must(fashion.NewTensorBoard(RunsDir))
+	trained := Must(fashion.New(Backend(), fashion.ArticleMLP, r.Seed))
+	Must(trained.Fit(d.Train, d.Validation, r, fashion.NewProgress(stdout), tb, LiveCurves()))
+	check(tb.Close())
+	check(trained.Save(ModelDir))
 	if rec.updates != quickEpochs+1 { // one per epoch, then the removal
 		t.Errorf("%d live updates, want %d", rec.updates, quickEpochs+1)
 	}
 	ShowTensorBoardRun(LatestRun())
 	expectImages(t, rec, n, 3) // learning rate, final curves, TensorBoard curves
+	if !strings.Contains(text.String(), "2 epochs of 157 updates (5000 images in batches of 32) = 314 updates") {
+		t.Errorf("ShowLearningRate does not count the quick run's updates:\n%s", text)
+	}
+	DescribeRun(trained)
+	if !strings.Contains(text.String(), "The validation loss was lowest after epoch ") {
+		t.Errorf("DescribeRun:\n%s", text)
+	}
 	if !CheckLearningRate(r, 1719, 0.01/(1+1e-6*1719)) || CheckLearningRate(r, 1719, 0.01) {
 		t.Error("CheckLearningRate")
 	}
@@ -174,35 +188,53 @@ func TestChapters(t *testing.T) {
 	if !strings.Contains(text.String(), "Using the model saved in models/tutorial (trained 2 epochs on 5000 images)") {
 		t.Errorf("TrainedModel did not load the saved model:\n%s", text)
 	}
-	metrics := Evaluate(loaded, d)
+	metrics := Must(loaded.Evaluate(d.Test))
 	if metrics.Accuracy < 0.6 {
 		t.Errorf("test accuracy %v after a quick run", metrics.Accuracy)
 	}
-	classes := PredictFirst(loaded, d, 10)
-	if len(classes) != 10 || !strings.Contains(text.String(), "classes: [") {
-		t.Errorf("PredictFirst: %v", classes)
+	CompareRuns(loaded, d, metrics)
+	if md, want := rec.texts[len(rec.texts)-1], fmt.Sprintf("| **your model** | 5,000 images | 2 (2) | %.4f | %.4f |", metrics.Loss, metrics.Accuracy); !strings.Contains(md, want) {
+		t.Errorf("CompareRuns:\n%s\nlacks %q", md, want)
 	}
-	if !CheckPrediction(loaded, d, 0, ClassName(classes[0])) {
+	first := Must(loaded.PredictSplit(d.Test, 0, 1))[0]
+	if !CheckPrediction(loaded, d, 0, ClassName(fashion.ArgMax(first))) {
 		t.Error("CheckPrediction")
+	}
+	unsure := LeastSure(loaded, d, 20)
+	first20 := Must(loaded.PredictSplit(d.Test, 0, 20))
+	for i, p := range first20 {
+		if slices.Max(p) < slices.Max(first20[unsure]) {
+			t.Errorf("LeastSure = %d (top probability %v), but image %d has %v", unsure, slices.Max(first20[unsure]), i, slices.Max(p))
+		}
+	}
+	if want := fmt.Sprintf("least sure of test image %d, whose class is %s: it gives %.2f to ", unsure, ClassName(d.Test.Label(unsure)), slices.Max(first20[unsure])); !strings.Contains(text.String(), want) {
+		t.Errorf("LeastSure printed\n%s\nwithout %q", text, want)
 	}
 	n = len(rec.images)
 	ShowPredictions(loaded, d, 10)
 	ShowProbabilities(loaded, d, 0)
 	ShowMistakes(loaded, d, 10)
 	ShowConfusion(loaded, d)
+	if !strings.Contains(text.String(), "test images the model gets wrong, ") {
+		t.Errorf("ShowConfusion does not count the mistakes:\n%s", text)
+	}
 	ShowHistory(loaded)
-	if name := PredictPicture(loaded, picture); name == "" {
-		t.Error("PredictPicture named no class")
+	img := Must(fashion.ReadPicture(picture))
+	probs := Must(loaded.Predict([][]float32{Must(fashion.ScalePixels(img))}))
+	ShowPicture("sneaker.png", img, probs[0], loaded.ClassNames())
+	if !strings.Contains(text.String(), "sneaker.png: ") {
+		t.Errorf("ShowPicture:\n%s", text)
 	}
 	expectImages(t, rec, n, 7)
 	CheckHardestClass(loaded, d, "Shirt") // prints either verdict; the class depends on training
 
 	dir := filepath.Join("models", "copy")
-	SaveModel(trained, dir)
-	copyModel := LoadModel(dir)
-	if !ComparePredictions(trained, copyModel, d, 10) {
-		t.Error("a saved and loaded model predicts differently")
+	check(trained.Save(dir))
+	ShowFiles(dir)
+	if !strings.Contains(text.String(), "model.json") {
+		t.Errorf("ShowFiles:\n%s", text)
 	}
+	copyModel := Must(fashion.LoadModel(Backend(), dir, fashion.ArticleMLP))
 	ShowJourney(copyModel, d)
 	if md := rec.texts[len(rec.texts)-1]; !strings.Contains(md, "test accuracy") {
 		t.Errorf("journey table:\n%s", md)

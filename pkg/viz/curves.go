@@ -24,6 +24,9 @@ type TrainingCurves struct {
 	// BestEpoch, counted from 1, is marked by a dashed line in every
 	// panel; 0 marks none.
 	BestEpoch int
+	// XLabel labels the horizontal axis, what value i+1 counts; empty
+	// means "epoch".
+	XLabel string
 }
 
 // Panel is one chart of TrainingCurves: series sharing a Y axis, value i
@@ -113,7 +116,11 @@ func (tc TrainingCurves) Figure() (*Figure, error) {
 
 // panelPlot returns the plot of one panel over epochs 1 to epochs.
 func (tc TrainingCurves) panelPlot(panel Panel, epochs int) (*plot.Plot, error) {
-	p := newPlot(panel.Title, "epoch", panel.YLabel)
+	xLabel := tc.XLabel
+	if xLabel == "" {
+		xLabel = "epoch"
+	}
+	p := newPlot(panel.Title, xLabel, panel.YLabel)
 	p.Add(gridLines(true, true))
 	p.X.Min, p.X.Max = 1, float64(max(epochs, 2))
 	p.X.Tick.Marker = niceTicks{max: 12, whole: true}

@@ -1,7 +1,9 @@
 package viz
 
 import (
+	"bytes"
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -56,6 +58,22 @@ func TestTrainingCurvesPartialHistories(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkRenders(t, fig, 800, 1000, 400, 600)
+}
+
+func TestTrainingCurvesXLabel(t *testing.T) {
+	for xLabel, want := range map[string]string{"": ">epoch<", "update": ">update<"} {
+		fig, err := TrainingCurves{XLabel: xLabel, Panels: []Panel{{Title: "loss", Series: []Series{{"a", []float64{2, 1}}}}}}.Figure()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var svg bytes.Buffer
+		if err := fig.Encode(&svg, SVG); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(svg.String(), want) {
+			t.Errorf("XLabel %q: the SVG has no %s", xLabel, want)
+		}
+	}
 }
 
 func TestTrainingCurvesBadInput(t *testing.T) {

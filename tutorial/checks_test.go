@@ -1,0 +1,410 @@
+package tutorial
+
+import (
+	"math"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
+	"github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gomlx/gomlx/ml/layers"
+	"github.com/gomlx/gomlx/ml/layers/activation"
+	"github.com/gomlx/gomlx/ml/model"
+)
+
+func TestMaxUpdatesHonoursLimit(t *testing.T) {
+	d := syntheticData(t, 100)
+	r := fashion.ArticleRecipe()
+	r.Epochs = 2
+	if got := maxUpdates(d, r); got != 8 { // 4 batches (3 of 32, one of 4) per epoch
+		t.Errorf("maxUpdates on 100 images = %d, want 8", got)
+	}
+	r.Limit = 50 // 2 batches per epoch: 32 and 18
+	if got := maxUpdates(d, r); got != 4 {
+		t.Errorf("maxUpdates with Limit 50 = %d, want 4", got)
+	}
+	r.Limit = 1000 // more than the split holds: all of it
+	if got := maxUpdates(d, r); got != 8 {
+		t.Errorf("maxUpdates with Limit 1000 = %d, want 8", got)
+	}
+}
+
+func TestShowLearningRateSaysHowFar(t *testing.T) {
+	rec, text := capture(t)
+	r := fashion.ArticleRecipe()
+	r.Epochs, r.Limit = 2, 50
+	ShowLearningRate(syntheticData(t, 100), r)
+	expectImages(t, rec, 0, 1)
+	if want := "2 epochs of 2 updates (50 images in batches of 32) = 4 updates"; !strings.Contains(text.String(), want) {
+		t.Errorf("ShowLearningRate printed %q, want it to contain %q", text, want)
+	}
+}
+
+func TestGradeNumber(t *testing.T) {
+	for _, c := range []struct {
+		got, want, tol float64
+		grade          grade
+	}{
+		{0.804, 205.0 / 255, 1e-3, right},
+		{205.0 / 255, 205.0 / 255, 1e-3, right},
+		{0.80, 205.0 / 255, 1e-3, tooFewDigits}, // 0.8 is also 204/255
+		{0.81, 205.0 / 255, 1e-3, wrong},
+		{205, 205.0 / 255, 1e-3, wrong},
+		{0, 205.0 / 255, 1e-3, wrong},
+		{0.00983, 0.0098310050, 1e-7, tooFewDigits},
+		{0.009831, 0.0098310050, 1e-7, right},
+		{0.0098, 0.0098310050, 1e-7, tooFewDigits},
+		{0.0099, 0.0098310050, 1e-7, wrong},
+		{0.009983, 0.0098310050, 1e-7, wrong},
+		{-0.8, -205.0 / 255, 1e-3, tooFewDigits},
+	} {
+		if g, _ := gradeNumber(c.got, c.want, c.tol); g != c.grade {
+			t.Errorf("gradeNumber(%v, %v, %v) = %v, want %v", c.got, c.want, c.tol, g, c.grade)
+		}
+	}
+	if _, digits := gradeNumber(0.00983, 0.0098310050, 1e-7); digits != 3 {
+		t.Errorf("0.00983 has %d significant digits, want 3", digits)
+	}
+}
+
+func TestCheckLearningRateNearMiss(t *testing.T) {
+	_, text := capture(t)
+	r := fashion.ArticleRecipe()
+	for _, c := range []struct {
+		lr    float64
+		ok    bool
+		reply string
+	}{
+		{0.01 / (1 + 1e-6*17190), true, "✓ Right!"},
+		{0.009831, true, "✓ Right!"},
+		{0.00983, false, "more digits"},
+		{0.0098, false, "more digits"},
+		{0.009983, false, "time-based decay"}, // one epoch's updates, not ten
+		{0.0, false, "time-based decay"},
+	} {
+		text.Reset()
+		if got := CheckLearningRate(r, 17190, c.lr); got != c.ok {
+			t.Errorf("CheckLearningRate(%v) = %v, want %v", c.lr, got, c.ok)
+		}
+		if !strings.Contains(text.String(), c.reply) {
+			t.Errorf("CheckLearningRate(%v) printed %q, want %q in it", c.lr, text, c.reply)
+		}
+	}
+}
+
+func TestCheckScaledPixelNearMiss(t *testing.T) {
+	_, text := capture(t)
+	pixels := make([]uint8, fashion.ImagePixels)
+	pixels[20*fashion.ImageSize+5] = 205
+	s, err := fashion.NewSplit("train", pixels, []uint8{9})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := &fashion.Data{TrainFile: s}
+	for _, c := range []struct {
+		value float64
+		ok    bool
+		reply string
+	}{
+		{0.804, true, "✓ Right!"},
+		{0.8039, true, "✓ Right!"},
+		{0.80, false, "more digits"},
+		{0.81, false, "divide it by 255"},
+		{205, false, "divide it by 255"},
+	} {
+		text.Reset()
+		if got := CheckScaledPixel(d, 0, 20, 5, c.value); got != c.ok {
+			t.Errorf("CheckScaledPixel(%v) = %v, want %v", c.value, got, c.ok)
+		}
+		if !strings.Contains(text.String(), c.reply) {
+			t.Errorf("CheckScaledPixel(%v) printed %q, want %q in it", c.value, text, c.reply)
+		}
+	}
+}
+
+func TestDescribeRun(t *testing.T) {
+	epochs := func(losses []float64, valLosses ...float64) []fashion.EpochLog {
+		var out []fashion.EpochLog
+		for i, v := range valLosses {
+			out = append(out, fashion.EpochLog{Epoch: i + 1, Loss: losses[i], ValLoss: v})
+		}
+		return out
+	}
+	r := fashion.ArticleRecipe()
+	stopped := &fashion.History{
+		Epochs:    epochs([]float64{0.6, 0.5, 0.4, 0.3, 0.2}, 0.5, 0.4, 0.45, 0.41, 0.42),
+		BestEpoch: 2, StoppedEarly: true,
+	}
+	quick := r
+	quick.Epochs = 2
+	for _, c := range []struct {
+		h    *fashion.History
+		r    fashion.Recipe
+		want []string
+	}{
+		{stopped, r, []string{
+			"The validation loss was lowest after epoch 2: 0.4000.",
+			"The 3 epoch(s) after it gave 0.4500, 0.4100, 0.4200: none lower.",
+			"So early stopping (patience 3) ended training after epoch 5.",
+			"Meanwhile the training loss fell from 0.5000 to 0.2000.",
+		}},
+		{&fashion.History{Epochs: epochs([]float64{0.9, 0.7}, 0.8, 0.6), BestEpoch: 2}, quick, []string{
+			"The validation loss was lowest after epoch 2: 0.6000.\n",
+			"Training ran all 2 epochs the recipe allows: early stopping did not end it.\n",
+		}},
+		{&fashion.History{Epochs: epochs([]float64{0.9, 0.7}, 0.6, 0.8), BestEpoch: 1}, r, []string{
+			"The 1 epoch(s) after it gave 0.8000: none lower.",
+			"Training ended after epoch 2 of 60, before early stopping would have.",
+		}},
+	} {
+		got := describeRun(c.h, c.r)
+		for _, w := range c.want {
+			if !strings.Contains(got, w) {
+				t.Errorf("describeRun:\n%s\nlacks %q", got, w)
+			}
+		}
+		if c.h.BestEpoch == len(c.h.Epochs) && strings.Contains(got, "after it") {
+			t.Errorf("describeRun lists epochs after the last one:\n%s", got)
+		}
+	}
+}
+
+func TestDescribeMistakes(t *testing.T) {
+	// Labels: a shirt (6) taken for a coat (4), a sneaker (7) for a sandal
+	// (5), a bag (8) for a trouser (1), a right dress (3), and a top (0) taken
+	// for a shoe (9), which is no family's mix-up.
+	labels := []int{6, 7, 8, 3, 0}
+	predicted := []int{4, 5, 1, 3, 9}
+	got := describeMistakes(labels, predicted)
+	want := "Of the 4 test images the model gets wrong, 1 (25%) are a top taken for another top (T-shirt/top, Pullover, Coat, Shirt), " +
+		"1 (25%) a shoe taken for another shoe (Sandal, Sneaker, Ankle boot), and 2 (50%) any other mix-up.\n"
+	if got != want {
+		t.Errorf("describeMistakes =\n%q, want\n%q", got, want)
+	}
+	if got := describeMistakes([]int{1, 2}, []int{1, 2}); got != "No mistakes at all.\n" {
+		t.Errorf("describeMistakes without mistakes = %q", got)
+	}
+}
+
+func TestCompareGradients(t *testing.T) {
+	rec, text := capture(t)
+	auto := []*tensors.Tensor{tensors.FromValue([]float32{1, -4, 2}), tensors.FromValue([]float32{0.5})}
+	hand := []*tensors.Tensor{tensors.FromValue([]float32{1, -4.004, 2}), tensors.FromValue([]float32{0.5})}
+	got := CompareGradients([]string{"/dense/weights", "/dense/biases"}, auto, hand)
+	if want := 0.004 / 4; math.Abs(got-want) > 1e-6 {
+		t.Errorf("CompareGradients = %v, want %v", got, want)
+	}
+	if md := rec.texts[len(rec.texts)-1]; !strings.Contains(md, "| /dense/weights | (Float32)[3] | 4 | 0.004 |") || !strings.Contains(md, "| /dense/biases | (Float32)[1] | 0.5 | 0 |") {
+		t.Errorf("table:\n%s", md)
+	}
+	if !strings.Contains(text.String(), "over all variables: 0.001") {
+		t.Errorf("summary line: %q", text)
+	}
+}
+
+// smallMLP is the answer to chapter 7's exercise.
+func smallMLP(scope *model.Scope, images *graph.Node) *graph.Node {
+	x := graph.Reshape(images, -1, fashion.ImagePixels)
+	x = activation.Relu(fashion.Dense(scope.In("dense"), x, 300))
+	x = activation.Relu(fashion.Dense(scope.In("dense_1"), x, 100))
+	return fashion.Dense(scope.In("dense_2"), x, fashion.NumClasses)
+}
+
+func TestCheckSmallModel(t *testing.T) {
+	t.Setenv("GOMLX_BACKEND", "go")
+	_, text := capture(t)
+	if !CheckSmallModel(smallMLP) || !strings.Contains(text.String(), "= 266,610 parameters") {
+		t.Errorf("the right model is refused:\n%s", text)
+	}
+	placeholder := func(scope *model.Scope, images *graph.Node) *graph.Node {
+		return fashion.Dense(scope.In("dense"), graph.Reshape(images, -1, fashion.ImagePixels), fashion.NumClasses)
+	}
+	wide := func(scope *model.Scope, images *graph.Node) *graph.Node {
+		x := activation.Relu(fashion.Dense(scope.In("dense"), graph.Reshape(images, -1, fashion.ImagePixels), 300))
+		return fashion.Dense(scope.In("dense_1"), x, fashion.NumClasses)
+	}
+	extra := func(scope *model.Scope, images *graph.Node) *graph.Node {
+		scale := scope.In("scale").VariableWithValue("factor", float32(1)).NodeValue(images.Graph())
+		return smallMLP(scope, graph.Mul(images, scale))
+	}
+	broken := func(scope *model.Scope, images *graph.Node) *graph.Node {
+		return fashion.Dense(scope.In("dense"), images, 10) // images not flattened: Dense panics
+	}
+	for name, c := range map[string]struct {
+		fn   fashion.ModelFn
+		hint string
+	}{
+		"placeholder": {placeholder, "dense layers are dense (10 units); the exercise wants 300, 100 and 10"},
+		"one hidden":  {wide, "dense (300 units), dense_1 (10 units)"},
+		"broken":      {broken, "does not build"},
+		"extra":       {extra, "the model has 266,611 parameters, not 266,610"},
+	} {
+		text.Reset()
+		if CheckSmallModel(c.fn) || !strings.Contains(text.String(), c.hint) {
+			t.Errorf("%s: CheckSmallModel printed %q, want a refusal with %q", name, text, c.hint)
+		}
+	}
+}
+
+// TestDenseWithBiasIsOneScopeDeeper checks what chapter 7 says of GoMLX's
+// own dense layer: the same parameters, with variables in a "dense"
+// sub-scope.
+func TestDenseWithBiasIsOneScopeDeeper(t *testing.T) {
+	t.Setenv("GOMLX_BACKEND", "go")
+	stock := func(scope *model.Scope, images *graph.Node) *graph.Node {
+		x := graph.Reshape(images, -1, fashion.ImagePixels)
+		x = activation.Relu(layers.DenseWithBias(scope.In("dense"), x, 500))
+		x = activation.Relu(layers.DenseWithBias(scope.In("dense_1"), x, 250))
+		x = activation.Relu(layers.DenseWithBias(scope.In("dense_2"), x, 100))
+		return layers.DenseWithBias(scope.In("dense_3"), x, fashion.NumClasses)
+	}
+	m, err := fashion.New(Backend(), stock, Seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.NumParams() != 543860 || m.Store().GetVariable("/dense_1/dense/weights") == nil {
+		t.Errorf("%d parameters; /dense_1/dense/weights: %v", m.NumParams(), m.Store().GetVariable("/dense_1/dense/weights"))
+	}
+}
+
+// realData returns the data set, or skips the test where it is missing.
+func realData(t *testing.T) *fashion.Data {
+	t.Helper()
+	d, err := fashion.Load(fashion.LoadOptions{Offline: true})
+	if err != nil {
+		if os.Getenv("FASHION_MNIST_REQUIRE") == "1" {
+			t.Fatal(err)
+		}
+		t.Skip("real data not available:", err)
+	}
+	return d
+}
+
+func TestCheckScale(t *testing.T) {
+	realData(t)
+	_, text := capture(t)
+	right := func(pixels []uint8) []float32 {
+		out := make([]float32, len(pixels))
+		for i, p := range pixels {
+			out[i] = float32(p) / 255
+		}
+		return out
+	}
+	if !CheckScale(right) {
+		t.Errorf("the right scale is refused: %s", text)
+	}
+	for name, c := range map[string]struct {
+		fn   func([]uint8) []float32
+		hint string
+	}{
+		"placeholder": {func(p []uint8) []float32 { return make([]float32, len(p)) }, "The byte 51 becomes 0, not 0.2."},
+		"by 256": {func(p []uint8) []float32 {
+			out := right(p)
+			for i := range out {
+				out[i] *= 255.0 / 256
+			}
+			return out
+		}, "not 0.2"},
+		"short": {func(p []uint8) []float32 { return right(p[:len(p)-1]) }, "For 3 bytes it returns 2 values."},
+	} {
+		text.Reset()
+		if CheckScale(c.fn) || !strings.Contains(text.String(), c.hint) {
+			t.Errorf("%s: CheckScale printed %q, want a refusal with %q", name, text, c.hint)
+		}
+	}
+}
+
+func TestCheckAccuracyAndPredictClasses(t *testing.T) {
+	t.Setenv("GOMLX_BACKEND", "go")
+	d := realData(t)
+	_, text := capture(t)
+	m, err := fashion.New(Backend(), fashion.ArticleMLP, Seed) // untrained: its answers are as good as any to count
+	if err != nil {
+		t.Fatal(err)
+	}
+	accuracy := func(predicted, labels []int) float64 {
+		right := 0
+		for i := range predicted {
+			if predicted[i] == labels[i] {
+				right++
+			}
+		}
+		return float64(right) / float64(len(labels))
+	}
+	if !CheckAccuracy(accuracy, m, d) || !strings.Contains(text.String(), "test images right") {
+		t.Errorf("the right accuracy is refused:\n%s", text)
+	}
+	for name, fn := range map[string]func(p, l []int) float64{
+		"placeholder": func([]int, []int) float64 { return 0 },
+		"share wrong": func(p, l []int) float64 { return 1 - accuracy(p, l) },
+		"first 1000":  func(p, l []int) float64 { return accuracy(p[:min(len(p), 1000)], l[:min(len(l), 1000)]) },
+	} {
+		text.Reset()
+		if CheckAccuracy(fn, m, d) || !strings.Contains(text.String(), "Count the images") {
+			t.Errorf("%s: CheckAccuracy printed %q", name, text)
+		}
+	}
+
+	argmax := func(probs [][]float32) []int {
+		out := make([]int, len(probs))
+		for i, row := range probs {
+			out[i] = fashion.ArgMax(row)
+		}
+		return out
+	}
+	text.Reset()
+	if !CheckPredictClasses(argmax, m, d) {
+		t.Errorf("the right argmax is refused:\n%s", text)
+	}
+	argmin := func(probs [][]float32) []int {
+		out := make([]int, len(probs))
+		for i, row := range probs {
+			for k, v := range row {
+				if v < row[out[i]] {
+					out[i] = k
+				}
+			}
+		}
+		return out
+	}
+	for name, c := range map[string]struct {
+		fn   func([][]float32) []int
+		hint string
+	}{
+		"placeholder": {func(p [][]float32) []int { return make([]int, len(p)) }, "has its largest value at 1; your function says 0"},
+		"argmin":      {argmin, "your function says"},
+		"short":       {func(p [][]float32) []int { return argmax(p[1:]) }, "For 3 rows it returns 2 classes"},
+	} {
+		text.Reset()
+		if CheckPredictClasses(c.fn, m, d) || !strings.Contains(text.String(), c.hint) {
+			t.Errorf("%s: CheckPredictClasses printed %q, want a refusal with %q", name, text, c.hint)
+		}
+	}
+}
+
+func TestShowStepLosses(t *testing.T) {
+	rec, _ := capture(t)
+	ShowStepLosses("one batch", map[string][]float64{"a": {2, 1.5, 1}, "b": {2, 1, 0.5}})
+	expectImages(t, rec, 0, 1)
+	defer func() {
+		if r := recover(); r != "exit(1)" {
+			t.Fatalf("recovered %v, want exit(1) for a run without losses", r)
+		}
+	}()
+	ShowStepLosses("empty", map[string][]float64{"a": nil})
+}
+
+func TestShowLearningRateRejectsBadRecipes(t *testing.T) {
+	_, _ = capture(t)
+	defer func() {
+		if r := recover(); r != "exit(1)" {
+			t.Fatalf("recovered %v, want exit(1)", r)
+		}
+	}()
+	r := fashion.ArticleRecipe()
+	r.Epochs = 0
+	ShowLearningRate(syntheticData(t, 100), r)
+	t.Fatal("ShowLearningRate drew a recipe of 0 epochs")
+}
