@@ -99,6 +99,7 @@ kept=""
 for r in $runs; do
 	if available "$r"; then kept="$kept $r"; fi
 done
+# shellcheck disable=SC2086 # kept is a list of words.
 set -- $kept
 n=$#
 if [ "$n" = 0 ]; then
@@ -124,6 +125,7 @@ while [ "$i" -le "$rounds" ]; do
 	i=$((i + 1))
 done
 
+# shellcheck disable=SC2086 # kept is a list of words.
 python3 - "$work" "${RESULTS:-}" $kept <<'EOF'
 import glob, json, re, statistics, sys
 

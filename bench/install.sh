@@ -18,6 +18,7 @@
 #            the newest python3.1x found on PATH or under pyenv)
 #   WHEELS   where to keep the downloaded wheels (default bench/.wheels)
 #   APT=0    skip Debian's python3-torch
+#   GPU=1    also install JAX's CUDA plugin (bench/requirements-gpu.txt), for bench/gpu.sh
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -52,6 +53,10 @@ echo "install.sh: $("$python" --version) -> $venv" >&2
 mkdir -p "$wheels"
 "$venv/bin/pip" download --quiet --dest "$wheels" --requirement "$here/requirements.txt"
 "$venv/bin/pip" install --quiet --no-index --find-links "$wheels" --requirement "$here/requirements.txt"
+if [ "${GPU:-0}" = 1 ]; then
+	"$venv/bin/pip" download --quiet --no-deps --dest "$wheels" --requirement "$here/requirements-gpu.txt"
+	"$venv/bin/pip" install --quiet --no-deps --no-index --find-links "$wheels" --requirement "$here/requirements-gpu.txt"
+fi
 
 plugin=$("$venv/bin/python" -c 'import lammps_jax_pjrt_cpu as p; print(p.PLUGIN_PATH)')
 mkdir -p "$venv/pjrt"

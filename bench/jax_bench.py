@@ -45,7 +45,7 @@ def _threads_from_argv():
 if _threads_from_argv() == "1":
     os.environ["XLA_FLAGS"] = (os.environ.get("XLA_FLAGS", "") +
                                " --xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1").strip()
-os.environ.setdefault("JAX_PLATFORMS", "cpu")
+os.environ.setdefault("JAX_PLATFORMS", "cpu")  # bench/gpu.sh sets cuda.
 
 import jax  # noqa: E402
 import jax.numpy as jnp  # noqa: E402
@@ -133,7 +133,7 @@ def main():
         for _ in range(a.steps):
             state = run(state, x_all, y_all, order)
         jax.block_until_ready(state)
-        backend, k = "CPU, jit-compiled step", 1
+        how, k = "jit-compiled step", 1
     else:
         def epoch(state, x_all, y_all, order):
             return lax.scan(lambda s, _: (update(s, x_all, y_all, order), None), state, None, length=a.steps)[0]
@@ -142,13 +142,15 @@ def main():
         state = jax.block_until_ready(run(state, x_all, y_all, order))
         start, cpu0 = time.perf_counter(), benchlib.cpu_seconds()
         state = jax.block_until_ready(run(state, x_all, y_all, order))
-        backend, k = f"CPU, lax.scan of {a.steps} steps", a.steps
+        how, k = f"lax.scan of {a.steps} steps", a.steps
     seconds, cpu = time.perf_counter() - start, benchlib.cpu_seconds() - cpu0
 
     images = (a.steps + a.warmup) * a.batch
     mean_loss, accuracy = float(state[3]) / images, int(state[4]) / images
+    device = jax.devices()[0]
+    where = "CPU" if device.platform == "cpu" else device.device_kind
     threads = ", 1 thread per op" if a.threads == 1 else ""
-    rep = benchlib.report("JAX " + jax.__version__, backend + threads, a, seconds, cpu, mean_loss, accuracy,
+    rep = benchlib.report("JAX " + jax.__version__, f"{where}, {how}{threads}", a, seconds, cpu, mean_loss, accuracy,
                           source, steps_per_execution=k)
     benchlib.emit(rep, a.json)
 
