@@ -17,7 +17,8 @@
 # Usage: bench/compare.sh [ROUNDS]        (default 5)
 # Environment:
 #   STEPS       updates timed per run (default 800); the JAX scan run times
-#               SCAN_STEPS updates (default 1719, an epoch) in one call
+#               SCAN_STEPS updates (default 1718, the full batches of an
+#               epoch) in one call
 #   RUNS        the runs, in order (default below); a run whose program is
 #               missing is left out, saying so. Known runs:
 #                 gomlx           fashion bench, default backend
@@ -35,7 +36,7 @@ set -eu
 
 rounds=${1:-5}
 steps=${STEPS:-800}
-scan_steps=${SCAN_STEPS:-1719}
+scan_steps=${SCAN_STEPS:-1718}
 runs=${RUNS:-"gomlx gomlx-go torch-1 torch-2 jax-step jax-scan debian-torch-1"}
 here=$(cd "$(dirname "$0")/.." && pwd)
 venv=${VENV:-$here/bench/.venv}
