@@ -1,13 +1,15 @@
 #!/bin/sh
 # Times the article's recipe on a GPU: GoMLX's XLA backend with CUDA (fashion
-# bench, for several numbers of updates per execution) and PyTorch on CUDA
-# (bench/torch_bench.py), one after the other in one call, then prints the
-# table. It builds nothing: GPU machines here have no network, so build the
+# bench, for several numbers of updates per execution), PyTorch on CUDA
+# (bench/torch_bench.py) and JAX on CUDA (bench/jax_bench.py, a jit-compiled
+# step and an epoch as one lax.scan, where the Python has JAX's CUDA plugin),
+# one after the other in one call, then prints the table. It builds nothing: GPU machines here have no network, so build the
 # binary beforehand where Go and the module cache are, and bring the data:
 #
 #   GOEXPERIMENT=simd go build -o bin/fashion ./cmd/fashion
 #   mkdir -p bin/data && cp /usr/share/datasets/fashion-mnist/* bin/data/
-#   # on the GPU machine, from the repository root:
+#   GPU=1 bench/install.sh   # bench/.venv with CUDA torch, JAX's CUDA 13 plugin
+#   # on the GPU machine, from the repository root (bring bin/ and bench/.venv):
 #   bench/gpu.sh
 #
 # Environment:
@@ -15,19 +17,23 @@
 #   DATA_DIR    the four Fashion-MNIST files (default bin/data; --synthetic when absent)
 #   PLUGIN      XLA's CUDA PJRT plugin (default: the first jax_plugins/xla_cuda*/
 #               xla_cuda_plugin.so of python3's site-packages)
-#   STEPS       updates timed per run (default 3438, two epochs)
+#   STEPS       updates timed per run (default 1600: with the warm-up, nearly an epoch)
 #   KS          updates per execution to try (default "8 32 128")
-#   PYTHON      the Python with CUDA torch (default python3)
-# Outside a GPU machine, BACKEND=go and TORCH_DEVICE=cpu run the same script on
-# the CPU, which is how it is tested.
+#   PYTHON      the Python with CUDA torch (default bench/.venv/bin/python, else python3)
+# Outside a GPU machine, BACKEND=go, TORCH_DEVICE=cpu and JAX_PLATFORM=cpu run
+# the same script on the CPU, which is how it is tested.
 set -eu
 
 here=$(cd "$(dirname "$0")/.." && pwd)
 fashion=${FASHION:-$here/bin/fashion}
 data_dir=${DATA_DIR:-$here/bin/data}
-steps=${STEPS:-3438}
+steps=${STEPS:-1600}
 ks=${KS:-"8 32 128"}
-python=${PYTHON:-python3}
+python=${PYTHON:-}
+if [ -z "$python" ]; then
+	python=python3
+	[ -x "$here/bench/.venv/bin/python" ] && python=$here/bench/.venv/bin/python
+fi
 torch_device=${TORCH_DEVICE:-cuda}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -79,6 +85,16 @@ else
 	# shellcheck disable=SC2086 # torch_data is a flag and its value.
 	"$python" "$here/bench/torch_bench.py" --json --device "$torch_device" --steps "$steps" $torch_data >"$work/torch.json"
 fi
+jax_platform=${JAX_PLATFORM:-cuda}
+if [ -n "$torch_data" ] && JAX_PLATFORMS=$jax_platform "$python" -c 'import jax; jax.devices()' >/dev/null 2>&1; then
+	for mode in step scan; do
+		echo "jax_bench.py --mode $mode on $jax_platform..." >&2
+		# shellcheck disable=SC2086 # torch_data is a flag and its value.
+		JAX_PLATFORMS=$jax_platform "$python" "$here/bench/jax_bench.py" --json --mode "$mode" --steps "$steps" $torch_data >"$work/jax.$mode.json"
+	done
+else
+	echo "gpu.sh: no JAX with a $jax_platform device in $python (GPU=1 bench/install.sh), or no data: skipping JAX" >&2
+fi
 
 "$python" - "$work" <<'EOF'
 import glob, json, os, sys
@@ -91,6 +107,11 @@ torch_path = os.path.join(work, "torch.json")
 if os.path.exists(torch_path):
     r = json.load(open(torch_path))
     rows.append((f"PyTorch {r['backend']}", r))
+for mode in ("step", "scan"):
+    path = os.path.join(work, f"jax.{mode}.json")
+    if os.path.exists(path):
+        r = json.load(open(path))
+        rows.append((f"{r['framework']} {r['backend']}", r))
 print(f"{'run':70s} {'samples/s':>10s} {'s/epoch':>8s}")
 for name, r in rows:
     print(f"{name[:70]:70s} {r['samples_per_second']:10.0f} {r['seconds_per_epoch']:8.3f}")

@@ -4,19 +4,24 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/gomlx/compute"
 	_ "github.com/gomlx/compute/gobackend"  // The pure-Go backend, always available.
 	_ "github.com/gomlx/go-xla/compute/xla" // The XLA backend, where its PJRT plugin can be found.
+	"github.com/gomlx/go-xla/pjrt"
 )
 
 // NewBackend returns the compute backend to run the model on and one line
 // naming it, for the user to see. The config follows GoMLX's format
 // ("go", "xla:cpu", "xla:/path/to/plugin.so", ...). An empty config uses
-// $GOMLX_BACKEND when set; otherwise NewBackend tries XLA on the CPU and falls
-// back to the pure-Go backend when XLA's plugin is missing or cannot be
-// installed.
+// $GOMLX_BACKEND when set; otherwise it uses XLA on the CPU: an XLA CPU plugin
+// already installed where GoMLX looks for plugins (the directories of
+// $PJRT_PLUGIN_LIBRARY_PATH, else ~/.local/lib/go-xla, /usr/local/lib/go-xla
+// and the system's library directories), else the one GoMLX installs itself
+// (it downloads it on first use); it falls back to the pure-Go backend when
+// there is neither.
 func NewBackend(config string) (compute.Backend, string, error) {
 	from := "--backend"
 	if config == "" {
@@ -29,7 +34,13 @@ func NewBackend(config string) (compute.Backend, string, error) {
 		}
 		return b, fmt.Sprintf("backend: %s (from %s)", describeBackend(b), from), nil
 	}
-	b, err := newBackend("xla:cpu")
+	xlaConfig := "xla:cpu" // GoMLX's own plugin, downloaded on first use.
+	if path, ok := cpuPlugin(pjrt.AvailablePlugins()); ok {
+		// An installed plugin, by its path: GoMLX's auto-install would
+		// first try to download its own version.
+		xlaConfig = "xla:" + path
+	}
+	b, err := newBackend(xlaConfig)
 	if err == nil {
 		return b, "backend: " + describeBackend(b), nil
 	}
@@ -38,6 +49,42 @@ func NewBackend(config string) (compute.Backend, string, error) {
 		return nil, "", fmt.Errorf("no backend: XLA failed (%v), and so did the pure-Go backend: %w", err, goErr)
 	}
 	return goBackend, fmt.Sprintf("backend: %s; XLA not used: %s", describeBackend(goBackend), xlaReason(err)), nil
+}
+
+// cpuPlugin picks XLA's CPU plugin among the plugins found (name to path, as
+// pjrt.AvailablePlugins returns them): the one named "cpu"
+// (pjrt_c_api_cpu_plugin.so), else the newest of the versions GoMLX installs
+// ("cpu_v0.114.0").
+func cpuPlugin(plugins map[string]string) (string, bool) {
+	if path, ok := plugins["cpu"]; ok {
+		return path, true
+	}
+	var best string
+	for name := range plugins {
+		if v, ok := strings.CutPrefix(name, "cpu_v"); ok && (best == "" || newerVersion(v, best)) {
+			best = v
+		}
+	}
+	if best == "" {
+		return "", false
+	}
+	return plugins["cpu_v"+best], true
+}
+
+// newerVersion reports whether dotted version a is after b ("0.114.0" after "0.83.1").
+func newerVersion(a, b string) bool {
+	as, bs := strings.Split(a, "."), strings.Split(b, ".")
+	for i := range min(len(as), len(bs)) {
+		x, errX := strconv.Atoi(as[i])
+		y, errY := strconv.Atoi(bs[i])
+		if errX != nil || errY != nil {
+			return as[i] > bs[i]
+		}
+		if x != y {
+			return x > y
+		}
+	}
+	return len(as) > len(bs)
 }
 
 // newBackend creates a backend, turning an unknown name (which GoMLX

@@ -33,3 +33,22 @@ func TestNewBackend(t *testing.T) {
 		t.Errorf("fell back without saying why: %q", line)
 	}
 }
+
+func TestCPUPlugin(t *testing.T) {
+	for _, c := range []struct {
+		plugins map[string]string
+		want    string
+	}{
+		{nil, ""},
+		{map[string]string{"cuda": "/c.so", "tpu": "/t.so"}, ""},
+		{map[string]string{"cuda": "/c.so", "cpu": "/p/cpu.so", "cpu_v0.114.0": "/v114.so"}, "/p/cpu.so"},
+		{map[string]string{"cpu_v0.83.1": "/v83.so", "cpu_v0.114.0": "/v114.so", "cpu_v0.9.9": "/v9.so"}, "/v114.so"},
+		{map[string]string{"cpu_v0.114.0": "/v114.so", "cpu_v0.114.0.1": "/v114-1.so"}, "/v114-1.so"},
+		{map[string]string{"cpux": "/x.so", "mycpu": "/m.so"}, ""},
+	} {
+		got, ok := cpuPlugin(c.plugins)
+		if got != c.want || ok != (c.want != "") {
+			t.Errorf("cpuPlugin(%v) = %q, %v; want %q", c.plugins, got, ok, c.want)
+		}
+	}
+}
