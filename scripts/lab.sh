@@ -5,8 +5,8 @@
 #
 #   scripts/lab.sh [JUPYTERLAB OPTION...]      e.g. scripts/lab.sh --no-browser --port 8889
 #
-# The environment's bin/ comes first on PATH, so that a terminal in the lab has
-# `tensorboard` and `jupyter`.
+# The environment's bin/ comes first on PATH, so that a terminal in the lab (bash) has
+# `tensorboard` and `jupyter`, as well as `go`.
 #
 # Environment:
 #   LAB_ROOT      the folder JupyterLab shows (default: this checkout's notebooks/)
@@ -31,5 +31,9 @@ fi
 
 root=${LAB_ROOT:-$repo/notebooks}
 cd "$root" || die "no such folder: $root"
+# A terminal of the lab runs bash in this environment (go, tensorboard on PATH). Left to
+# itself, Jupyter started without a terminal of its own (`docker run` without -t) opens
+# login shells, whose /etc/profile resets PATH.
+shell=$(command -v bash || command -v sh)
 echo "lab: starting JupyterLab $(jupyter-lab --version) in $root (open the URL with the token printed below)"
-exec jupyter-lab "$@"
+exec jupyter-lab --ServerApp.terminado_settings="{\"shell_command\": [\"$shell\"]}" "$@"

@@ -20,7 +20,7 @@ folder itself). With Playwright (requirements/test.txt) and Debian's Chromium
   5. saves with File -> Save Notebook and checks, through the server, that the notebook in
      the learner's folder now holds the outputs the page shows;
   6. opens a terminal (File -> New -> Terminal), types a command that writes `go version`
-     into a file, and checks the file, through the server.
+     and the path of `tensorboard` into a file, and checks the file, through the server.
 
 Screenshots of each step go to --shots (default tests/surfaces/screenshots/). Exits 1 with
 one line per failed check, 2 for a wrong command line.
@@ -293,7 +293,8 @@ class Run:
         term.locator(".xterm-screen").wait_for()
         self.page.wait_for_timeout(2000)  # The shell's prompt.
         term.click()
-        self.page.keyboard.type("go version > %s && echo written\n" % name, delay=20)
+        self.page.keyboard.type("{ go version; command -v tensorboard; } > %s; echo written\n"
+                                % name, delay=20)
         deadline = time.monotonic() + 60
         text = None
         while time.monotonic() < deadline and text is None:
@@ -303,8 +304,10 @@ class Run:
                 time.sleep(0.5)
         self.page.wait_for_timeout(1000)
         self.shot("terminal", term)
-        self.check(bool(text) and text.startswith("go version go"),
-                   "a terminal ran `go version` typed on the page: %r" % (text or "").strip())
+        lines = (text or "").splitlines()
+        self.check(len(lines) == 2 and lines[0].startswith("go version go")
+                   and lines[1].endswith("/tensorboard"),
+                   "a terminal ran `go version` and found `tensorboard`, typed on the page: %r" % lines)
         if text is not None:
             self.lab.api("DELETE", name)
 

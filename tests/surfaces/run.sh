@@ -73,6 +73,7 @@ lab() {
     --log "$out/lab.log" \
     --test "$py tests/surfaces/lab_browser.py --url {url} --chapter $chapter --shots $out/lab" \
     -- scripts/lab.sh --no-browser --ip=127.0.0.1 --port="$(free_port)" "${root[@]}"
+  tests/surfaces/quiet-kernel.sh "$out/lab.log"
   echo "surfaces: JupyterLab passed in $((SECONDS - start))s"
 }
 
