@@ -11,7 +11,6 @@
 #
 # Environment:
 #   IMAGE          name of the built image (default localhost/fashion-gomlx-lab:latest)
-#   JUPYTER        lab or classic (default classic: Debian's Jupyter Notebook, no PyPI)
 #   XLA_PLUGIN     auto, require or skip (default skip: GitHub is out of reach here)
 #   BASE_CACHE     folder for the base image tarball (default /var/cache/fashion-gomlx)
 #   DEBIAN_MIRROR  Debian mirror for debootstrap (default: the first one apt uses)
@@ -127,7 +126,7 @@ else
   log "committed the base image $base"
 fi
 
-log "building $image (JUPYTER=${JUPYTER:-classic}, XLA_PLUGIN=${XLA_PLUGIN:-skip})"
+log "building $image (JupyterLab from PyPI, XLA_PLUGIN=${XLA_PLUGIN:-skip})"
 start=$SECONDS
 # The build trusts what this machine trusts (its proxy may intercept TLS).
 ca=()
@@ -136,6 +135,6 @@ if [ -f /etc/ssl/certs/ca-certificates.crt ]; then
       --build-arg SSL_CERT_FILE=/run/host-ca-certificates.crt)
 fi
 buildah bud --isolation chroot --network host --pull=never --layers --force-rm --format docker \
-  --build-arg JUPYTER="${JUPYTER:-classic}" --build-arg XLA_PLUGIN="${XLA_PLUGIN:-skip}" \
+  --build-arg XLA_PLUGIN="${XLA_PLUGIN:-skip}" \
   "${ca[@]}" -f docker/Dockerfile -t "$image" "$@" .
 log "built $image in $((SECONDS - start))s: $(buildah images --format '{{.Size}}' "$image" | head -1)"

@@ -3,8 +3,10 @@
 #   1. executes a notebook inside the image, as its user jovyan, with the kernel the image
 #      installed, without network, and checks it ran without errors and shows its expected
 #      outputs (notebooks/expected.json);
-#   2. starts the image's default command (Jupyter) on loopback for a few seconds and
-#      checks that it prints the URL with the token and answers on /api.
+#   2. starts the image's default command (JupyterLab) on loopback, waits for the URL with
+#      the token it prints, and runs the browser test of tests/surfaces/lab_browser.py
+#      against it with this machine's Chromium and Playwright (scripts/venv.sh --test):
+#      CHAPTER, from ~/work, through the UI.
 #
 #   docker/smoke-test.sh [NOTEBOOK]
 #
@@ -14,7 +16,9 @@
 # Environment:
 #   IMAGE          the image to test (default localhost/fashion-gomlx-lab:latest)
 #   SMOKE_TIMEOUT  seconds the notebook may run in all (default 1200)
-#   FASHION_QUICK  passed to the notebook (default 1: train briefly)
+#   FASHION_QUICK  passed to the notebooks' kernel (default 1: train briefly)
+#   CHAPTER        the chapter of the browser test (default 02_perceptron.ipynb)
+#   SURFACES_OUT   its screenshots go to SURFACES_OUT/image (default tests/surfaces/screenshots)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,6 +31,7 @@ quick=${FASHION_QUICK-1}
 notebook=${1:-}
 notebook=${notebook:-notebooks/04_dataset.ipynb}
 notebook=$(basename "$notebook")
+chapter=${CHAPTER:-02_perceptron.ipynb}
 [ "$(id -u)" -eq 0 ] || die "run as root (buildah needs it here)"
 command -v buildah >/dev/null || die "buildah is missing: scripts/install-deps.sh buildah"
 buildah inspect --type image "$image" >/dev/null 2>&1 || die "no image $image: build it with docker/build.sh"
@@ -70,11 +75,17 @@ start=$SECONDS
   ' bash "$project" "$notebook" "$limit" || die "$notebook failed in the image (above)"
 log "ran and checked $notebook in $((SECONDS - start))s"
 
-# 2. The default command: the URL with a token, and an answer on /api. Loopback only and
-#    a free port (the container shares this machine's network); bounded in time.
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+# 2. The default command, as a learner meets it: JupyterLab on loopback and a free port
+#    (the container shares this machine's network), driven by Chromium from this
+#    machine (tests/surfaces/lab_browser.py): the file browser, a chapter of ~/work on
+#    the kernel Go (fashion-gomlx), Run All Cells, its images and formulas, saving into
+#    ~/work, a terminal. Jupyter is stopped through its API, which ends its kernels.
+scripts/install-deps.sh chromium
+scripts/venv.sh --test
+py=${FASHION_VENV:-$(pwd -P)/.venv}/bin/python
+port=$("$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 mapfile -t argv < <(buildah inspect --type image "$image" |
-  python3 -c 'import json, sys; print("\n".join(json.load(sys.stdin)["Docker"]["config"]["Cmd"]))')
+  "$py" -c 'import json, sys; print("\n".join(json.load(sys.stdin)["Docker"]["config"]["Cmd"]))')
 [ ${#argv[@]} -gt 0 ] || die "the image has no default command"
 for i in "${!argv[@]}"; do  # The same command, on loopback and a free port.
   case ${argv[$i]} in
@@ -82,31 +93,16 @@ for i in "${!argv[@]}"; do  # The same command, on loopback and a free port.
     --port=*) argv[i]=--port=$port ;;
   esac
 done
-log "starting the default command (${argv[*]}) on 127.0.0.1:$port for a few seconds"
-# shellcheck disable=SC2016 # The script runs in the container, with its own variables.
-started=$(timeout -k 10 90 buildah run --isolation chroot --user jovyan --env HOME=$home \
-  --workingdir "$home" "$ctr" -- bash -c '
-  port=$1; shift
-  "$@" >/tmp/jupyter.log 2>&1 &
-  pid=$!
-  for _ in $(seq 60); do
-    if grep -q "token=" /tmp/jupyter.log && python3 -c "import sys, urllib.request
-urllib.request.urlopen(\"http://127.0.0.1:%s/api\" % sys.argv[1], timeout=2)" "$port" 2>/dev/null; then
-      echo up; break
-    fi
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 1
-  done
-  kill -INT "$pid" 2>/dev/null; sleep 1; kill -INT "$pid" 2>/dev/null
-  for _ in $(seq 10); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
-  kill -KILL "$pid" 2>/dev/null || true
-  cat /tmp/jupyter.log >&2' bash "$port" "${argv[@]}" 2>/tmp/smoke-jupyter.log.$$ || true)
-url=$(grep -oE 'http://[^ ]*token=[0-9a-f]+' /tmp/smoke-jupyter.log.$$ | head -1 || true)
-if [ "$started" != up ] || [ -z "$url" ]; then
-  tail -20 /tmp/smoke-jupyter.log.$$ >&2
-  rm -f /tmp/smoke-jupyter.log.$$
-  die "the default command did not print a URL with a token and answer on /api (log above)"
-fi
-rm -f /tmp/smoke-jupyter.log.$$
-log "the default command printed ${url%%token=*}token=... and answered on /api"
+shots=${SURFACES_OUT:-tests/surfaces/screenshots}/image
+mkdir -p "$shots"
+log "the default command (${argv[*]}) on 127.0.0.1:$port, in Chromium: $chapter in ~/work (screenshots in $shots)"
+start=$SECONDS
+"$py" tests/surfaces/with_server.py --jupyter --url 'http://127\.0\.0\.1:\d+/lab\?token=\w+' \
+    --log "$shots/lab.log" \
+    --test "$py tests/surfaces/lab_browser.py --url {url} --folder work --chapter $chapter --shots $shots" \
+    -- buildah run --isolation chroot --network host --user jovyan --env HOME=$home \
+    --env FASHION_QUICK="$quick" --workingdir "$home" "$ctr" -- "${argv[@]}" ||
+  die "the lab in the image failed in the browser (above; its log: $shots/lab.log)"
+tests/surfaces/quiet-kernel.sh "$shots/lab.log"
+log "the lab in the image passed in Chromium in $((SECONDS - start))s"
 log "passed"

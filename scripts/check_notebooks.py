@@ -92,8 +92,12 @@ def quick():
 
 
 def check_one(path, checks):
-    """Returns the failures of one executed notebook, as lines."""
-    nb = load(path)
+    """Returns the failures of one executed notebook file, as lines."""
+    return check_nb(load(path), checks)
+
+
+def check_nb(nb, checks):
+    """Returns the failures of one executed notebook (parsed JSON), as lines."""
     failures = []
     texts, images = [], 0
     for index, cell in code_cells(nb):

@@ -73,7 +73,10 @@ import json, os, sys
 kernel_dir, repo, go_bin = sys.argv[1:4]
 spec = {
     "argv": [os.path.join(kernel_dir, "gonb"), "--kernel", "{connection_file}",
-             "--go_work=" + repo],
+             "--go_work=" + repo,
+             # GoNB's log (its start-up test lines, its advice to install gopls) stays
+             # out of the terminal that runs Jupyter; fatal errors still show.
+             "--legacy_stderr_threshold_behavior=false", "--stderrthreshold=FATAL"],
     "display_name": "Go (fashion-gomlx)",
     "language": "go",
     "interrupt_mode": "message",

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# Opens the notebooks in JupyterLab, or in the classic Jupyter Notebook where
-# JupyterLab is absent. Installs the Go (fashion-gomlx) kernel first when it is
-# missing or bound to another checkout.
+# Opens the notebooks in JupyterLab, from the project's virtual environment (installed by
+# scripts/venv.sh when it is missing or out of date). Installs the Go (fashion-gomlx)
+# kernel first when it is missing or bound to another checkout.
 #
-#   scripts/lab.sh [JUPYTER OPTION...]      e.g. scripts/lab.sh --no-browser --port 8889
+#   scripts/lab.sh [JUPYTERLAB OPTION...]      e.g. scripts/lab.sh --no-browser --port 8889
+#
+# The environment's bin/ comes first on PATH, so that a terminal in the lab (bash) has
+# `tensorboard` and `jupyter`, as well as `go`.
 #
 # Environment:
-#   LAB_ROOT   the folder Jupyter shows (default: this checkout's notebooks/)
-#   JUPYTER    lab or classic: which front end (default: lab when installed)
+#   LAB_ROOT      the folder JupyterLab shows (default: this checkout's notebooks/)
+#   FASHION_VENV  the virtual environment (default: .venv in this checkout)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -15,8 +18,10 @@ repo=$(pwd -P)
 
 die() { echo "lab: $*" >&2; exit 1; }
 
-command -v jupyter >/dev/null ||
-  die "Jupyter is not installed; install JupyterLab (pip install jupyterlab) or Debian's jupyter-notebook (scripts/install-deps.sh jupyter-notebook)"
+scripts/venv.sh || die "could not install JupyterLab (above)"
+venv=${FASHION_VENV:-$repo/.venv}
+export PATH=$venv/bin:$PATH
+
 # The kernel the notebooks ask for, and the checkout it builds against.
 spec=$(jupyter --data-dir)/kernels/fashion-gomlx/kernel.json
 if ! grep -qF "\"FASHION_GOMLX_DIR\": \"$repo\"" "$spec" 2>/dev/null; then
@@ -24,22 +29,11 @@ if ! grep -qF "\"FASHION_GOMLX_DIR\": \"$repo\"" "$spec" 2>/dev/null; then
   scripts/install-kernel.sh
 fi
 
-front=${JUPYTER:-}
-if [ -z "$front" ]; then
-  if command -v jupyter-lab >/dev/null; then front=lab
-  elif command -v jupyter-notebook >/dev/null; then front=classic
-  else
-    die "neither JupyterLab nor Jupyter Notebook is installed; install JupyterLab (pip install jupyterlab) or Debian's jupyter-notebook (scripts/install-deps.sh jupyter-notebook)"
-  fi
-fi
-case $front in
-  lab) command=(jupyter-lab) ;;
-  classic) command=(jupyter-notebook) ;;
-  *) die "JUPYTER must be lab or classic, not '$front'" ;;
-esac
-command -v "${command[0]}" >/dev/null || die "${command[0]} is not installed"
-
 root=${LAB_ROOT:-$repo/notebooks}
 cd "$root" || die "no such folder: $root"
-echo "lab: starting ${command[*]} in $root (open the URL with the token printed below)"
-exec "${command[@]}" "$@"
+# A terminal of the lab runs bash in this environment (go, tensorboard on PATH). Left to
+# itself, Jupyter started without a terminal of its own (`docker run` without -t) opens
+# login shells, whose /etc/profile resets PATH.
+shell=$(command -v bash || command -v sh)
+echo "lab: starting JupyterLab $(jupyter-lab --version) in $root (open the URL with the token printed below)"
+exec jupyter-lab --ServerApp.terminado_settings="{\"shell_command\": [\"$shell\"]}" "$@"

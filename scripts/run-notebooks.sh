@@ -3,7 +3,8 @@
 #
 #   scripts/run-notebooks.sh [NOTEBOOK...]     (default: every notebooks/*.ipynb, sorted)
 #
-# Each notebook runs with `jupyter nbconvert --to notebook --execute` into
+# Each notebook runs with `jupyter nbconvert --to notebook --execute` (nbconvert from the
+# project's virtual environment, installed by scripts/venv.sh when missing) into
 # notebooks/_executed/ (with its log). A run fails when a cell fails (a compile
 # error, a panic, a non-zero exit) or when an expected output listed in
 # notebooks/expected.json is missing (see scripts/check_notebooks.py).
@@ -14,6 +15,7 @@
 #   FASHION_QUICK=1     train briefly (default here; FASHION_QUICK=0 runs the chapters in full)
 #   NOTEBOOK_TIMEOUT    seconds a cell may run (default 1800)
 #   NOTEBOOK_OUT        output folder (default notebooks/_executed)
+#   FASHION_VENV        the virtual environment (default .venv in this checkout)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -25,9 +27,11 @@ timeout=${NOTEBOOK_TIMEOUT:-1800}
 out=${NOTEBOOK_OUT:-notebooks/_executed}
 [[ $timeout =~ ^[0-9]+$ ]] || die "NOTEBOOK_TIMEOUT must be a number of seconds, not '$timeout'"
 
-command -v jupyter-nbconvert >/dev/null ||
-  die "jupyter nbconvert is missing; install it with: scripts/install-deps.sh jupyter-nbconvert python3-nbclient python3-ipykernel"
-python=$(command -v python3) || die "python3 is missing"
+# nbconvert and nbclient from the project's virtual environment (requirements/lab.txt).
+scripts/venv.sh || die "could not install nbconvert (above)"
+venv=${FASHION_VENV:-$(pwd -P)/.venv}
+export PATH=$venv/bin:$PATH
+python=$venv/bin/python
 
 if [ $# -gt 0 ]; then
   notebooks=("$@")

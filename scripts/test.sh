@@ -34,7 +34,13 @@ fuzz ./pkg/fashion FuzzDecodePicture 30000x
 fuzz ./pkg/tensorboard FuzzReader 250000x
 if [ "${NOTEBOOKS:-1}" != 0 ]; then
   echo "== notebooks"
-  scripts/install-deps.sh jupyter-nbconvert python3-nbclient
   scripts/run-notebooks.sh
+fi
+# What a learner touches, as the learner meets it: TensorBoard reading a training run, and
+# JupyterLab (scripts/lab.sh) running a chapter in Chromium (tests/surfaces/run.sh).
+# SURFACES=0 skips them.
+if [ "${SURFACES:-1}" != 0 ]; then
+  echo "== surfaces (TensorBoard, JupyterLab in Chromium)"
+  tests/surfaces/run.sh
 fi
 echo "== all tests passed"
