@@ -143,6 +143,19 @@ func TestGlorotInitialisation(t *testing.T) {
 		}
 		fanIn = l.Units
 	}
+	// Seed 1 gives the weights it gave before the model was a model
+	// function (printed by commit 27ad4c6's fashion.New), so that runs
+	// can be compared across versions.
+	first, _ := m.Weights("dense")
+	last, _ := m.Weights("dense_3")
+	for _, c := range []struct {
+		got, want float32
+	}{{first.Weights[0][0], -0.066180557}, {first.Weights[0][1], 0.0266633593},
+		{first.Weights[783][499], -0.0433958583}, {last.Weights[99][9], -0.190144688}} {
+		if c.got != c.want {
+			t.Errorf("weight %v, want %v", c.got, c.want)
+		}
+	}
 	// The same seed gives the same weights; another seed others.
 	a, _ := newTestModel(t).Weights("dense_2")
 	b, _ := newTestModel(t).Weights("dense_2")

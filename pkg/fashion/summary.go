@@ -12,7 +12,7 @@ type Layer struct {
 	// for ArticleMLP, as Keras names its layers.
 	Name string `json:"name"`
 	// Type is "Dense" for a scope with "weights" [inputs, units] (Dense or
-	// layers.Dense), "Flatten" for the row Summary adds before a first dense
+	// layers.Dense), "Flatten" for the row Layers puts before a first dense
 	// layer of 784 inputs (the images, flattened), "Layer" otherwise.
 	Type string `json:"type"`
 	// Units is the width of a dense layer's output (784 for Flatten), or 0
