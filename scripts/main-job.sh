@@ -26,7 +26,7 @@ repo=$(cd "$(dirname "$0")/.." && pwd -P)
 source "$repo/scripts/env.sh"
 
 die() { echo "main-job: $*" >&2; exit 1; }
-step() { echo "== main-job: $*"; }
+step() { echo "== main-job: $* (at ${SECONDS}s)"; }
 
 if [ $# -gt 0 ]; then
   echo "main-job: takes no arguments (for other settings, run the fashion commands: GOEXPERIMENT=simd go run ./cmd/fashion help)" >&2
@@ -34,7 +34,7 @@ if [ $# -gt 0 ]; then
 fi
 command -v go >/dev/null || die "the go command is not on PATH (install Go 1.26 or newer)"
 
-start=$SECONDS
+SECONDS=0
 work=$(mktemp -d "${TMPDIR:-/tmp}/main-job.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 fashion=$work/fashion
@@ -59,4 +59,4 @@ step "training (fashion train)"
 "$fashion" train
 step "evaluating on the test set (fashion evaluate)"
 "$fashion" evaluate
-step "done in $((SECONDS - start))s: the model is in $(pwd -P)/models/latest"
+step "done: the model is in $(pwd -P)/models/latest"
