@@ -48,7 +48,7 @@ func NewBackend(config string) (compute.Backend, string, error) {
 	if goErr != nil {
 		return nil, "", fmt.Errorf("no backend: XLA failed (%v), and so did the pure-Go backend: %w", err, goErr)
 	}
-	return goBackend, fmt.Sprintf("backend: %s; XLA not used: %s", describeBackend(goBackend), xlaReason(err)), nil
+	return goBackend, fmt.Sprintf("backend: %s (XLA not used: %s)", describeBackend(goBackend), xlaReason(err)), nil
 }
 
 // cpuPlugin picks XLA's CPU plugin among the plugins found (name to path, as
@@ -107,6 +107,9 @@ func newBackend(config string) (b compute.Backend, err error) {
 
 // describeBackend names a backend and its device in a few words.
 func describeBackend(b compute.Backend) string {
+	if strings.HasPrefix(b.Name(), "Go ") {
+		return b.Name() // Its description only repeats the name, with the parallelism.
+	}
 	return fmt.Sprintf("%s (%s)", b.Name(), b.Description())
 }
 
@@ -116,7 +119,7 @@ func xlaReason(err error) string {
 	parts := strings.Split(msg, ": ")
 	last := parts[len(parts)-1]
 	if strings.Contains(msg, "auto-install") {
-		return "its CPU plugin is not installed and could not be downloaded (" + last + ")"
+		return "its CPU plugin is not installed" // and could not be downloaded: the details add nothing to act on
 	}
 	return last
 }
