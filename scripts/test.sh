@@ -6,6 +6,8 @@
 #                  unset, each target runs a fixed number of inputs, about 10 s here
 #   NOTEBOOKS=1    run the notebooks (scripts/run-notebooks.sh; 0 skips them)
 #   FASHION_QUICK=1  the notebooks train briefly (the default here; 0 runs them in full)
+#   XLA=1          check GoMLX's XLA backend with PyPI's CPU plugin (bench/xla-check.sh; 0 skips)
+#   SURFACES=1     TensorBoard and JupyterLab in Chromium (tests/surfaces/run.sh; 0 skips)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -32,6 +34,15 @@ fuzz() { # fuzz PACKAGE TARGET DEFAULT_BUDGET
 fuzz ./pkg/fashion FuzzParseIDX 80000x
 fuzz ./pkg/fashion FuzzDecodePicture 30000x
 fuzz ./pkg/tensorboard FuzzReader 250000x
+echo "== bench harness (python3 -m unittest)"
+python3 -m unittest discover -s bench -p 'test_*.py'
+# GoMLX's XLA backend on the CPU, with the PJRT plugin a PyPI package ships (downloaded
+# once into bench/.wheels): same steps as the Go backend, a short train and evaluate, and
+# XLA as the default backend once the plugin is installed. XLA=0 skips it.
+if [ "${XLA:-1}" != 0 ]; then
+  echo "== XLA on the CPU (bench/xla-check.sh)"
+  bench/xla-check.sh
+fi
 if [ "${NOTEBOOKS:-1}" != 0 ]; then
   echo "== notebooks"
   scripts/run-notebooks.sh
