@@ -63,6 +63,20 @@ def output_texts(output):
                 yield html_to_text(text) if mime == "text/html" else text
 
 
+def merged_streams(outputs):
+    """The outputs with consecutive chunks of one stream joined, as a reader sees them:
+    a kernel may send one program's prints as one stream output or as several."""
+    merged = []
+    for output in outputs:
+        prev = merged[-1] if merged else None
+        if (output.get("output_type") == "stream" and prev is not None
+                and prev.get("output_type") == "stream" and prev.get("name") == output.get("name")):
+            merged[-1] = dict(prev, text=joined(prev.get("text")) + joined(output.get("text")))
+        else:
+            merged.append(output)
+    return merged
+
+
 def code_cells(nb):
     return [(i, c) for i, c in enumerate(nb.get("cells", [])) if c.get("cell_type") == "code"]
 
@@ -101,7 +115,7 @@ def check_nb(nb, checks):
     failures = []
     texts, images = [], 0
     for index, cell in code_cells(nb):
-        for output in cell.get("outputs", []):
+        for output in merged_streams(cell.get("outputs", [])):
             if output.get("output_type") == "error":
                 failures.append("%s raised %s: %s" % (describe_cell(nb, index),
                                 output.get("ename", ""), output.get("evalue", "")))
