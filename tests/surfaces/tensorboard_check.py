@@ -12,7 +12,7 @@ under --runs (run_*/train and run_*/validation, as Keras lays them out) and must
     the history's value, and to the value the training printed (--train-log), to the
     digits printed;
   - a histogram of the weights and one of the biases of each dense layer at each step,
-    holding as many numbers as the layer has (from model.json's architecture), with bucket
+    holding as many numbers as the layer has (from the layers model.json lists), with bucket
     counts that add up;
   - the model summary as text, with the parameter count of model.json;
   - each tag in the TensorBoard plugin it is meant for (scalars, histograms, text), as
@@ -35,7 +35,6 @@ import urllib.parse
 import urllib.request
 
 PROG = "tensorboard-check"
-PIXELS = 28 * 28  # The model's input: one Fashion-MNIST image.
 # Where each value of model.json's history goes: (run subdirectory, scalar tag).
 SCALARS = {
     "loss": ("train", "epoch_loss"),
@@ -66,11 +65,11 @@ def the_run(runs):
     return found[0]
 
 
-def layers(arch):
-    """(name, inputs, units) of each dense layer, named as Keras names them."""
-    sizes = [PIXELS] + list(arch["hidden"]) + [arch["classes"]]
-    return [("dense" if i == 0 else "dense_%d" % i, sizes[i], sizes[i + 1])
-            for i in range(len(sizes) - 1)]
+def layers(saved):
+    """(name, inputs, units) of each dense layer, from the layers model.json lists (as the
+    model's Summary does): a dense layer's params are inputs * units weights and units biases."""
+    return [(l["name"], (l["params"] - l["units"]) // l["units"], l["units"])
+            for l in saved if l["type"] == "Dense"]
 
 
 def printed_history(path):
@@ -135,7 +134,7 @@ def load(args):
 
     # Histograms: each dense layer's weights and biases, at every step, every number.
     want = []
-    for name, n_in, n_out in layers(model["architecture"]):
+    for name, n_in, n_out in layers(model["layers"]):
         want += [(name + "/weights", n_in * n_out), (name + "/biases", n_out)]
     got = sorted(acc["train"].Tags()["histograms"])
     check(got == sorted(t for t, _ in want), "train histograms: %s" % got)
