@@ -154,13 +154,37 @@ func (o SGD) stateGraph(scope *model.Scope, g *graph.Graph, vars []*model.Variab
 	}
 	st := &sgdState{o: o, vars: vars}
 	for _, v := range vars {
-		velocity := scope.Store().VariableWithShape(sgdScope+v.Path(), v.Shape(), initializer.Zero)
-		velocity.SetTrainable(false)
+		velocity := o.velocity(scope, v)
 		st.velocities = append(st.velocities, velocity)
 		st.scaled = append(st.scaled, graph.MulScalar(velocity.NodeValue(g), o.stepScale()))
 	}
 	root.SetGraphParam(g, sgdStateParam, st)
 	return st
+}
+
+// velocity returns the velocity variable of v, created at zero on first use.
+func (o SGD) velocity(scope *model.Scope, v *model.Variable) *model.Variable {
+	return scope.Store().VariableWithShape(sgdScope+v.Path(), v.Shape(), initializer.Zero).SetTrainable(false)
+}
+
+// createStateVariables creates the variables an update of vars reads and
+// writes besides vars, where they do not exist yet: their velocities and
+// GoMLX's global step (the update count). A training loop inside the graph
+// (trainer.loopGraph) carries them from one iteration to the next, and
+// cannot create them inside its body.
+func (o SGD) createStateVariables(scope *model.Scope, vars []*model.Variable) {
+	optimizer.GetGlobalStepVar(scope)
+	for _, v := range vars {
+		o.velocity(scope, v)
+	}
+}
+
+// endGraphState forgets the optimizer's state in graph g, so that the next
+// update of g starts again from the velocity variables: the body of a loop
+// in the graph makes one update per iteration, each from the variables the
+// loop carries.
+func (o SGD) endGraphState(scope *model.Scope, g *graph.Graph) {
+	scope.Store().RootScope().SetGraphParam(g, sgdStateParam, nil)
 }
 
 // update makes one update of each variable vars[i], given steps[i] =
