@@ -2,11 +2,12 @@ package fashion
 
 import (
 	"fmt"
-	"github.com/fashion-gomlx/fashion-gomlx/internal/fashiontest"
 	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/fashion-gomlx/fashion-gomlx/internal/fashiontest"
 
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
 	"github.com/gomlx/gomlx/core/graph"

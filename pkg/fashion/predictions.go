@@ -2,6 +2,7 @@ package fashion
 
 import (
 	"fmt"
+
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
 )
 

@@ -2,8 +2,9 @@ package fashion
 
 import (
 	"fmt"
-	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
 	"strings"
+
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
 )
 
 // Layer describes one layer of a model, as a Keras summary lists it, read

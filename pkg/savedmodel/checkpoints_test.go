@@ -3,8 +3,6 @@ package savedmodel
 import (
 	"errors"
 	"fmt"
-	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
-	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -12,6 +10,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
 )
 
 // abortAfter fails training after an epoch, as a crash would.

@@ -5,8 +5,6 @@ package savedmodel
 import (
 	"errors"
 	"fmt"
-	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
-	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -16,6 +14,9 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
 )
 
 // crashEnv, in the environment of this test binary run again, makes
