@@ -21,8 +21,8 @@ import (
 // pixels scaled to [0, 1], to logits [B, classes], one score per class
 // (the softmax of the logits gives the probabilities). It creates its
 // variables in the scope it is given (scope.In("dense") for a layer named
-// "dense"). ArticleMLP is one; New, Fit, Evaluate, Predict, Save and
-// LoadModel take any.
+// "dense"). ArticleMLP is one; New, Fit, Evaluate, Predict,
+// savedmodel.Save and savedmodel.Load take any.
 type ModelFn func(scope *model.Scope, images *graph.Node) (logits *graph.Node)
 
 // ArticleMLP is the article's network, 784-500-250-100-10, as a model

@@ -29,7 +29,7 @@ type Metrics struct {
 // Fit trains the model on train, measuring validation after each epoch, with
 // the recipe's settings, and returns the history, as Keras' model.fit. Each
 // epoch visits the training images in an order drawn from the recipe's seed
-// and the epoch's number (the same as Split.Batches), in batches of
+// and the epoch's number (the same as Batches), in batches of
 // BatchSize; the model updates its weights after every batch, by the
 // recipe's optimizer from GoMLX's gradient of the loss (see stepsGraph).
 // Early stopping watches the validation loss (validation may be nil only
