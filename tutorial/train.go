@@ -40,9 +40,9 @@ func defaultProgress() io.Writer { return stdout }
 // Quick reports whether FASHION_QUICK=1 asks for short training runs.
 func Quick() bool { return os.Getenv(QuickEnv) == "1" }
 
-// Recipe returns the article's training recipe with the tutorial's seed,
+// ChapterRecipe returns the article's training recipe with the tutorial's seed,
 // shortened by Shorten when FASHION_QUICK=1.
-func Recipe() fashion.Recipe {
+func ChapterRecipe() fashion.Recipe {
 	r := fashion.ArticleRecipe()
 	r.Seed = Seed
 	return Shorten(r)

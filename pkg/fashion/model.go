@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/fashion-gomlx/fashion-gomlx/internal/num"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
 	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/dtypes"
@@ -270,16 +271,8 @@ func (m *Model) PredictSplit(s *fashionmnist.Split, from, to int) ([][]float32, 
 }
 
 // ArgMax returns the index of the largest value: the predicted class of a
-// row of probabilities.
-func ArgMax(row []float32) int {
-	best := 0
-	for i, p := range row {
-		if p > row[best] {
-			best = i
-		}
-	}
-	return best
-}
+// row of probabilities (the first of equal values; a NaN never wins).
+func ArgMax(row []float32) int { return num.ArgMax(row) }
 
 // scaledImages converts uint8 pixels [B, 28, 28] to float32 in [0, 1], the
 // input of a model function.

@@ -59,7 +59,7 @@ func TestTensorBoardCallback(t *testing.T) {
 		{"train/epoch_learning_rate", "learning_rate"},
 		{"validation/epoch_loss", "val_loss"}, {"validation/epoch_accuracy", "val_accuracy"},
 	} {
-		want, _ := h.Series(c.metric)
+		want, _ := h.Metric(c.metric)
 		check(c.tag, want)
 	}
 

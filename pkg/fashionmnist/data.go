@@ -142,8 +142,14 @@ func (s *Split) Len() int { return len(s.labels) }
 // Label returns the label (0-9) of image i.
 func (s *Split) Label(i int) int { return int(s.labels[i]) }
 
-// Labels returns all labels, in order. The slice is shared: do not modify it.
-func (s *Split) Labels() []uint8 { return s.labels }
+// Labels returns the label (0-9) of every image, in order (a copy).
+func (s *Split) Labels() []int {
+	out := make([]int, len(s.labels))
+	for i, l := range s.labels {
+		out[i] = int(l)
+	}
+	return out
+}
 
 // Bytes returns the pixels of all the split's images (Len() * ImagePixels
 // bytes, image after image, row by row) and their labels, as the files
