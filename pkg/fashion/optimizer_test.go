@@ -1,6 +1,7 @@
 package fashion
 
 import (
+	"errors"
 	"math"
 	"testing"
 
@@ -128,8 +129,11 @@ func TestEarlyStopping(t *testing.T) {
 	losses := []float64{1.0, 0.8, 0.85, 0.9, 0.79, 0.8, 0.81, 0.82, 0.5}
 	run := func(e *EarlyStopping) (stopAt, best int) {
 		for i, l := range losses {
-			if _, stop := e.Update(i+1, l); stop {
+			switch err := e.OnEpochEnd(nil, EpochLog{Epoch: i + 1, ValLoss: l}); {
+			case errors.Is(err, ErrStopTraining):
 				return i + 1, e.BestEpoch
+			case err != nil:
+				t.Fatal(err)
 			}
 		}
 		return 0, e.BestEpoch
@@ -149,5 +153,28 @@ func TestEarlyStopping(t *testing.T) {
 	// A negative patience never stops, but still tracks the best epoch.
 	if stop, best := run(&EarlyStopping{Patience: -1}); stop != 0 || best != 9 {
 		t.Errorf("patience -1: stop at %d, best %d; want no stop and 9", stop, best)
+	}
+}
+
+// TestEarlyStoppingTieIsNoImprovement checks that an improvement is a loss
+// strictly below the best by more than MinDelta: a tie, or a decrease of
+// exactly MinDelta, counts as an epoch without improvement.
+func TestEarlyStoppingTieIsNoImprovement(t *testing.T) {
+	for _, tc := range []struct {
+		minDelta float64
+		losses   []float64
+	}{
+		{0, []float64{0.5, 0.5, 0.5}},      // ties
+		{0.25, []float64{0.5, 0.25, 0.25}}, // exactly MinDelta lower (all exact in binary)
+	} {
+		e := &EarlyStopping{Patience: 2, MinDelta: tc.minDelta}
+		var errs []error
+		for i, l := range tc.losses {
+			errs = append(errs, e.OnEpochEnd(nil, EpochLog{Epoch: i + 1, ValLoss: l}))
+		}
+		if e.BestEpoch != 1 || e.Wait != 2 || errs[1] != nil || !errors.Is(errs[2], ErrStopTraining) {
+			t.Errorf("min delta %g, losses %v: best epoch %d, wait %d, errors %v; want best epoch 1, wait 2, a stop after epoch 3",
+				tc.minDelta, tc.losses, e.BestEpoch, e.Wait, errs)
+		}
 	}
 }

@@ -68,7 +68,7 @@ func (m *Model) fit(trainSplit, validation *fashionmnist.Split, r Recipe, histor
 	stop := history.StoppedEarly
 	if validation != nil {
 		for _, e := range history.Epochs {
-			_, stop = stopper.Update(e.Epoch, e.ValLoss)
+			stop = stopper.update(e.Epoch, e.ValLoss)
 		}
 	}
 
@@ -100,10 +100,9 @@ func (m *Model) fit(trainSplit, validation *fashionmnist.Split, r Recipe, histor
 		history.Epochs = append(history.Epochs, log)
 
 		if validation != nil {
-			var improved bool
-			improved, stop = stopper.Update(epoch, log.ValLoss)
+			stop = errors.Is(stopper.OnEpochEnd(m, log), ErrStopTraining)
 			history.BestEpoch = stopper.BestEpoch
-			if improved && r.RestoreBestWeights {
+			if stopper.BestEpoch == epoch && r.RestoreBestWeights {
 				if best, err = m.snapshot(); err != nil {
 					return history, fmt.Errorf("fit: %w", err)
 				}
