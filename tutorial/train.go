@@ -60,11 +60,18 @@ func Shorten(r fashion.Recipe) fashion.Recipe {
 
 // ShowRecipe prints the recipe's settings.
 func ShowRecipe(r fashion.Recipe) {
-	o := r.Optimizer
+	optimizer := fmt.Sprintf("%T, learning rate %g", r.Optimizer, r.Optimizer.LearningRateAt(0))
+	if o, ok := r.Optimizer.(fashion.SGD); ok {
+		optimizer = fmt.Sprintf("SGD, learning rate %g, decay %g, momentum %g, Nesterov %v", o.LearningRate, o.Decay, o.Momentum, o.Nesterov)
+	}
+	loss := "sparse categorical cross-entropy"
+	if r.Loss != nil {
+		loss = "the recipe's own"
+	}
 	note("%s", table([][]string{
 		{"setting", "value"},
-		{"loss", "sparse categorical cross-entropy"},
-		{"optimizer", fmt.Sprintf("SGD, learning rate %g, decay %g, momentum %g, Nesterov %v", o.LearningRate, o.Decay, o.Momentum, o.Nesterov)},
+		{"loss", loss},
+		{"optimizer", optimizer},
 		{"batch size", fmt.Sprint(r.BatchSize)},
 		{"epochs (at most)", fmt.Sprint(r.Epochs)},
 		{"early stopping", fmt.Sprintf("on validation loss, patience %d, min delta %g", r.Patience, r.MinDelta)},
@@ -78,7 +85,7 @@ func ShowLearningRate(d *fashionmnist.Data, r fashion.Recipe) {
 	check(r.Validate())
 	updates := maxUpdates(d, r)
 	fmt.Fprintf(stdout, "the longest run: %d epochs of %d updates (%d images in batches of %d) = %d updates; the rate falls from %g to %.6f\n",
-		r.Epochs, updates/r.Epochs, trainingImages(d, r), r.BatchSize, updates, r.Optimizer.LearningRate, r.Optimizer.LearningRateAt(int64(updates)))
+		r.Epochs, updates/r.Epochs, trainingImages(d, r), r.BatchSize, updates, r.Optimizer.LearningRateAt(0), r.Optimizer.LearningRateAt(int64(updates)))
 	Show(figures.LearningRate(r, updates))
 }
 
@@ -252,7 +259,10 @@ func ShowTensorBoardRun(dir string) {
 
 // CheckLearningRate checks the learning rate after a number of updates.
 func CheckLearningRate(r fashion.Recipe, updates int, lr float64) bool {
-	o := r.Optimizer
+	o, ok := r.Optimizer.(fashion.SGD)
+	if !ok {
+		check(fmt.Errorf("the exercise is about SGD's time-based decay; this recipe's optimizer is %T", r.Optimizer))
+	}
 	want := o.LearningRateAt(int64(updates))
 	formula := fmt.Sprintf("%g / (1 + %g * %d)", o.LearningRate, o.Decay, updates)
 	// 5e-5 of the rate: about 4 significant digits, enough to tell Keras'

@@ -15,6 +15,7 @@ import (
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/layers/activation"
 	"github.com/gomlx/gomlx/ml/model"
+	"github.com/gomlx/gomlx/ml/train/loss"
 )
 
 // ModelFn is a model, written the way GoMLX writes one: a function that
@@ -132,6 +133,14 @@ func (m *Model) Recipe() *Recipe { return m.recipe }
 // History returns what the model's training measured, or nil if it was not
 // trained.
 func (m *Model) History() *History { return m.history }
+
+// lossFn returns the loss the model is measured with: its recipe's.
+func (m *Model) lossFn() loss.LossFn {
+	if m.recipe == nil {
+		return Recipe{}.lossFn()
+	}
+	return m.recipe.lossFn()
+}
 
 // Backend returns the backend the model runs on.
 func (m *Model) Backend() compute.Backend { return m.backend }

@@ -105,14 +105,18 @@ func TrainingCurves(h *fashion.History) (*viz.Figure, error) {
 }
 
 // LearningRate draws the recipe's learning rate over the given number of
-// updates (Keras' time-based decay).
+// updates (Keras' time-based decay, for SGD).
 func LearningRate(r fashion.Recipe, updates int) (*viz.Figure, error) {
 	xs, ys, err := viz.Sample(func(t float64) float64 { return r.Optimizer.LearningRateAt(int64(t)) }, 0, float64(updates), 300)
 	if err != nil {
 		return nil, fmt.Errorf("figures: %w", err)
 	}
+	title := fmt.Sprintf("learning rate of %T", r.Optimizer)
+	if o, ok := r.Optimizer.(fashion.SGD); ok {
+		title = fmt.Sprintf("lr(t) = %g / (1 + %g t)", o.LearningRate, o.Decay)
+	}
 	return viz.LearningRateSchedule{
-		Title:   fmt.Sprintf("lr(t) = %g / (1 + %g t)", r.Optimizer.LearningRate, r.Optimizer.Decay),
+		Title:   title,
 		Updates: xs, Rates: ys,
 	}.Figure()
 }

@@ -485,3 +485,29 @@ func TestDropoutModelSavesAndLoads(t *testing.T) {
 		t.Errorf("loaded model evaluates %+v, the saved one %+v", b, a)
 	}
 }
+
+// TestAdamModelSavesAndLoads checks that a model trained with GoMLX's Adam
+// saves and loads, Adam's moments included, and that its saved recipe
+// names the optimizer.
+func TestAdamModelSavesAndLoads(t *testing.T) {
+	train := syntheticSplit(t, "train", 96, 43)
+	r := smallRecipe()
+	r.Epochs, r.Patience = 1, -1
+	r.Optimizer = fashion.GoMLXOptimizer{Name: "adam", LearningRate: 0.001, Interface: optimizer.Adam().LearningRate(0.001).Done()}
+	m := newTestModel(t)
+	if _, err := m.Fit(train, nil, r); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "adam")
+	if err := Save(m, dir); err != nil {
+		t.Fatal(err)
+	}
+	loaded, err := Load(testBackend(), dir, fashion.ArticleMLP)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o, ok := loaded.Recipe().Optimizer.(fashion.GoMLXOptimizer); !ok || o.Name != "adam" {
+		t.Errorf("the loaded recipe's optimizer is %#v", loaded.Recipe().Optimizer)
+	}
+	samePredictions(t, m, loaded, train)
+}
