@@ -148,9 +148,9 @@ func ShowStepLosses(title string, runs map[string][]float64) {
 // none, it trains a short one (2 epochs) and says so.
 func TrainedModel() *fashion.Model {
 	if _, err := os.Stat(filepath.Join(ModelDir, "model.json")); err == nil {
-		m, err := savedmodel.Load(backend(), ModelDir, fashion.ArticleMLP)
+		m, err := savedmodel.Load(backend(), ModelDir, nil)
 		if err != nil {
-			check(fmt.Errorf("loading %s with fashion.ArticleMLP (a model trained from another function loads with that function): %w", ModelDir, err))
+			check(fmt.Errorf("loading %s (a model of an unregistered function loads with savedmodel.Load(backend, dir, yourFunction)): %w", ModelDir, err))
 		}
 		epochs, images := 0, LoadData().Train.Len()
 		if h := m.History(); h != nil {

@@ -51,7 +51,7 @@ func runSummary(args []string, stdout, stderr io.Writer) error {
 	}
 	var m *fashion.Model
 	if *modelDir != "" {
-		m, err = savedmodel.Load(backend, *modelDir, fashion.ArticleMLP)
+		m, err = savedmodel.Load(backend, *modelDir, nil)
 	} else {
 		m, err = fashion.New(backend, fashion.ArticleMLP, 1)
 	}
@@ -246,7 +246,7 @@ func (opts *trainOptions) callbacks(stdout io.Writer, checkpoints *savedmodel.Ch
 func (opts *trainOptions) fit(backend compute.Backend, train, validation *fashionmnist.Split, resume bool,
 	callbacks []fashion.Callback, stdout io.Writer) (*fashion.Model, *fashion.History, error) {
 	if resume {
-		return savedmodel.ResumeTraining(backend, opts.ckptDir, fashion.ArticleMLP, train, validation, append(callbacks, resumeNote{stdout})...)
+		return savedmodel.ResumeTraining(backend, opts.ckptDir, nil, train, validation, append(callbacks, resumeNote{stdout})...)
 	}
 	r := opts.recipe
 	if prev, err := savedmodel.LatestCheckpoint(opts.ckptDir); err == nil && !prev.Finished() {
@@ -369,7 +369,7 @@ func (mf *modelFlags) loadModel(stderr io.Writer) (*fashion.Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	return savedmodel.Load(backend, mf.dir, fashion.ArticleMLP)
+	return savedmodel.Load(backend, mf.dir, nil)
 }
 
 // load loads the model and the data.

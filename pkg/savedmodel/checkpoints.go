@@ -317,8 +317,8 @@ func LatestCheckpoint(dir string) (*CheckpointInfo, error) {
 }
 
 // ResumeTraining loads the newest complete checkpoint of dir's run, a model
-// of the model function fn, and goes
-// on training it with the recipe it was started with, from the epoch after
+// of the model function fn (nil: the one its model.json names, see Load),
+// and goes on training it with the recipe it was started with, from the epoch after
 // the one saved. train and validation must be the images the run was
 // started with (train before Recipe.Limit), and backend of the same kind
 // (see RunInfo): otherwise, and when the checkpoint of the best epoch is

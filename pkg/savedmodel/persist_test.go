@@ -511,3 +511,48 @@ func TestAdamModelSavesAndLoads(t *testing.T) {
 	}
 	samePredictions(t, m, loaded, train)
 }
+
+// TestLoadFindsTheRegisteredModelFn checks that model.json names the model
+// function when it is registered, and that Load given no function uses it;
+// a model of an unregistered function needs its function.
+func TestLoadFindsTheRegisteredModelFn(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "article")
+	m := newTestModel(t)
+	if err := Save(m, dir); err != nil {
+		t.Fatal(err)
+	}
+	if got := readModelJSON(t, dir)["model_fn"]; got != "ArticleMLP" {
+		t.Errorf("model.json names model function %v, want ArticleMLP", got)
+	}
+	loaded, err := Load(testBackend(), dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fashion.ModelFnName(loaded.ModelFn()) != "ArticleMLP" || loaded.NumParams() != m.NumParams() {
+		t.Errorf("loaded %q with %d parameters", fashion.ModelFnName(loaded.ModelFn()), loaded.NumParams())
+	}
+
+	small, err := fashion.New(testBackend(), mlp(7), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	unnamed := filepath.Join(t.TempDir(), "unnamed")
+	if err := Save(small, unnamed); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := readModelJSON(t, unnamed)["model_fn"]; ok {
+		t.Error("model.json names an unregistered function")
+	}
+	if _, err := Load(testBackend(), unnamed, nil); err == nil || !strings.Contains(err.Error(), "give the function") {
+		t.Errorf("loading an unregistered function's model without it: %v", err)
+	}
+	if _, err := Load(testBackend(), unnamed, mlp(7)); err != nil {
+		t.Errorf("with its function: %v", err)
+	}
+	mf := readModelJSON(t, dir)
+	mf["model_fn"] = "NoSuchFn"
+	writeModelJSON(t, dir, mf)
+	if _, err := Load(testBackend(), dir, nil); err == nil || !strings.Contains(err.Error(), `"NoSuchFn"`) {
+		t.Errorf("an unknown name: %v", err)
+	}
+}
