@@ -92,30 +92,30 @@ func (e *EarlyStopping) update(epoch int, loss float64) (stop bool) {
 	return e.Patience >= 0 && e.Wait >= e.Patience
 }
 
-// Progress prints training progress to w, the way Keras' verbose=1 does: on
-// a terminal a bar per epoch with the running loss and accuracy, and for
-// every epoch one summary line (only these lines when w is not a terminal,
-// so that logs and notebooks stay short).
-type Progress struct {
+// progressPrinter is the callback NewProgress returns.
+type progressPrinter struct {
 	w      io.Writer
 	epochs int
 	bar    *progress.Bar
 	tty    bool
 }
 
-// NewProgress returns a Progress callback writing to w.
-func NewProgress(w io.Writer) *Progress {
-	return &Progress{w: w, tty: progress.IsTerminal(w)}
+// NewProgress returns a callback that prints training progress to w, the
+// way Keras' verbose=1 does: on a terminal a bar per epoch with the running
+// loss and accuracy, and for every epoch one summary line (only these lines
+// when w is not a terminal, so that logs and notebooks stay short).
+func NewProgress(w io.Writer) Callback {
+	return &progressPrinter{w: w, tty: progress.IsTerminal(w)}
 }
 
 // OnTrainBegin implements TrainBeginner.
-func (p *Progress) OnTrainBegin(_ *Model, info TrainInfo) error {
+func (p *progressPrinter) OnTrainBegin(_ *Model, info TrainInfo) error {
 	p.epochs = info.Recipe.Epochs
 	return nil
 }
 
 // OnSteps implements StepObserver.
-func (p *Progress) OnSteps(epoch, done, total int, loss, accuracy float64) {
+func (p *progressPrinter) OnSteps(epoch, done, total int, loss, accuracy float64) {
 	if !p.tty {
 		return
 	}
@@ -126,7 +126,7 @@ func (p *Progress) OnSteps(epoch, done, total int, loss, accuracy float64) {
 }
 
 // OnEpochEnd implements Callback.
-func (p *Progress) OnEpochEnd(_ *Model, e EpochLog) error {
+func (p *progressPrinter) OnEpochEnd(_ *Model, e EpochLog) error {
 	if p.bar != nil {
 		p.bar.Done("")
 		p.bar = nil

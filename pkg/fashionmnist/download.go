@@ -15,10 +15,10 @@ import (
 	"github.com/fashion-gomlx/fashion-gomlx/internal/progress"
 )
 
-// DefaultDownloadTimeout is how long a download waits without progress
+// defaultDownloadTimeout is how long a download waits without progress
 // (for the connection, the response, or the next bytes) before it gives up
 // on a mirror and tries the next: LoadOptions.Timeout's default.
-const DefaultDownloadTimeout = 30 * time.Second
+const defaultDownloadTimeout = 30 * time.Second
 
 // download fetches into cache every file it does not already hold verified,
 // trying each mirror in turn, and returns the base URL the last file came
@@ -32,7 +32,7 @@ func (opts LoadOptions) download(cache string, files []File) (string, error) {
 	}
 	mirrors := opts.Mirrors
 	if mirrors == nil {
-		mirrors = DefaultMirrors
+		mirrors = defaultMirrors
 	}
 	client := opts.Client
 	if client == nil {
@@ -73,7 +73,7 @@ func (opts LoadOptions) fetch(client *http.Client, base string, f File, dir stri
 	url := base + f.Name
 	timeout := opts.Timeout
 	if timeout <= 0 {
-		timeout = DefaultDownloadTimeout
+		timeout = defaultDownloadTimeout
 	}
 	ctx, cancel := context.WithCancelCause(context.Background())
 	defer cancel(nil)

@@ -39,12 +39,12 @@ import (
 const (
 	modelFileName = "model.json"
 
-	// ModelFormat names the layout of a saved model directory.
-	ModelFormat = "fashion-gomlx/mlp"
-	// ModelFormatVersion is the version of the layout this package writes
+	// modelFormat names the layout of a saved model directory.
+	modelFormat = "fashion-gomlx/mlp"
+	// modelFormatVersion is the version of the layout this package writes
 	// and reads. Version 2 added the marker and the weights' checksums, and
 	// lists the layers where version 1 held an MLP's architecture.
-	ModelFormatVersion = 2
+	modelFormatVersion = 2
 )
 
 // modelFile is the content of model.json.
@@ -91,7 +91,7 @@ func save(m *fashion.Model, dir string) error {
 	}
 	crashHook("save: weights written")
 	mf := modelFile{
-		Format: ModelFormat, Version: ModelFormatVersion, ModelFn: fashion.ModelFnName(m.ModelFn()), Layers: m.Layers(),
+		Format: modelFormat, Version: modelFormatVersion, ModelFn: fashion.ModelFnName(m.ModelFn()), Layers: m.Layers(),
 		ClassNames: m.ClassNames(), Params: m.NumParams(), Recipe: m.Recipe(), History: m.History(),
 		SavedAt: time.Now().UTC(), Weights: ref,
 	}
@@ -186,16 +186,16 @@ func readModelFile(dir string) (*modelFile, error) {
 		return nil, fmt.Errorf("load: %s is corrupt: %w", path, err)
 	}
 	switch {
-	case mf.Format != ModelFormat:
-		return nil, fmt.Errorf("load: %s has format %q, want %q", path, mf.Format, ModelFormat)
-	case mf.Version > ModelFormatVersion:
+	case mf.Format != modelFormat:
+		return nil, fmt.Errorf("load: %s has format %q, want %q", path, mf.Format, modelFormat)
+	case mf.Version > modelFormatVersion:
 		return nil, fmt.Errorf("load: %s was written by a newer version of this program (format version %d; this one reads %d)",
-			path, mf.Version, ModelFormatVersion)
+			path, mf.Version, modelFormatVersion)
 	case mf.Version == 1:
 		return nil, fmt.Errorf("load: %s was saved by an older version of this program (format version 1, without checksums): train the model again",
 			dir)
-	case mf.Version != ModelFormatVersion:
-		return nil, fmt.Errorf("load: %s has unknown format version %d (this program reads %d)", path, mf.Version, ModelFormatVersion)
+	case mf.Version != modelFormatVersion:
+		return nil, fmt.Errorf("load: %s has unknown format version %d (this program reads %d)", path, mf.Version, modelFormatVersion)
 	}
 	return &mf, nil
 }
