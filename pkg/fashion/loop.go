@@ -14,6 +14,21 @@ import (
 	"github.com/gomlx/gomlx/ml/model"
 )
 
+// loopOptimizer is an Optimizer whose state a training loop inside the
+// graph can carry (SGD is one): it creates its variables before the loop,
+// since the loop's body cannot create variables, and forgets the state it
+// keeps in a graph at the end of each update, since each iteration of the
+// body starts from the variables the loop carries. With another optimizer
+// (GoMLX's Adam creates its variables in its first update), Fit unrolls
+// its updates.
+type loopOptimizer interface {
+	Optimizer
+	createStateVariables(scope *model.Scope, vars []*model.Variable)
+	endGraphState(scope *model.Scope, g *graph.Graph)
+}
+
+var _ loopOptimizer = SGD{}
+
 // whileTrains caches trainsInWhile's answer per backend.
 var whileTrains sync.Map // compute.Backend -> bool
 
@@ -89,7 +104,7 @@ func (t *trainer) loopState(scope *model.Scope, g *graph.Graph) []*model.Variabl
 			trainable = append(trainable, v)
 		}
 	}
-	t.r.Optimizer.createStateVariables(scope, trainable)
+	t.r.Optimizer.(loopOptimizer).createStateVariables(scope, trainable)
 	if store.GetVariable("/"+model.RNGStateVariableName) == nil {
 		// As GoMLX creates it on first use: from the store's seed.
 		if err := store.ResetRNGState(); err != nil {
@@ -155,7 +170,7 @@ func (t *trainer) loopGraph(scope *model.Scope, pixels, labels, order, start, co
 		// A Gather of one row: the Go backend has no DynamicSlice.
 		idx := graph.Reshape(graph.Gather(ps[orderAt], graph.Reshape(ps[row], 1)), b, 1)
 		l, c := t.stepGraph(scope, ps[pixelsAt], ps[labelsAt], idx)
-		t.r.Optimizer.endGraphState(scope, g)
+		t.r.Optimizer.(loopOptimizer).endGraphState(scope, g)
 		next := slices.Clone(ps[:varsAt])
 		next[row] = graph.Add(ps[row], graph.OnesLike(ps[row]))
 		next[loss] = graph.Add(ps[loss], graph.ConvertDType(l, dtypes.Float64))

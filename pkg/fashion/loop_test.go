@@ -1,6 +1,7 @@
 package fashion
 
 import (
+	"github.com/fashion-gomlx/fashion-gomlx/internal/backend"
 	"math"
 	"os"
 	"strings"
@@ -23,14 +24,14 @@ func TestGradientInWhile(t *testing.T) {
 	if err != nil && !strings.Contains(err.Error(), "not computed yet") {
 		t.Errorf("gradient in a While on the Go backend: %v; want the known failure or none", err)
 	}
-	if got := m.loopInGraph(); got != (err == nil) {
+	if got := m.loopInGraph(ArticleRecipe()); got != (err == nil) {
 		t.Errorf("loopInGraph %v, but the gradient in a While gives %v", got, err)
 	}
 	if err != nil {
 		t.Logf("the Go backend fails at a gradient inside a While (%v): Fit unrolls its updates there", err)
 	}
 	m.unrolled = true
-	if m.loopInGraph() {
+	if m.loopInGraph(ArticleRecipe()) {
 		t.Error("loopInGraph with unrolled set")
 	}
 }
@@ -47,7 +48,7 @@ func loopBackends(t *testing.T) []compute.Backend {
 		t.Log("the Go backend cannot run the loop in the graph (TestGradientInWhile): not tested there")
 	}
 	if config := os.Getenv("FASHION_TEST_BACKEND"); config != "" {
-		b, _, err := NewBackend(config)
+		b, _, err := backend.NewBackend(config)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -70,15 +71,15 @@ func TestLoopMatchesUnrolled(t *testing.T) {
 	validation := syntheticSplit(t, "validation", 100, 6)
 	r := smallRecipe()
 	r.Epochs, r.StepsPerExecution = 2, 4
-	for _, backend := range loopBackends(t) {
+	for _, b := range loopBackends(t) {
 		fit := func(unrolled bool) (*History, *LayerWeights) {
-			m, err := New(backend, ArticleMLP, 1)
+			m, err := New(b, ArticleMLP, 1)
 			if err != nil {
 				t.Fatal(err)
 			}
 			m.unrolled = unrolled
-			if got := m.loopInGraph(); got == unrolled {
-				t.Fatalf("%s, unrolled %v: loopInGraph %v", backend.Name(), unrolled, got)
+			if got := m.loopInGraph(r); got == unrolled {
+				t.Fatalf("%s, unrolled %v: loopInGraph %v", b.Name(), unrolled, got)
 			}
 			h, err := m.Fit(train, validation, r)
 			if err != nil {
@@ -93,7 +94,7 @@ func TestLoopMatchesUnrolled(t *testing.T) {
 		hl, wl := fit(false)
 		hu, wu := fit(true)
 		if len(hl.Epochs) != len(hu.Epochs) {
-			t.Fatalf("%s: %d epochs in the loop, %d unrolled", backend.Name(), len(hl.Epochs), len(hu.Epochs))
+			t.Fatalf("%s: %d epochs in the loop, %d unrolled", b.Name(), len(hl.Epochs), len(hu.Epochs))
 		}
 		for i, l := range hl.Epochs {
 			u := hu.Epochs[i]
@@ -102,17 +103,17 @@ func TestLoopMatchesUnrolled(t *testing.T) {
 				l, u float64
 			}{{"loss", l.Loss, u.Loss}, {"val_loss", l.ValLoss, u.ValLoss}} {
 				if math.Abs(q.l-q.u) > 1e-5*math.Abs(q.u) {
-					t.Errorf("%s, epoch %d %s: %v in the loop, %v unrolled", backend.Name(), l.Epoch, q.name, q.l, q.u)
+					t.Errorf("%s, epoch %d %s: %v in the loop, %v unrolled", b.Name(), l.Epoch, q.name, q.l, q.u)
 				}
 			}
 			if l.Accuracy != u.Accuracy || l.LearningRate != u.LearningRate {
-				t.Errorf("%s, epoch %d: %+v in the loop, %+v unrolled", backend.Name(), l.Epoch, l, u)
+				t.Errorf("%s, epoch %d: %+v in the loop, %+v unrolled", b.Name(), l.Epoch, l, u)
 			}
 		}
 		for i, row := range wl.Weights {
 			for j, w := range row {
 				if d := math.Abs(float64(w - wu.Weights[i][j])); d > 1e-5 {
-					t.Fatalf("%s, weight [%d, %d]: %v in the loop, %v unrolled", backend.Name(), i, j, w, wu.Weights[i][j])
+					t.Fatalf("%s, weight [%d, %d]: %v in the loop, %v unrolled", b.Name(), i, j, w, wu.Weights[i][j])
 				}
 			}
 		}
