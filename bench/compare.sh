@@ -144,7 +144,7 @@ def label(run, r):
             p = re.search(r"parallelism=\d+", backend)
             backend = "Go backend" + (f" ({p.group(0)})" if p else "")
         name = "GoMLX " + ("default: " if run == "gomlx" or run.startswith("gomlx-K:") else "") + backend
-        if r["steps_per_execution"] != 8:
+        if r["steps_per_execution"] != 64:
             name += f", K={r['steps_per_execution']}"
         return name
     if run.startswith("debian-"):

@@ -17,8 +17,10 @@
 #   DATA_DIR    the four Fashion-MNIST files (default bin/data; --synthetic when absent)
 #   PLUGIN      XLA's CUDA PJRT plugin (default: the first jax_plugins/xla_cuda*/
 #               xla_cuda_plugin.so of python3's site-packages)
-#   STEPS       updates timed per run (default 1600: with the warm-up, nearly an epoch)
-#   KS          updates per execution to try (default "8 32 128")
+#   STEPS       updates timed per run (default 1600, at most 1718: fashion bench times a
+#               second pass over the same images, after a warm-up pass)
+#   KS          updates per execution to try (default "64 1718": the loop in the graph,
+#               64 updates per execution and a whole pass of STEPS per execution)
 #   PYTHON      the Python with CUDA torch (default bench/.venv/bin/python, else python3)
 # Outside a GPU machine, BACKEND=go, TORCH_DEVICE=cpu and JAX_PLATFORM=cpu run
 # the same script on the CPU, which is how it is tested.
@@ -28,7 +30,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 fashion=${FASHION:-$here/bin/fashion}
 data_dir=${DATA_DIR:-$here/bin/data}
 steps=${STEPS:-1600}
-ks=${KS:-"8 32 128"}
+ks=${KS:-"64 1718"}
 python=${PYTHON:-}
 if [ -z "$python" ]; then
 	python=python3

@@ -10,8 +10,9 @@ import (
 
 func TestBenchJSON(t *testing.T) {
 	profile := filepath.Join(t.TempDir(), "cpu.prof")
-	// 5 steps round up to one execution of 4; the warm-up to another.
-	code, out, errOut := runCLI("bench", "--backend", "go", "--synthetic", "--steps", "5", "--warmup", "1",
+	// 5 steps a pass: an execution of 4 and one of 1, after the same in
+	// the warm-up pass.
+	code, out, errOut := runCLI("bench", "--backend", "go", "--synthetic", "--steps", "5",
 		"--steps-per-execution", "4", "--json", "--cpuprofile", profile)
 	if code != 0 {
 		t.Fatalf("code %d\nstdout %s\nstderr %s", code, out, errOut)
@@ -20,7 +21,7 @@ func TestBenchJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {
 		t.Fatalf("output is not JSON: %v\n%s", err, out)
 	}
-	if rep.Steps != 8 || rep.WarmupSteps != 4 || rep.BatchSize != 32 || rep.StepsPerExecution != 4 ||
+	if rep.Steps != 5 || rep.WarmupSteps != 5 || rep.BatchSize != 32 || rep.StepsPerExecution != 4 ||
 		rep.Data != "synthetic" || !strings.Contains(rep.Backend, "Go") || rep.Machine.CPUs <= 0 {
 		t.Errorf("report %+v", rep)
 	}
@@ -34,12 +35,12 @@ func TestBenchJSON(t *testing.T) {
 }
 
 func TestBenchText(t *testing.T) {
-	code, out, errOut := runCLI("bench", "--backend", "go", "--synthetic", "--steps", "2", "--warmup", "0",
+	code, out, errOut := runCLI("bench", "--backend", "go", "--synthetic", "--steps", "2",
 		"--steps-per-execution", "2")
 	if code != 0 {
 		t.Fatalf("code %d\nstdout %s\nstderr %s", code, out, errOut)
 	}
-	// The warm-up is at least the first execution, which compiles the graph.
+	// The warm-up is a pass over the same images, which compiles the graphs.
 	for _, want := range []string{"samples/s: ", "seconds per epoch: ", "machine: ", "2 steps of 32 images",
 		"after 2 warm-up steps", "mean loss "} {
 		if !strings.Contains(out, want) {
@@ -51,13 +52,11 @@ func TestBenchText(t *testing.T) {
 func TestBenchBadFlags(t *testing.T) {
 	for _, args := range [][]string{
 		{"bench", "--steps", "0"},
-		{"bench", "--warmup", "-1"},
 		{"bench", "--batch", "0"},
 		{"bench", "--synthetic", "--steps", "2000", "--batch", "1000"}, // more images than a split has
 		// Values that overflowed the step arithmetic and reported nonsense.
 		{"bench", "--synthetic", "--steps", "9223372036854775807"},
-		{"bench", "--synthetic", "--warmup", "9223372036854775807"},
-		{"bench", "--synthetic", "--steps", "4611686018427387904", "--warmup", "4611686018427387904"},
+		{"bench", "--synthetic", "--steps", "4611686018427387904", "--batch", "4611686018427387904"},
 		{"bench", "--synthetic", "--batch", "9223372036854775807"},
 	} {
 		code, _, errOut := runCLI(args...)

@@ -548,7 +548,7 @@ func testBadInputs(t *testing.T) {
 		inputs = append(inputs, input{"train " + strings.Join(flags, " "), args, false})
 	}
 	for _, flags := range [][]string{
-		{"--steps", "0"}, {"--steps", "9223372036854775807"}, {"--warmup", "9223372036854775807"}, {"--warmup", "-1"},
+		{"--steps", "0"}, {"--steps", "9223372036854775807"}, {"--warmup", "16"},
 		{"--batch", "0"}, {"--steps", "2000", "--batch", "1000"}, {"--steps-per-execution", "-3"},
 	} {
 		inputs = append(inputs, input{"bench " + strings.Join(flags, " "), append([]string{"bench", "--synthetic", "--backend", "go"}, flags...), false})

@@ -46,7 +46,7 @@ func checkErrorLine(t *testing.T, what, stderr, want string) {
 func TestStdoutCarriesOnlyResults(t *testing.T) {
 	// GoMLX's Go backend prints "Go backend: parallelism set to 2" to
 	// os.Stdout; it must not reach the tool's output.
-	cmd := cliProcess("bench", "--synthetic", "--json", "--backend", "go:parallelism=2", "--steps", "2", "--warmup", "0", "--steps-per-execution", "2")
+	cmd := cliProcess("bench", "--synthetic", "--json", "--backend", "go:parallelism=2", "--steps", "2", "--steps-per-execution", "2")
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()

@@ -40,13 +40,21 @@ type Recipe struct {
 	Limit int `json:"limit,omitempty"`
 	// Seed draws the initial weights and each epoch's shuffling.
 	Seed uint64 `json:"seed"`
-	// StepsPerExecution is how many updates one call to the backend runs, as
-	// Keras' steps_per_execution. It changes speed only, not results.
+	// StepsPerExecution is how many updates one call to the backend runs at
+	// most, as Keras' steps_per_execution: in a loop in the graph (at most
+	// an epoch's full batches), or unrolled where the backend cannot run
+	// that loop (at most 8). Callbacks that follow the steps
+	// (StepObserver) hear from Fit after each execution. It changes speed
+	// only, not results.
 	StepsPerExecution int `json:"steps_per_execution"`
 }
 
-// DefaultStepsPerExecution is the StepsPerExecution of ArticleRecipe.
-const DefaultStepsPerExecution = 8
+// DefaultStepsPerExecution is the StepsPerExecution of ArticleRecipe: 64
+// updates per execution of the loop in the graph (27 an epoch of the
+// article's split, so the progress bar moves), as fast as 256 or a whole
+// epoch within the noise of a shared machine (docs/performance.md, "The
+// loop in the graph"); the unrolled path runs 8 (maxUnrolledSteps).
+const DefaultStepsPerExecution = 64
 
 // ArticleRecipe returns the article's training settings: SGD with learning
 // rate 0.01, decay 1e-6, Nesterov momentum 0.9, batches of 32, up to 60
@@ -95,10 +103,10 @@ func (r Recipe) Validate() error {
 	return nil
 }
 
-// maxStepsPerExecution bounds Recipe.StepsPerExecution: each step is
-// unrolled in the training graph, and a graph of thousands of steps takes
-// long to compile for no gain in speed.
-const maxStepsPerExecution = 1024
+// maxStepsPerExecution bounds Recipe.StepsPerExecution, whose steps the
+// loop in the graph counts in int32. Where the steps are unrolled in the
+// graph instead, an execution runs at most maxUnrolledSteps of them.
+const maxStepsPerExecution = math.MaxInt32
 
 // lossFn returns the recipe's loss, the article's when none is set.
 func (r Recipe) lossFn() loss.LossFn {

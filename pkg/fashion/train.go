@@ -158,9 +158,9 @@ type trainer struct {
 }
 
 // maxUnrolledSteps bounds the updates of one execution where they are
-// unrolled in the graph (stepsGraph): past it the graph only takes longer
-// to compile (docs/performance.md).
-const maxUnrolledSteps = 32
+// unrolled in the graph (stepsGraph): past 8 the graph takes longer to
+// compile and runs no faster (docs/performance.md).
+const maxUnrolledSteps = 8
 
 // newTrainer uploads the training data and prepares the training graphs.
 func (m *Model) newTrainer(s *fashionmnist.Split, r Recipe) (*trainer, error) {
