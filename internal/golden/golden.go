@@ -21,21 +21,30 @@ type Saver interface {
 	Save(path string) error
 }
 
-// Check, in a subtest named name, draws pic into testdata/name and compares it, pixel for pixel
-// (byte for byte for formats other than images), with
-// testdata/name-with-_golden; a difference fails t, logs the difference
-// as cmpimg does, and leaves the new picture beside the golden for a look.
-// With -regen the new picture becomes the golden.
+// Check, in a subtest named name, draws pic into testdata/name and
+// compares it with the golden (see CheckExample).
 func Check(t *testing.T, name string, pic Saver) {
 	t.Helper()
+	path := filepath.Join("testdata", name)
+	CheckExample(t, name, func() {
+		if err := pic.Save(path); err != nil {
+			t.Fatalf("saving %s: %v", path, err)
+		}
+	})
+}
+
+// CheckExample, in a subtest named name, runs example, which must write
+// testdata/name as gonum's examples do, and compares that file with
+// testdata/name-with-_golden: pixel for pixel for images, byte for byte
+// for SVG. A difference fails the subtest, logs the difference as cmpimg
+// does, and leaves the new picture beside the golden for a look; a match
+// removes it. With -regen the new picture becomes the golden.
+func CheckExample(t *testing.T, name string, example func()) {
+	t.Helper()
 	t.Run(name, func(t *testing.T) {
-		path := filepath.Join("testdata", name)
-		cmpimg.CheckPlot(func() {
-			if err := pic.Save(path); err != nil {
-				t.Fatalf("saving %s: %v", path, err)
-			}
-		}, t, name)
+		cmpimg.CheckPlot(example, t, name)
 		if !t.Failed() { // matched, or regenerated: only the golden stays
+			path := filepath.Join("testdata", name)
 			if err := os.Remove(path); err != nil && !os.IsNotExist(err) {
 				t.Error(err)
 			}

@@ -137,14 +137,18 @@ func goldenCases(t *testing.T) []goldenCase {
 		{"probability_chart_bars.png", func() (*Figure, error) {
 			return ProbabilityChart{Title: "Your picture", Probabilities: probs, ClassNames: testClassNames, Label: -1}.Figure()
 		}},
-		{"linear_boundary.png", func() (*Figure, error) {
-			points := gatePoints([4]int{0, 1, 1, 1})
-			points[0].Label, points[3].Label = "(0, 0)", "(1, 1)"
-			points[1].Marked, points[1].Label = true, "wrong side"
-			return LinearBoundary{Title: "OR: w = (1, 1), b = -1.5", XLabel: "x1", YLabel: "x2", Points: points,
-				Boundary: &HalfPlane{Weights: [2]float64{1, 1}, Bias: -1.5}, Margin: 0.5}.Figure()
-		}},
+		{"linear_boundary.png", linearBoundary},
+		{"linear_boundary.svg", linearBoundary}, // the vector path, byte for byte
 	}
+}
+
+// linearBoundary is the golden LinearBoundary figure.
+func linearBoundary() (*Figure, error) {
+	points := gatePoints([4]int{0, 1, 1, 1})
+	points[0].Label, points[3].Label = "(0, 0)", "(1, 1)"
+	points[1].Marked, points[1].Label = true, "wrong side"
+	return LinearBoundary{Title: "OR: w = (1, 1), b = -1.5", XLabel: "x1", YLabel: "x2", Points: points,
+		Boundary: &HalfPlane{Weights: [2]float64{1, 1}, Bias: -1.5}, Margin: 0.5}.Figure()
 }
 
 // TestGolden compares every figure kind with its golden image.

@@ -44,7 +44,10 @@ type ImageGrid struct {
 	Palette palette.Palette
 }
 
-// Layout of a grid, in figure pixels.
+// Layout of a grid, in figure pixels. The grid is laid out here rather
+// than as gonum plots in draw.Tiles: plot.Align stretches every data area
+// to its tile, so pictures would not stay square on whole pixels, and a
+// caption under a picture is no part of a gonum plot.
 const (
 	gridCellPad    = 6.0  // left and right of the widest thing in a column
 	gridCaptionGap = 6.0  // between a picture and its caption

@@ -155,7 +155,7 @@ func (pc ProbabilityChart) Figure() (*Figure, error) {
 		strokeFrame(c, r, frameColor)
 		plotArea := box(c, margin+imgW+panelGap, margin+titleH, plotWidth-imgW-panelGap-2*margin, height-titleH-2*margin)
 		p.Draw(sub(c, plotArea))
-	})
+	}, p)
 }
 
 // barsPlot returns the bars of the chart, pred being the predicted class.
