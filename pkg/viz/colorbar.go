@@ -4,6 +4,7 @@ import (
 	"image/color"
 	"math"
 
+	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/palette"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg/draw"
@@ -87,13 +88,14 @@ func (m *paletteMap) Palette(n int) palette.Palette {
 
 // colorBarFigure returns a figure of a title over a fitted plot with a
 // gonum colour bar on its right, as tall as the plot's data area, showing
-// colors over [lo, hi] with the given label.
-func colorBarFigure(title string, fp fittedPlot, colors []color.Color, lo, hi float64, label string) (*Figure, error) {
+// colors over [lo, hi] with the given label and ticks.
+func colorBarFigure(title string, fp fittedPlot, colors []color.Color, lo, hi float64, label string, ticks niceTicks) (*Figure, error) {
 	bp := newPlot("", "", label)
 	// One colour per figure pixel, so the bar's image is not scaled.
 	bp.Add(&plotter.ColorBar{ColorMap: newPaletteMap(colors, lo, hi), Vertical: true, Colors: int(fp.dataH)})
+	bp.Add(dataFrame{})
 	bp.HideX()
-	bp.Y.Tick.Marker = niceTicks{max: 7}
+	bp.Y.Tick.Marker = ticks
 	bp.X.Padding, bp.Y.Padding = 0, 0
 	bfp := fitPlot(bp, colorBarWidth, fp.dataH)
 
@@ -110,3 +112,11 @@ func colorBarFigure(title string, fp fittedPlot, colors []color.Color, lo, hi fl
 		bfp.draw(c, barX, barY)
 	}, fp.p, bp)
 }
+
+// dataFrame is a plotter framing the data area of its plot: gonum draws
+// no box around a colour bar, whose lightest end would melt into the
+// white page.
+type dataFrame struct{}
+
+// Plot implements plot.Plotter.
+func (dataFrame) Plot(c draw.Canvas, _ *plot.Plot) { strokeFrame(c, c.Rectangle, frameColor) }

@@ -128,7 +128,7 @@ func (m ConfusionMatrix) Figure() (*Figure, error) {
 	p.Y.Scale = plot.InvertedScale{Normalizer: plot.LinearScale{}}
 	p.X.Padding, p.Y.Padding = 0, 0
 	side := cell * float64(n)
-	return colorBarFigure(m.Title, fitPlot(p, side, side), colors, 0, float64(top), "samples")
+	return colorBarFigure(m.Title, fitPlot(p, side, side), colors, 0, float64(top), "samples", niceTicks{max: 7, whole: true})
 }
 
 // Accuracies returns the accuracy of each true class (the share of its

@@ -55,5 +55,5 @@ func (v ImageView) Figure() (*Figure, error) {
 	p.Y.Tick.Marker = niceTicks{max: 8, whole: true}
 	p.Y.Scale = plot.InvertedScale{Normalizer: plot.LinearScale{}}
 	p.X.Padding, p.Y.Padding = 0, 0
-	return colorBarFigure(v.Title, fitPlot(p, float64(r.Width*scale), float64(r.Height*scale)), colors, r.Min, r.Max, label)
+	return colorBarFigure(v.Title, fitPlot(p, float64(r.Width*scale), float64(r.Height*scale)), colors, r.Min, r.Max, label, niceTicks{max: 7})
 }
