@@ -99,6 +99,8 @@ func colorBarFigure(title string, fp fittedPlot, colors []color.Color, lo, hi fl
 	bp.X.Padding, bp.Y.Padding = 0, 0
 	bfp := fitPlot(bp, colorBarWidth, fp.dataH)
 
+	// Placed by hand, not by plot.Align, whose tiles are all as wide: the
+	// bar is narrow, and its data area must line up with the plot's.
 	pw, ph := fp.size()
 	bw, bh := bfp.size()
 	titleH := titleHeight(title)

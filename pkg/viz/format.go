@@ -12,16 +12,17 @@ import (
 // its file extension without the dot.
 type Format string
 
-// The formats the project writes; EPS, PDF, JPEG ("jpg" or "jpeg"), TIFF
-// ("tif" or "tiff") and TeX ("tex") are gonum's others.
+// The formats the project writes; PDF, JPEG ("jpg" or "jpeg"), TIFF ("tif"
+// or "tiff") and TeX ("tex") are gonum's others. (EPS is left out: gonum's
+// vgeps cannot draw the images of pictures and colour bars.)
 const (
 	PNG Format = "png" // raster image, DPI dots per inch
 	SVG Format = "svg" // vector image, lengths in points
 )
 
-// formats are the formats of draw.NewFormattedCanvas, which has no list
-// of them to ask for.
-var formats = []Format{PNG, SVG, "eps", "pdf", "jpg", "jpeg", "tif", "tiff", "tex"}
+// formats are the formats of draw.NewFormattedCanvas that draw every
+// figure; gonum has no list of them to ask for.
+var formats = []Format{PNG, SVG, "pdf", "jpg", "jpeg", "tif", "tiff", "tex"}
 
 // check reports a format gonum cannot write.
 func (f Format) check() error {

@@ -86,7 +86,9 @@ func blues() []color.Color {
 	return p.Colors()
 }
 
-// contrastText returns black or white, whichever reads better on bg.
+// contrastText returns black or white, whichever reads better on bg (by
+// the luma of ITU-R BT.601): gonum's labels take one colour, whatever lies
+// under them.
 func contrastText(bg color.Color) color.Color {
 	r, g, b, _ := bg.RGBA()
 	lum := (0.299*float64(r) + 0.587*float64(g) + 0.114*float64(b)) / 0xffff

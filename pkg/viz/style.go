@@ -98,7 +98,9 @@ func newPlot(title, xLabel, yLabel string) *plot.Plot {
 }
 
 // drawTitle writes title centred at the top of c and returns the part of c
-// under it. An empty title takes no room.
+// under it. An empty title takes no room. A gonum plot has a title of its
+// own, but nothing in gonum titles several plots side by side (plot.Align
+// has no title), so a figure's title is written here.
 func drawTitle(c draw.Canvas, title string) draw.Canvas {
 	if title == "" {
 		return c
