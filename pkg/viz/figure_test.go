@@ -26,7 +26,7 @@ func TestFormatOf(t *testing.T) {
 			t.Errorf("FormatOf(%q) = %q, %v; want %q", path, got, err, want)
 		}
 	}
-	for _, path := range []string{"a.gif", "b.eps", "c", "d.png.txt", ""} {
+	for _, path := range []string{"a.gif", "b.eps", "c.tex", "d", "e.png.txt", ""} {
 		if _, err := FormatOf(path); err == nil {
 			t.Errorf("FormatOf(%q): no error", path)
 		}

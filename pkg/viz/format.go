@@ -12,9 +12,11 @@ import (
 // its file extension without the dot.
 type Format string
 
-// The formats the project writes; PDF, JPEG ("jpg" or "jpeg"), TIFF ("tif"
-// or "tiff") and TeX ("tex") are gonum's others. (EPS is left out: gonum's
-// vgeps cannot draw the images of pictures and colour bars.)
+// The formats the project writes; PDF, JPEG ("jpg" or "jpeg") and TIFF
+// ("tif" or "tiff") are gonum's others. Two of gonum's are left out: EPS,
+// as vgeps cannot draw the images of pictures and colour bars, and TeX, as
+// vgtex writes those images as files of its own into the current
+// directory.
 const (
 	PNG Format = "png" // raster image, DPI dots per inch
 	SVG Format = "svg" // vector image, lengths in points
@@ -22,7 +24,7 @@ const (
 
 // formats are the formats of draw.NewFormattedCanvas that draw every
 // figure; gonum has no list of them to ask for.
-var formats = []Format{PNG, SVG, "pdf", "jpg", "jpeg", "tif", "tiff", "tex"}
+var formats = []Format{PNG, SVG, "pdf", "jpg", "jpeg", "tif", "tiff"}
 
 // check reports a format gonum cannot write.
 func (f Format) check() error {
