@@ -78,7 +78,7 @@ type ConfusionMatrix struct {
 	// ClassNames name the classes, by label.
 	ClassNames []string
 	// Palette colours the counts from 0 to the largest; nil means
-	// ColorBrewer's nine blues (palette/brewer), white to dark blue.
+	// ColorBrewer's blues (palette/brewer), white to dark blue.
 	Palette palette.Palette
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"gonum.org/v1/plot/palette"
 	"gonum.org/v1/plot/palette/brewer"
+	"gonum.org/v1/plot/palette/moreland"
 )
 
 // Grayscale returns the 256 greys of image.Gray, from black (0) to white
@@ -76,14 +77,24 @@ func heatColor(colors []color.Color, v, lo, hi float64) color.Color {
 	return colors[int((v-lo)*ps+0.5)]
 }
 
-// blues returns ColorBrewer's nine blues, from white to dark blue: the
-// colours of a confusion matrix.
+// blues returns 256 colours from white to dark blue, the colours of a
+// confusion matrix: ColorBrewer's nine blues (palette/brewer) interpolated
+// by moreland's luminance map, so that the shade of a cell grows evenly
+// with its count rather than in nine steps.
 func blues() []color.Color {
 	p, err := brewer.GetPalette(brewer.TypeSequential, "Blues", 9)
 	if err != nil {
 		panic(err) // "Blues" has 3 to 9 colours
 	}
-	return p.Colors()
+	dark := slices.Clone(p.Colors())
+	slices.Reverse(dark) // the luminance map wants the darkest first
+	m, err := moreland.NewLuminance(dark)
+	if err != nil {
+		panic(err) // brewer's blues lighten steadily
+	}
+	m.SetMin(0)
+	m.SetMax(1)
+	return palette.Reverse(m).Palette(256).Colors()
 }
 
 // contrastText returns black or white, whichever reads better on bg (by
