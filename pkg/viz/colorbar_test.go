@@ -1,10 +1,17 @@
 package viz
 
 import (
+	"bytes"
+	"encoding/base64"
 	"image/color"
+	"image/png"
+	"math"
+	"regexp"
+	"strconv"
 	"testing"
 
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
 )
@@ -121,6 +128,45 @@ func TestEncodeGonumFormats(t *testing.T) {
 		data, err := fig.encode(f)
 		if err != nil || len(data) < 100 {
 			t.Errorf("%s: %d bytes, %v", f, len(data), err)
+		}
+	}
+}
+
+// svgImage matches an image of gonum's SVG canvas: its size in points and
+// its PNG.
+var svgImage = regexp.MustCompile(`<image x="[^"]*" y="[^"]*" width="([^"]*)" height="([^"]*)" xlink:href="data:image/[a-z]+;base64,([^"]*)"`)
+
+// TestSVGImagesFillTheirRectangle checks that every image in a figure's
+// SVG has its rectangle's proportions, one PNG pixel per figure pixel: a
+// browser keeps an image's aspect ratio, and would draw the colour bar's
+// strip (one pixel wide, as gonum makes it) as a hairline.
+func TestSVGImagesFillTheirRectangle(t *testing.T) {
+	fig, err := ImageView{Image: GrayRaster(testImage(2)), Scale: 4}.Figure()
+	if err != nil {
+		t.Fatal(err)
+	}
+	svg, err := fig.SVG()
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := svgImage.FindAllStringSubmatch(string(svg), -1)
+	if len(found) == 0 {
+		t.Fatal("no image in the SVG of an image view (its colour bar is one)")
+	}
+	for _, m := range found {
+		w, _ := strconv.ParseFloat(m[1], 64)
+		h, _ := strconv.ParseFloat(m[2], 64)
+		data, err := base64.StdEncoding.DecodeString(m[3])
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err := png.Decode(bytes.NewReader(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := img.Bounds()
+		if math.Abs(float64(b.Dx())-toPx(vg.Length(w))) > 0.5 || math.Abs(float64(b.Dy())-toPx(vg.Length(h))) > 0.5 {
+			t.Errorf("a %vx%v point rectangle (%.1fx%.1f pixels) holds a %dx%d image", w, h, toPx(vg.Length(w)), toPx(vg.Length(h)), b.Dx(), b.Dy())
 		}
 	}
 }

@@ -19,7 +19,9 @@
 // gonum lacks is written here, each piece saying why: tick steps of 1, 2
 // or 5 (niceTicks), histogram bins shared by overlaid sets, a backdrop
 // behind legends, names wrapped on a category axis, a data area of an
-// exact size, grids of captioned pictures, the 256 greys of image.Gray.
+// exact size, grids of captioned pictures, the 256 greys of image.Gray,
+// and a canvas that enlarges images block by block (gonum's blur them in
+// PNG and distort them in SVG).
 //
 // # Sizes
 //

@@ -81,7 +81,7 @@ func (f *Figure) Encode(w io.Writer, format Format) (err error) {
 	if err != nil {
 		return errorf("%w", err)
 	}
-	dc := draw.New(c)
+	dc := draw.New(pixelCanvas{c})
 	dc.SetColor(color.White)
 	dc.Fill(dc.Rectangle.Path())
 	f.draw(dc)

@@ -156,7 +156,7 @@ func (g ImageGrid) Figure() (*Figure, error) {
 			w, h := img.Bounds().Dx(), img.Bounds().Dy()
 			x, y := l.cell(i, w, h)
 			r := box(c, x, y, float64(w*l.scale), float64(h*l.scale))
-			drawPixels(c, r, colorizeGray(img, colors))
+			drawPicture(c, r, img, colors)
 			strokeFrame(c, r, frameColor)
 			if g.Captions == nil {
 				continue

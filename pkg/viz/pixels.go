@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"math"
 
+	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -38,18 +39,58 @@ func heatMap(g plotter.GridXYZ, colors []color.Color, lo, hi float64) *plotter.H
 	return h
 }
 
-// colorizeGray returns img drawn with colors, grey 0 taking the first colour
-// and 255 the last, as a heat map over [0, 255] would.
-func colorizeGray(img *image.Gray, colors []color.Color) *image.RGBA {
-	b := img.Bounds()
-	out := image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
-	for y := range b.Dy() {
-		for x := range b.Dx() {
-			g := img.GrayAt(b.Min.X+x, b.Min.Y+y).Y
-			out.Set(x, y, heatColor(colors, float64(g), 0, 255))
-		}
+// grayGrid is a picture as the plotter.GridXYZ of a heat map on axes that
+// rise: row r of the grid is row Height-1-r of the picture, so the
+// picture's top row is drawn at the top.
+type grayGrid struct{ img *image.Gray }
+
+// Dims implements plotter.GridXYZ.
+func (g grayGrid) Dims() (c, r int) { return g.img.Bounds().Dx(), g.img.Bounds().Dy() }
+
+// Z implements plotter.GridXYZ.
+func (g grayGrid) Z(c, r int) float64 {
+	b := g.img.Bounds()
+	return float64(g.img.GrayAt(b.Min.X+c, b.Max.Y-1-r).Y)
+}
+
+// X implements plotter.GridXYZ.
+func (grayGrid) X(c int) float64 { return float64(c) }
+
+// Y implements plotter.GridXYZ.
+func (grayGrid) Y(r int) float64 { return float64(r) }
+
+// drawPicture draws img into r, its grey values coloured by colors (0 the
+// first, 255 the last), as gonum's heat map in its rasterized form: one
+// image, which pixelCanvas enlarges to r's figure pixels. Picture grids
+// draw many pictures, and one path per pixel (the heat map's vector form)
+// would make the SVG of a grid of 20 pictures 15,680 paths.
+func drawPicture(c draw.Canvas, r vg.Rectangle, img *image.Gray, colors []color.Color) {
+	h := heatMap(grayGrid{img}, colors, 0, 255)
+	h.Rasterized = true
+	p := plot.New() // the picture's data range, mapped onto r
+	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = h.DataRange()
+	h.Plot(sub(c, r), p)
+}
+
+// pixelCanvas is the canvas figures are drawn on: it hands every image to
+// the canvas under it enlarged, block by block, to the whole figure
+// pixels of the image's rectangle. gonum's canvases do not draw a small
+// image into a large rectangle true: vgimg scales it bilinearly, blurring
+// a picture's pixels, and vgsvg writes it without
+// preserveAspectRatio="none", so a browser shows a colour bar (an image
+// one pixel wide) as a hairline.
+type pixelCanvas struct{ vg.CanvasSizer }
+
+// DrawImage implements vg.Canvas.
+func (c pixelCanvas) DrawImage(r vg.Rectangle, img image.Image) {
+	x0, x1 := math.Round(toPx(min(r.Min.X, r.Max.X))), math.Round(toPx(max(r.Min.X, r.Max.X)))
+	y0, y1 := math.Round(toPx(min(r.Min.Y, r.Max.Y))), math.Round(toPx(max(r.Min.Y, r.Max.Y)))
+	w, h := int(x1-x0), int(y1-y0)
+	if w <= 0 || h <= 0 {
+		return
 	}
-	return out
+	snapped := vg.Rectangle{Min: vg.Point{X: px(x0), Y: px(y0)}, Max: vg.Point{X: px(x1), Y: px(y1)}}
+	c.CanvasSizer.DrawImage(snapped, upscale(img, w, h))
 }
 
 // upscale returns src enlarged to w x h pixels by nearest neighbour, so
@@ -64,26 +105,6 @@ func upscale(src image.Image, w, h int) *image.RGBA {
 		}
 	}
 	return out
-}
-
-// drawPixels draws img into r without smoothing: r is snapped to whole
-// figure pixels and img enlarged to exactly that many pixels, so each image
-// pixel is a crisp block in both PNG and SVG.
-//
-// The picture grids draw with it rather than with plotter.HeatMap (which
-// ImageView uses): a heat map is one path per pixel, 15,680 of them in the
-// SVG of a grid of 20 pictures, and its Rasterized form hands a picture of
-// 28x28 to the canvas to enlarge, which vgimg does bilinearly, blurring the
-// pixels; gonum has no nearest-neighbour image plotter.
-func drawPixels(c draw.Canvas, r vg.Rectangle, img image.Image) {
-	x0, y0 := math.Round(toPx(r.Min.X)), math.Round(toPx(r.Min.Y))
-	x1, y1 := math.Round(toPx(r.Max.X)), math.Round(toPx(r.Max.Y))
-	w, h := int(x1-x0), int(y1-y0)
-	if w <= 0 || h <= 0 {
-		return
-	}
-	snapped := vg.Rectangle{Min: vg.Point{X: px(x0), Y: px(y0)}, Max: vg.Point{X: px(x1), Y: px(y1)}}
-	c.DrawImage(snapped, upscale(img, w, h))
 }
 
 // strokeFrame draws a thin frame just outside r.
