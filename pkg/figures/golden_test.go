@@ -94,6 +94,9 @@ func TestGolden(t *testing.T) {
 			sets := map[string]*fashion.LayerWeights{"initial": goldenWeights(40, 25, 1), "trained": goldenWeights(40, 25, 1.4)}
 			return WeightHistogram("dense", 40, 25, sets, "initial", "trained")
 		}},
+		{"weight_images.png", func() (*viz.Figure, error) {
+			return weightImages("dense", goldenWeights(fashion.ImagePixels, 12, 1), 10)
+		}},
 		{"predictions.png", func() (*viz.Figure, error) { return Predictions(p, 10) }},
 		{"probabilities.png", func() (*viz.Figure, error) { return Probabilities(p, 2) }},
 		{"confusion.png", func() (*viz.Figure, error) { return Confusion(p) }},

@@ -90,14 +90,7 @@ func (m *paletteMap) Palette(n int) palette.Palette {
 // gonum colour bar on its right, as tall as the plot's data area, showing
 // colors over [lo, hi] with the given label and ticks.
 func colorBarFigure(title string, fp fittedPlot, colors []color.Color, lo, hi float64, label string, ticks niceTicks) (*Figure, error) {
-	bp := newPlot("", "", label)
-	// One colour per figure pixel, so the bar's image is not scaled.
-	bp.Add(&plotter.ColorBar{ColorMap: newPaletteMap(colors, lo, hi), Vertical: true, Colors: int(fp.dataH)})
-	bp.Add(dataFrame{})
-	bp.HideX()
-	bp.Y.Tick.Marker = ticks
-	bp.X.Padding, bp.Y.Padding = 0, 0
-	bfp := fitPlot(bp, colorBarWidth, fp.dataH)
+	bfp := fittedColorBar(colors, lo, hi, label, ticks, fp.dataH)
 
 	// Placed by hand, not by plot.Align, whose tiles are all as wide: the
 	// bar is narrow, and its data area must line up with the plot's.
@@ -112,7 +105,21 @@ func colorBarFigure(title string, fp fittedPlot, colors []color.Color, lo, hi fl
 		drawTitle(inset(c, margin), title)
 		fp.draw(c, margin, margin+titleH)
 		bfp.draw(c, barX, barY)
-	}, fp.p, bp)
+	}, fp.p, bfp.p)
+}
+
+// fittedColorBar returns gonum's vertical colour bar of colors over
+// [lo, hi], with the given label and ticks, in a plot of its own whose data
+// area, the strip, is colorBarWidth x h figure pixels.
+func fittedColorBar(colors []color.Color, lo, hi float64, label string, ticks niceTicks, h float64) fittedPlot {
+	p := newPlot("", "", label)
+	// One colour per figure pixel, so the bar's image is not scaled.
+	p.Add(&plotter.ColorBar{ColorMap: newPaletteMap(colors, lo, hi), Vertical: true, Colors: int(h)})
+	p.Add(dataFrame{})
+	p.HideX()
+	p.Y.Tick.Marker = ticks
+	p.X.Padding, p.Y.Padding = 0, 0
+	return fitPlot(p, colorBarWidth, h)
 }
 
 // dataFrame is a plotter framing the data area of its plot: gonum draws

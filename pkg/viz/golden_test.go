@@ -137,6 +137,18 @@ func goldenCases(t *testing.T) []goldenCase {
 		{"probability_chart_bars.png", func() (*Figure, error) {
 			return ProbabilityChart{Title: "Your picture", Probabilities: probs, ClassNames: testClassNames, Label: -1}.Figure()
 		}},
+		{"weight_images.png", func() (*Figure, error) {
+			var units [][]float64
+			for u := range 8 {
+				w := make([]float64, 28*28)
+				for i := range w {
+					x, y := float64(i%28-14), float64(i/28-14)
+					w[i] = 0.05 * math.Sin((x*math.Cos(float64(u))+y*math.Sin(float64(u)))/3)
+				}
+				units = append(units, w)
+			}
+			return WeightImages{Title: "Weights into the first 8 units", Weights: units, Width: 28, Height: 28, Cols: 4, Scale: 4}.Figure()
+		}},
 		{"linear_boundary.png", linearBoundary},
 		{"linear_boundary.svg", linearBoundary}, // the vector path, byte for byte
 	}

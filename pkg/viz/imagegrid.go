@@ -151,22 +151,28 @@ func (g ImageGrid) Figure() (*Figure, error) {
 	l := g.layout()
 	colors := colorsOf(g.Palette)
 	return newFigure(l.width, l.height, func(c draw.Canvas) {
-		drawTitle(inset(c, margin), g.Title)
-		for i, img := range g.Images {
-			w, h := img.Bounds().Dx(), img.Bounds().Dy()
-			x, y := l.cell(i, w, h)
-			r := box(c, x, y, float64(w*l.scale), float64(h*l.scale))
-			drawPicture(c, r, img, colors)
-			strokeFrame(c, r, frameColor)
-			if g.Captions == nil {
-				continue
-			}
-			clr := textColor
-			if g.CaptionColors != nil && g.CaptionColors[i] != nil {
-				clr = g.CaptionColors[i]
-			}
-			cx, cy := l.caption(i)
-			c.FillText(captionStyle(clr), vg.Point{X: c.Min.X + px(cx), Y: c.Max.Y - px(cy)}, g.Captions[i])
-		}
+		g.draw(c, l, func(c draw.Canvas, r vg.Rectangle, i int) { drawPicture(c, r, g.Images[i], colors) })
 	})
+}
+
+// draw draws the grid's title, frames and captions, and each picture with
+// pic into its rectangle.
+func (g ImageGrid) draw(c draw.Canvas, l gridLayout, pic func(c draw.Canvas, r vg.Rectangle, i int)) {
+	drawTitle(inset(c, margin), g.Title)
+	for i, img := range g.Images {
+		w, h := img.Bounds().Dx(), img.Bounds().Dy()
+		x, y := l.cell(i, w, h)
+		r := box(c, x, y, float64(w*l.scale), float64(h*l.scale))
+		pic(c, r, i)
+		strokeFrame(c, r, frameColor)
+		if g.Captions == nil {
+			continue
+		}
+		clr := textColor
+		if g.CaptionColors != nil && g.CaptionColors[i] != nil {
+			clr = g.CaptionColors[i]
+		}
+		cx, cy := l.caption(i)
+		c.FillText(captionStyle(clr), vg.Point{X: c.Min.X + px(cx), Y: c.Max.Y - px(cy)}, g.Captions[i])
+	}
 }

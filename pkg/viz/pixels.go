@@ -39,9 +39,8 @@ func heatMap(g plotter.GridXYZ, colors []color.Color, lo, hi float64) *plotter.H
 	return h
 }
 
-// grayGrid is a picture as the plotter.GridXYZ of a heat map on axes that
-// rise: row r of the grid is row Height-1-r of the picture, so the
-// picture's top row is drawn at the top.
+// grayGrid is a picture as the plotter.GridXYZ of a heat map: its grey
+// values, row 0 being its top row.
 type grayGrid struct{ img *image.Gray }
 
 // Dims implements plotter.GridXYZ.
@@ -50,7 +49,7 @@ func (g grayGrid) Dims() (c, r int) { return g.img.Bounds().Dx(), g.img.Bounds()
 // Z implements plotter.GridXYZ.
 func (g grayGrid) Z(c, r int) float64 {
 	b := g.img.Bounds()
-	return float64(g.img.GrayAt(b.Min.X+c, b.Max.Y-1-r).Y)
+	return float64(g.img.GrayAt(b.Min.X+c, b.Min.Y+r).Y)
 }
 
 // X implements plotter.GridXYZ.
@@ -59,17 +58,34 @@ func (grayGrid) X(c int) float64 { return float64(c) }
 // Y implements plotter.GridXYZ.
 func (grayGrid) Y(r int) float64 { return float64(r) }
 
-// drawPicture draws img into r, its grey values coloured by colors (0 the
-// first, 255 the last), as gonum's heat map in its rasterized form: one
-// image, which pixelCanvas enlarges to r's figure pixels. Picture grids
-// draw many pictures, and one path per pixel (the heat map's vector form)
-// would make the SVG of a grid of 20 pictures 15,680 paths.
-func drawPicture(c draw.Canvas, r vg.Rectangle, img *image.Gray, colors []color.Color) {
-	h := heatMap(grayGrid{img}, colors, 0, 255)
+// flipRows is a grid upside down: row r is row Rows-1-r of the grid under
+// it, so that a grid whose row 0 is its top is drawn the right way up on
+// a Y axis that rises.
+type flipRows struct{ plotter.GridXYZ }
+
+// Z implements plotter.GridXYZ.
+func (g flipRows) Z(c, r int) float64 {
+	_, rows := g.Dims()
+	return g.GridXYZ.Z(c, rows-1-r)
+}
+
+// drawHeat draws g (row 0 at the top) into r, coloured over [lo, hi] with
+// colors, as gonum's heat map in its rasterized form: one image, which
+// pixelCanvas enlarges to r's figure pixels. Picture grids draw many
+// pictures, and one path per pixel (the heat map's vector form) would
+// make the SVG of a grid of 20 pictures 15,680 paths.
+func drawHeat(c draw.Canvas, r vg.Rectangle, g plotter.GridXYZ, colors []color.Color, lo, hi float64) {
+	h := heatMap(flipRows{g}, colors, lo, hi)
 	h.Rasterized = true
-	p := plot.New() // the picture's data range, mapped onto r
+	p := plot.New() // the grid's data range, mapped onto r
 	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = h.DataRange()
 	h.Plot(sub(c, r), p)
+}
+
+// drawPicture draws img into r, its grey values coloured by colors (0 the
+// first, 255 the last).
+func drawPicture(c draw.Canvas, r vg.Rectangle, img *image.Gray, colors []color.Color) {
+	drawHeat(c, r, grayGrid{img}, colors, 0, 255)
 }
 
 // pixelCanvas is the canvas figures are drawn on: it hands every image to
