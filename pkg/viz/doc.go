@@ -10,7 +10,8 @@
 // # gonum/plot underneath
 //
 // Figures are gonum plots drawn with gonum's plotters: plotter.HeatMap and
-// plotter.ColorBar for a confusion matrix and a picture's pixels,
+// plotter.ColorBar for a confusion matrix, a picture's pixels and a
+// layer's weights (moreland's diverging blue to red),
 // ColorBrewer's blues (palette/brewer), nominal axes (Plot.NominalX and
 // NominalY) for class names, plotutil's colours, plotter.BarChart,
 // Histogram, Line, Scatter, Polygon, Labels and Grid, and
