@@ -6,7 +6,9 @@ import (
 	"strings"
 	"sync"
 
+	backends "github.com/fashion-gomlx/fashion-gomlx/internal/backend" // "backend" is the function below
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/figures"
 	"github.com/gomlx/compute"
 )
@@ -26,7 +28,7 @@ func backend() compute.Backend {
 // backendOnce makes one backend per program: tensors of one backend cannot
 // go into another's graphs.
 var backendOnce = sync.OnceValues(func() (compute.Backend, error) {
-	b, _, err := fashion.NewBackend("")
+	b, _, err := backends.NewBackend("")
 	return b, err
 })
 
@@ -59,7 +61,7 @@ func formatFloats(values []float32) string {
 
 // smallWidths are the layer widths of chapter 7's exercise, 784-300-100-10
 // without its input.
-var smallWidths = []int{300, 100, fashion.NumClasses}
+var smallWidths = []int{300, 100, fashionmnist.NumClasses}
 
 // CheckSmallModel checks the exercise of chapter 7: fn must be the
 // 784-300-100-10 network. It builds the model with fashion.New, reads the
@@ -78,7 +80,7 @@ func CheckSmallModel(fn fashion.ModelFn) bool {
 			found = append(found, fmt.Sprintf("%s (%d units)", l.Name, l.Units))
 		}
 	}
-	want, in := 0, fashion.ImagePixels
+	want, in := 0, fashionmnist.ImagePixels
 	for _, units := range smallWidths {
 		want += in*units + units
 		in = units

@@ -10,7 +10,9 @@ import (
 	"strings"
 
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/figures"
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/savedmodel"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/tensorboard"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/viz"
 	"github.com/janpfeifer/gonb/gonbui"
@@ -72,7 +74,7 @@ func ShowRecipe(r fashion.Recipe) {
 // ShowLearningRate shows the learning rate of the recipe over as many
 // updates as a run of the recipe can make: its epochs, each over the
 // training images it uses (all of d.Train, or the first r.Limit).
-func ShowLearningRate(d *fashion.Data, r fashion.Recipe) {
+func ShowLearningRate(d *fashionmnist.Data, r fashion.Recipe) {
 	check(r.Validate())
 	updates := maxUpdates(d, r)
 	fmt.Fprintf(stdout, "the longest run: %d epochs of %d updates (%d images in batches of %d) = %d updates; the rate falls from %g to %.6f\n",
@@ -82,7 +84,7 @@ func ShowLearningRate(d *fashion.Data, r fashion.Recipe) {
 
 // trainingImages returns how many training images a run of the recipe
 // learns from: the training split, or its first r.Limit images.
-func trainingImages(d *fashion.Data, r fashion.Recipe) int {
+func trainingImages(d *fashionmnist.Data, r fashion.Recipe) int {
 	if r.Limit > 0 {
 		return min(r.Limit, d.Train.Len())
 	}
@@ -92,7 +94,7 @@ func trainingImages(d *fashion.Data, r fashion.Recipe) int {
 // maxUpdates returns how many updates a run of the recipe makes when early
 // stopping does not cut it short: one per batch, the last smaller batch
 // included, in every epoch.
-func maxUpdates(d *fashion.Data, r fashion.Recipe) int {
+func maxUpdates(d *fashionmnist.Data, r fashion.Recipe) int {
 	return r.Epochs * ((trainingImages(d, r) + r.BatchSize - 1) / r.BatchSize)
 }
 
@@ -139,7 +141,7 @@ func ShowStepLosses(title string, runs map[string][]float64) {
 // none, it trains a short one (2 epochs) and says so.
 func TrainedModel() *fashion.Model {
 	if _, err := os.Stat(filepath.Join(ModelDir, "model.json")); err == nil {
-		m, err := fashion.LoadModel(backend(), ModelDir, fashion.ArticleMLP)
+		m, err := savedmodel.Load(backend(), ModelDir, fashion.ArticleMLP)
 		if err != nil {
 			check(fmt.Errorf("loading %s with fashion.ArticleMLP (a model trained from another function loads with that function): %w", ModelDir, err))
 		}
@@ -160,7 +162,7 @@ func TrainedModel() *fashion.Model {
 	r.Seed, r.Epochs, r.Limit = Seed, quickEpochs, quickImages
 	m := Must(fashion.New(backend(), fashion.ArticleMLP, Seed))
 	Must(m.Fit(d.Train, d.Validation, r, fashion.NewProgress(stdout)))
-	check(m.Save(ModelDir))
+	check(savedmodel.Save(m, ModelDir))
 	fmt.Fprintln(stdout, "Model saved to", ModelDir)
 	return m
 }
