@@ -1,7 +1,3 @@
-// Package figures draws the tutorial's pictures of the data set, the model
-// and its training: it turns pkg/fashion's values into pkg/viz figures. The
-// command-line tool and the tutorial both call it, so a figure looks the
-// same in a terminal's PNG files and in a notebook.
 package figures
 
 import (
@@ -176,8 +172,8 @@ func WeightImages(m *fashion.Model, layer string, n int) (*viz.Figure, error) {
 
 // weightImages draws the weights into the first n units of lw.
 func weightImages(layer string, lw *fashion.LayerWeights, n int) (*viz.Figure, error) {
-	if len(lw.Weights) != fashion.ImagePixels {
-		return nil, fmt.Errorf("figures: layer %q has %d inputs, not the %d pixels of a picture", layer, len(lw.Weights), fashion.ImagePixels)
+	if len(lw.Weights) != fashionmnist.ImagePixels {
+		return nil, fmt.Errorf("figures: layer %q has %d inputs, not the %d pixels of a picture", layer, len(lw.Weights), fashionmnist.ImagePixels)
 	}
 	units := len(lw.Biases)
 	if n <= 0 || n > units {
@@ -185,7 +181,7 @@ func weightImages(layer string, lw *fashion.LayerWeights, n int) (*viz.Figure, e
 	}
 	w := viz.WeightImages{
 		Title: fmt.Sprintf("Weights into the first %d units of %s (%d x %d)", n, layer, len(lw.Weights), units),
-		Width: fashion.ImageSize, Height: fashion.ImageSize, Cols: 5, Scale: 4,
+		Width: fashionmnist.ImageSize, Height: fashionmnist.ImageSize, Cols: 5, Scale: 4,
 	}
 	for u := range n {
 		unit := make([]float64, len(lw.Weights))

@@ -95,7 +95,7 @@ func TestFigureErrors(t *testing.T) {
 		t.Error("weight images of a layer whose inputs are not pixels accepted")
 	}
 	for _, n := range []int{0, 13} {
-		lw := &fashion.LayerWeights{Weights: make([][]float32, fashion.ImagePixels), Biases: make([]float32, 12)}
+		lw := &fashion.LayerWeights{Weights: make([][]float32, fashionmnist.ImagePixels), Biases: make([]float32, 12)}
 		if _, err := weightImages("dense", lw, n); err == nil {
 			t.Errorf("weight images of %d of 12 units accepted", n)
 		}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/fashion-gomlx/fashion-gomlx/internal/golden"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/viz"
 )
 
@@ -19,17 +20,17 @@ import (
 
 // goldenPredictions returns made-up predictions for a split: the true
 // class most probable for two images in three, a neighbour's otherwise.
-func goldenPredictions(s *fashion.Split) *fashion.Predictions {
+func goldenPredictions(s *fashionmnist.Split) *fashion.Predictions {
 	p := &fashion.Predictions{Split: s}
 	for i := range s.Len() {
-		row := make([]float32, fashion.NumClasses)
+		row := make([]float32, fashionmnist.NumClasses)
 		top := s.Label(i)
 		if i%3 == 2 {
-			top = (top + 1 + i%4) % fashion.NumClasses
+			top = (top + 1 + i%4) % fashionmnist.NumClasses
 		}
 		var sum float64
 		for k := range row {
-			v := 0.2 + math.Abs(math.Sin(float64(i*fashion.NumClasses+k)))
+			v := 0.2 + math.Abs(math.Sin(float64(i*fashionmnist.NumClasses+k)))
 			if k == top {
 				v += 4 + float64(i%5)
 			}
@@ -95,7 +96,7 @@ func TestGolden(t *testing.T) {
 			return WeightHistogram("dense", 40, 25, sets, "initial", "trained")
 		}},
 		{"weight_images.png", func() (*viz.Figure, error) {
-			return weightImages("dense", goldenWeights(fashion.ImagePixels, 12, 1), 10)
+			return weightImages("dense", goldenWeights(fashionmnist.ImagePixels, 12, 1), 10)
 		}},
 		{"predictions.png", func() (*viz.Figure, error) { return Predictions(p, 10) }},
 		{"probabilities.png", func() (*viz.Figure, error) { return Probabilities(p, 2) }},

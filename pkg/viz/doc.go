@@ -42,6 +42,13 @@
 // of Matplotlib's "binary" colour map, and gonum's palette/moreland
 // colour maps give false colours (moreland.Kindlmann().Palette(256)).
 //
+// # Imports
+//
+// It may import the standard library, gonum/plot and the project's
+// internal/atomicfile only: no GoMLX, no model, no notebook (a test checks
+// it). pkg/figures turns the model's values into the plain values drawn
+// here.
+//
 // # Tests
 //
 // The tests compare every figure kind with a golden image in testdata,

@@ -1,0 +1,29 @@
+package viz
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// TestImportsNeitherModelNorGoMLX checks what the package doc promises:
+// pkg/viz, with everything it imports, holds no GoMLX and none of the
+// project's packages but internal/atomicfile.
+func TestImportsNeitherModelNorGoMLX(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go list")
+	}
+	out, err := exec.Command("go", "list", "-deps", ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, out)
+	}
+	const module = "github.com/fashion-gomlx/fashion-gomlx/"
+	for _, p := range strings.Fields(string(out)) {
+		switch {
+		case strings.HasPrefix(p, "github.com/gomlx/"):
+			t.Errorf("pkg/viz depends on %s", p)
+		case strings.HasPrefix(p, module) && p != module+"pkg/viz" && p != module+"internal/atomicfile":
+			t.Errorf("pkg/viz depends on %s", p)
+		}
+	}
+}
