@@ -44,9 +44,9 @@
 //
 // # Imports
 //
-// It may import the standard library, gonum/plot and the project's
-// internal/atomicfile only: no GoMLX, no model, no notebook (a test checks
-// it). pkg/figures turns the model's values into the plain values drawn
+// It may import the standard library, gonum/plot and the project's small
+// internal helpers (internal/atomicfile, ...) only: no GoMLX, no model, no
+// backend, no notebook (a test checks it). pkg/figures turns the model's values into the plain values drawn
 // here.
 //
 // # Tests
