@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	backends "github.com/fashion-gomlx/fashion-gomlx/internal/backend" // "backend" is the function below
+	"github.com/fashion-gomlx/fashion-gomlx/internal/num"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/figures"
@@ -91,9 +92,9 @@ func CheckSmallModel(fn fashion.ModelFn) bool {
 	}
 	if m.NumParams() != want {
 		return verdict(false, "", fmt.Sprintf("The layers are right but the model has %s parameters, not %s: does it create other variables, or a layer without biases?",
-			thousands(m.NumParams()), thousands(want)))
+			num.Thousands(m.NumParams()), num.Thousands(want)))
 	}
 	return verdict(true, fmt.Sprintf("784-300-100-10: 784×300 + 300 + 300×100 + 100 + 100×10 + 10 = %s parameters, "+
 		"read from your model's variables. (The check counts layers and parameters; it cannot see whether ReLU is between them.)",
-		thousands(want)), "")
+		num.Thousands(want)), "")
 }

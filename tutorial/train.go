@@ -40,9 +40,9 @@ func defaultProgress() io.Writer { return stdout }
 // Quick reports whether FASHION_QUICK=1 asks for short training runs.
 func Quick() bool { return os.Getenv(QuickEnv) == "1" }
 
-// Recipe returns the article's training recipe with the tutorial's seed,
+// ChapterRecipe returns the article's training recipe with the tutorial's seed,
 // shortened by Shorten when FASHION_QUICK=1.
-func Recipe() fashion.Recipe {
+func ChapterRecipe() fashion.Recipe {
 	r := fashion.ArticleRecipe()
 	r.Seed = Seed
 	return Shorten(r)
@@ -60,11 +60,18 @@ func Shorten(r fashion.Recipe) fashion.Recipe {
 
 // ShowRecipe prints the recipe's settings.
 func ShowRecipe(r fashion.Recipe) {
-	o := r.Optimizer
+	optimizer := fmt.Sprintf("%T, learning rate %g", r.Optimizer, r.Optimizer.LearningRateAt(0))
+	if o, ok := r.Optimizer.(fashion.SGD); ok {
+		optimizer = fmt.Sprintf("SGD, learning rate %g, decay %g, momentum %g, Nesterov %v", o.LearningRate, o.Decay, o.Momentum, o.Nesterov)
+	}
+	loss := "sparse categorical cross-entropy"
+	if r.Loss != nil {
+		loss = "the recipe's own"
+	}
 	note("%s", table([][]string{
 		{"setting", "value"},
-		{"loss", "sparse categorical cross-entropy"},
-		{"optimizer", fmt.Sprintf("SGD, learning rate %g, decay %g, momentum %g, Nesterov %v", o.LearningRate, o.Decay, o.Momentum, o.Nesterov)},
+		{"loss", loss},
+		{"optimizer", optimizer},
 		{"batch size", fmt.Sprint(r.BatchSize)},
 		{"epochs (at most)", fmt.Sprint(r.Epochs)},
 		{"early stopping", fmt.Sprintf("on validation loss, patience %d, min delta %g", r.Patience, r.MinDelta)},
@@ -78,7 +85,7 @@ func ShowLearningRate(d *fashionmnist.Data, r fashion.Recipe) {
 	check(r.Validate())
 	updates := maxUpdates(d, r)
 	fmt.Fprintf(stdout, "the longest run: %d epochs of %d updates (%d images in batches of %d) = %d updates; the rate falls from %g to %.6f\n",
-		r.Epochs, updates/r.Epochs, trainingImages(d, r), r.BatchSize, updates, r.Optimizer.LearningRate, r.Optimizer.LearningRateAt(int64(updates)))
+		r.Epochs, updates/r.Epochs, trainingImages(d, r), r.BatchSize, updates, r.Optimizer.LearningRateAt(0), r.Optimizer.LearningRateAt(int64(updates)))
 	Show(figures.LearningRate(r, updates))
 }
 
@@ -141,9 +148,9 @@ func ShowStepLosses(title string, runs map[string][]float64) {
 // none, it trains a short one (2 epochs) and says so.
 func TrainedModel() *fashion.Model {
 	if _, err := os.Stat(filepath.Join(ModelDir, "model.json")); err == nil {
-		m, err := savedmodel.Load(backend(), ModelDir, fashion.ArticleMLP)
+		m, err := savedmodel.Load(backend(), ModelDir, nil)
 		if err != nil {
-			check(fmt.Errorf("loading %s with fashion.ArticleMLP (a model trained from another function loads with that function): %w", ModelDir, err))
+			check(fmt.Errorf("loading %s (a model of an unregistered function loads with savedmodel.Load(backend, dir, yourFunction)): %w", ModelDir, err))
 		}
 		epochs, images := 0, LoadData().Train.Len()
 		if h := m.History(); h != nil {
@@ -252,7 +259,10 @@ func ShowTensorBoardRun(dir string) {
 
 // CheckLearningRate checks the learning rate after a number of updates.
 func CheckLearningRate(r fashion.Recipe, updates int, lr float64) bool {
-	o := r.Optimizer
+	o, ok := r.Optimizer.(fashion.SGD)
+	if !ok {
+		check(fmt.Errorf("the exercise is about SGD's time-based decay; this recipe's optimizer is %T", r.Optimizer))
+	}
 	want := o.LearningRateAt(int64(updates))
 	formula := fmt.Sprintf("%g / (1 + %g * %d)", o.LearningRate, o.Decay, updates)
 	// 5e-5 of the rate: about 4 significant digits, enough to tell Keras'
