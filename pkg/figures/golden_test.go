@@ -86,8 +86,8 @@ func TestGolden(t *testing.T) {
 	}{
 		{"first_images.png", func() (*viz.Figure, error) { return FirstImages(d.Train, 10, 5) }},
 		{"one_per_class.png", func() (*viz.Figure, error) { return OnePerClass(d.Train) }},
-		{"pixels_raw.png", func() (*viz.Figure, error) { return Pixels(d.Train, 0, false) }},
-		{"pixels_scaled.png", func() (*viz.Figure, error) { return Pixels(d.Train, 0, true) }},
+		{"pixels_raw.png", func() (*viz.Figure, error) { return PixelValues(d.Train, 0, false) }},
+		{"pixels_scaled.png", func() (*viz.Figure, error) { return PixelValues(d.Train, 0, true) }},
 		{"class_distribution.png", func() (*viz.Figure, error) { return ClassDistribution(d) }},
 		{"learning_rate.png", func() (*viz.Figure, error) { return LearningRate(fashion.ArticleRecipe(), 2000) }},
 		{"training_curves.png", func() (*viz.Figure, error) { return TrainingCurves(goldenHistory()) }},
