@@ -17,10 +17,11 @@ import (
 // "dense" sub-scope of it), so that scope.In("dense_1") gives Keras' layer
 // names: /dense_1/weights and /dense_1/biases.
 //
-// It differs from layers.DenseWithBias in one thing: the gradient of the
-// product, which is denseProduct's. The model's whole gradient still comes
-// from GoMLX's automatic differentiation (graph.Gradient); only this one
-// product has its own rule, in the layout the pure-Go backend runs fast.
+// It differs from layers.DenseWithBias in one thing, on the pure-Go
+// backend only (rulesOf): the gradient of the product, which is
+// denseProduct's. The model's whole gradient still comes from GoMLX's
+// automatic differentiation (graph.Gradient); only this one product has its
+// own rule, in the layout the pure-Go backend runs fast.
 func Dense(scope *model.Scope, x *graph.Node, units int) *graph.Node {
 	if x.Rank() != 2 {
 		exceptions.Panicf("fashion.Dense takes x [batch, features], got %s: flatten it first, e.g. graph.Reshape(x, -1, features)", x.Shape())
@@ -28,7 +29,51 @@ func Dense(scope *model.Scope, x *graph.Node, units int) *graph.Node {
 	in := x.Shape().Dimensions[1]
 	weights := scope.VariableWithShape("weights", shapes.Make(x.DType(), in, units)).NodeValue(x.Graph())
 	biases := scope.VariableWithShape("biases", shapes.Make(x.DType(), units)).NodeValue(x.Graph())
-	return graph.Add(denseProduct(x, weights), graph.InsertAxes(biases, 0))
+	product := graph.DotGeneral(x, []int{1}, nil, weights, []int{0}, nil) // GoMLX's own gradient.
+	if rulesOf(scope, x.Graph()).denseGradient {
+		product = denseProduct(x, weights)
+	}
+	return graph.Add(product, graph.InsertAxes(biases, 0))
+}
+
+// graphRules are the choices between equivalent forms of the training
+// graph, one set per backend: each form is the faster on one backend and
+// not on the other. rulesOf makes the choice, in this one place.
+type graphRules struct {
+	// denseGradient gives Dense's product denseProduct's gradient rule,
+	// instead of GoMLX's generic one.
+	denseGradient bool
+	// reorderedSGD makes SGD's update in the order sgdState explains (each
+	// weight's update one subtraction once the gradient is known), instead
+	// of Keras' order (the velocity first, then the weight).
+	reorderedSGD bool
+}
+
+// pureGoBackendName is the Name of the pure-Go backend (compute v0.1.2),
+// which is configured as "go".
+const pureGoBackendName = "Go Backend"
+
+// rulesParam is the graph parameter that overrides rulesOf (tests use it to
+// check both forms on one backend).
+const rulesParam = "fashion_graph_rules"
+
+// rulesOf returns the rules of graph g: both on for the pure-Go backend,
+// whose kernels they were made for, both off elsewhere (XLA).
+//
+// On XLA (docs/performance.md, "The loop in the graph"): with GoMLX's
+// generic gradient XLA's optimised program has no transposes (with
+// denseProduct's it had 3 per update), and in Keras' order each old
+// velocity is dead once the new one is computed, so that XLA updates the
+// velocities in place inside a While; the reordered update reads each old
+// velocity twice (for the weight and for the new velocity), and XLA copies
+// all 543,860 of them at every update. On the Go backend both rules are
+// the faster (docs/performance.md, "What changed, and why").
+func rulesOf(scope *model.Scope, g *graph.Graph) graphRules {
+	if value, found := scope.Store().RootScope().GetGraphParam(g, rulesParam); found {
+		return value.(graphRules)
+	}
+	goBackend := g.Backend().Name() == pureGoBackendName
+	return graphRules{denseGradient: goBackend, reorderedSGD: goBackend}
 }
 
 // denseProduct returns x·w, x [B, K] and w [K, N], with a gradient of two

@@ -64,6 +64,10 @@ type Model struct {
 
 	predictExec *model.Exec // probabilities of float32 [B, 28, 28] images.
 	evalExec    *model.Exec // summed loss and correct count of a batch.
+
+	// unrolled makes Fit unroll its updates in the graph even where the
+	// backend has graph.While (see trainer): the tests compare the paths.
+	unrolled bool
 }
 
 // New builds a model from a model function, on backend, with fresh

@@ -147,20 +147,21 @@ func (o SGD) UpdateGraph(scope *model.Scope, g *graph.Graph, loss *graph.Node) {
 	// The gradient of s·lr_t·loss is s·lr_t·g, what the update subtracts:
 	// scaling the loss, a scalar, costs nothing, where scaling each gradient
 	// would be a pass over every parameter.
-	scale := graph.ConvertDType(o.scaledRateGraph(scope, g), loss.DType())
+	st := o.stateGraph(scope, g, vars)
+	scale := graph.ConvertDType(o.scaledRateGraph(scope, g, st.stepScale()), loss.DType())
 	steps := graph.Gradient(graph.Mul(loss, scale), values...)
-	o.stateGraph(scope, g, vars).update(steps)
+	st.update(steps)
 }
 
 // scaledRateGraph returns s·lr_t: the learning rate of this update times
-// stepScale, what the gradients are multiplied by before sgdState.update.
-// It counts the update: t is GoMLX's global step, the number of updates
-// made before this one.
-func (o SGD) scaledRateGraph(scope *model.Scope, g *graph.Graph) *graph.Node {
+// s (sgdState.stepScale), what the gradients are multiplied by before
+// sgdState.update. It counts the update: t is GoMLX's global step, the
+// number of updates made before this one.
+func (o SGD) scaledRateGraph(scope *model.Scope, g *graph.Graph, s float64) *graph.Node {
 	stepVar := optimizer.GetGlobalStepVar(scope)
 	t := graph.ConvertDType(stepVar.NodeValue(g), dtypes.Float32)
 	stepVar.SetNodeValue(graph.AddScalar(stepVar.NodeValue(g), 1))
-	return graph.MulScalar(graph.Inverse(graph.AddScalar(graph.MulScalar(t, o.Decay), 1)), o.LearningRate*o.stepScale())
+	return graph.MulScalar(graph.Inverse(graph.AddScalar(graph.MulScalar(t, o.Decay), 1)), o.LearningRate*s)
 }
 
 // stepScale is s in the update that sgdState makes: 1 + Momentum with
@@ -199,6 +200,10 @@ func (o SGD) stepScale() float64 {
 // faster on two cores (docs/performance.md). The factor s costs nothing:
 // UpdateGraph folds it into the loss it differentiates.
 //
+// That order is graphRules.reorderedSGD, the pure-Go backend's. Elsewhere
+// the update is Keras' order, v' = m·v - G, then w' = w + m·v' - G
+// (Nesterov) or w' = w + v' (classic), with G = lr_t·g (s = 1).
+//
 // ṽ lives in the graph: the first update of a graph reads the velocity
 // variables (Keras' v) and multiplies them by s; every update writes v =
 // ṽ/s back, but only the last update's value is kept (the others are dead
@@ -207,7 +212,16 @@ type sgdState struct {
 	o          SGD
 	vars       []*model.Variable
 	velocities []*model.Variable // Keras' v, what is saved.
-	scaled     []*graph.Node     // ṽ = s·v, as the graph goes.
+	scaled     []*graph.Node     // ṽ = s·v, as the graph goes (v in Keras' order).
+	reordered  bool              // graphRules.reorderedSGD.
+}
+
+// stepScale is s: 1 + Momentum in the reordered Nesterov update, else 1.
+func (st *sgdState) stepScale() float64 {
+	if st.reordered {
+		return st.o.stepScale()
+	}
+	return 1
 }
 
 // sgdStateParam is the graph parameter that holds a graph's sgdState.
@@ -225,20 +239,52 @@ func (o SGD) stateGraph(scope *model.Scope, g *graph.Graph, vars []*model.Variab
 		}
 		return st
 	}
-	st := &sgdState{o: o, vars: vars}
+	st := &sgdState{o: o, vars: vars, reordered: rulesOf(scope, g).reorderedSGD}
 	for _, v := range vars {
-		velocity := scope.Store().VariableWithShape(sgdScope+v.Path(), v.Shape(), initializer.Zero)
-		velocity.SetTrainable(false)
+		velocity := o.velocity(scope, v)
 		st.velocities = append(st.velocities, velocity)
-		st.scaled = append(st.scaled, graph.MulScalar(velocity.NodeValue(g), o.stepScale()))
+		scaled := velocity.NodeValue(g)
+		if s := st.stepScale(); s != 1 {
+			scaled = graph.MulScalar(scaled, s)
+		}
+		st.scaled = append(st.scaled, scaled)
 	}
 	root.SetGraphParam(g, sgdStateParam, st)
 	return st
 }
 
+// velocity returns the velocity variable of v, created at zero on first use.
+func (o SGD) velocity(scope *model.Scope, v *model.Variable) *model.Variable {
+	return scope.Store().VariableWithShape(sgdScope+v.Path(), v.Shape(), initializer.Zero).SetTrainable(false)
+}
+
+// createStateVariables creates the variables an update of vars reads and
+// writes besides vars, where they do not exist yet: their velocities and
+// GoMLX's global step (the update count). A training loop inside the graph
+// (trainer.loopGraph) carries them from one iteration to the next, and
+// cannot create them inside its body.
+func (o SGD) createStateVariables(scope *model.Scope, vars []*model.Variable) {
+	optimizer.GetGlobalStepVar(scope)
+	for _, v := range vars {
+		o.velocity(scope, v)
+	}
+}
+
+// endGraphState forgets the optimizer's state in graph g, so that the next
+// update of g starts again from the velocity variables: the body of a loop
+// in the graph makes one update per iteration, each from the variables the
+// loop carries.
+func (o SGD) endGraphState(scope *model.Scope, g *graph.Graph) {
+	scope.Store().RootScope().SetGraphParam(g, sgdStateParam, nil)
+}
+
 // update makes one update of each variable vars[i], given steps[i] =
 // s·lr_t·g, its gradient times the learning rate and stepScale.
 func (st *sgdState) update(steps []*graph.Node) {
+	if !st.reordered {
+		st.kerasUpdate(steps)
+		return
+	}
 	m := st.o.Momentum
 	c := m * m / (1 + m)
 	if !st.o.Nesterov {
@@ -249,6 +295,22 @@ func (st *sgdState) update(steps []*graph.Node) {
 		v.SetNodeValue(graph.Sub(graph.Add(v.NodeValue(g), graph.MulScalar(st.scaled[i], c)), steps[i]))
 		st.scaled[i] = graph.Sub(graph.MulScalar(st.scaled[i], m), steps[i])
 		st.velocities[i].SetNodeValue(graph.MulScalar(st.scaled[i], 1/st.o.stepScale()))
+	}
+}
+
+// kerasUpdate is update in Keras' order (s = 1, so steps[i] = lr_t·g).
+func (st *sgdState) kerasUpdate(steps []*graph.Node) {
+	m := st.o.Momentum
+	for i, v := range st.vars {
+		g := steps[i].Graph()
+		velocity := graph.Sub(graph.MulScalar(st.scaled[i], m), steps[i])
+		if st.o.Nesterov {
+			v.SetNodeValue(graph.Sub(graph.Add(v.NodeValue(g), graph.MulScalar(velocity, m)), steps[i]))
+		} else {
+			v.SetNodeValue(graph.Add(v.NodeValue(g), velocity))
+		}
+		st.scaled[i] = velocity
+		st.velocities[i].SetNodeValue(velocity)
 	}
 }
 

@@ -20,12 +20,14 @@ import (
 // velocity and the update count.
 func runSGD(t *testing.T, o SGD, w0 []float32, steps int) (w, velocity []float32, updates int64) {
 	t.Helper()
-	return runSGDExecutions(t, o, w0, steps, 1)
+	return runSGDExecutions(t, o, w0, steps, 1, rulesOf)
 }
 
 // runSGDExecutions is runSGD with perExecution updates in each execution's
-// graph, as Fit makes them.
-func runSGDExecutions(t *testing.T, o SGD, w0 []float32, executions, perExecution int) (w, velocity []float32, updates int64) {
+// graph, as Fit makes them, and the graph's rules from rules (rulesOf, or
+// a choice to test on this backend).
+func runSGDExecutions(t *testing.T, o SGD, w0 []float32, executions, perExecution int,
+	rules func(*model.Scope, *graph.Graph) graphRules) (w, velocity []float32, updates int64) {
 	t.Helper()
 	store := model.NewStore()
 	wVar, err := store.CreateVariable("/w", tensors.FromFlatDataAndDimensions(w0, len(w0)))
@@ -33,6 +35,7 @@ func runSGDExecutions(t *testing.T, o SGD, w0 []float32, executions, perExecutio
 		t.Fatal(err)
 	}
 	exec, err := model.NewExec(testBackend(), store, func(scope *model.Scope, g *graph.Graph) *graph.Node {
+		scope.Store().RootScope().SetGraphParam(g, rulesParam, rules(scope, g))
 		var loss *graph.Node
 		for range perExecution {
 			loss = graph.MulScalar(graph.ReduceAllSum(graph.Square(wVar.NodeValue(g))), 0.5)
@@ -103,12 +106,17 @@ func TestSGDMatchesKerasFormulas(t *testing.T) {
 		if n != steps {
 			t.Errorf("update count %d, want %d", n, steps)
 		}
-		// The same updates, all in one graph, as Fit makes them.
-		w, v, n = runSGDExecutions(t, o, w0, 1, steps)
-		assertClose(t, "w (one graph)", w, want)
-		assertClose(t, "velocity (one graph)", v, vel)
-		if n != steps {
-			t.Errorf("update count %d in one graph, want %d", n, steps)
+		// The same updates, all in one graph, as Fit makes them, in both
+		// orders of the update (graphRules.reorderedSGD).
+		for _, reordered := range []bool{true, false} {
+			w, v, n = runSGDExecutions(t, o, w0, 1, steps, func(*model.Scope, *graph.Graph) graphRules {
+				return graphRules{reorderedSGD: reordered}
+			})
+			assertClose(t, "w (one graph)", w, want)
+			assertClose(t, "velocity (one graph)", v, vel)
+			if n != steps {
+				t.Errorf("update count %d in one graph, want %d", n, steps)
+			}
 		}
 		if got, want := o.LearningRateAt(4), 0.05/3; math.Abs(got-want) > 1e-12 {
 			t.Errorf("LearningRateAt(4) = %v, want %v", got, want)
@@ -157,6 +165,20 @@ func TestEarlyStopping(t *testing.T) {
 	// A negative patience never stops, but still tracks the best epoch.
 	if stop, best := run(&EarlyStopping{Patience: -1}); stop != 0 || best != 9 {
 		t.Errorf("patience -1: stop at %d, best %d; want no stop and 9", stop, best)
+	}
+}
+
+// TestRulesOf checks the choice of graph rules: the pure-Go backend's, and
+// an override.
+func TestRulesOf(t *testing.T) {
+	store := model.NewStore()
+	g := graph.NewGraph(testBackend(), "rules")
+	if got := rulesOf(store.RootScope(), g); !got.denseGradient || !got.reorderedSGD {
+		t.Errorf("rules on the Go backend: %+v, want both", got)
+	}
+	store.RootScope().SetGraphParam(g, rulesParam, graphRules{})
+	if got := rulesOf(store.RootScope(), g); got != (graphRules{}) {
+		t.Errorf("overridden rules: %+v", got)
 	}
 }
 

@@ -60,6 +60,7 @@ func (m *Model) fit(trainSplit, validation *fashionmnist.Split, r Recipe, histor
 	if err != nil {
 		return nil, err
 	}
+	defer t.finish()
 	m.recipe, m.history = &r, history
 	if history.Run == nil {
 		history.Run = newRunInfo(m.backend, trainSplit, validation)
@@ -134,28 +135,76 @@ func (m *Model) fit(trainSplit, validation *fashionmnist.Split, r Recipe, histor
 }
 
 // trainer runs the epochs of one Fit call.
+//
+// The training split lives on the device: its images and labels are
+// uploaded once, when the trainer is made. Each epoch, the order of its
+// images (epochOrder) is uploaded once too, as one int32 tensor of the
+// epoch's full batches [S, B], and each execution runs up to
+// StepsPerExecution updates from it in a graph.While (loopGraph), its model
+// variables, optimizer velocities and update count carried as the loop's
+// state: with an epoch per execution, the host calls the backend twice an
+// epoch (the full batches, then the last, smaller one). Where the backend
+// has no While (compute.Capabilities), the updates of an execution are
+// unrolled in the graph instead (stepsGraph), at most maxUnrolledSteps of
+// them, with each execution's batch indices sent from the host.
 type trainer struct {
 	m      *Model
 	r      Recipe
 	split  *fashionmnist.Split
-	pixels *tensors.Tensor // the whole training split, 8 pixels a word: uint64 [N, 98] (see pixelWords).
-	labels *tensors.Tensor // int32 [N, 1].
-	exec   *model.Exec
+	pixels *tensors.Tensor // the whole training split, 8 pixels a word: uint64 [N, 98] (see pixelWords), on the device.
+	labels *tensors.Tensor // int32 [N, 1], on the device.
+	loop   *model.Exec     // loopGraph; nil where the updates are unrolled.
+	steps  *model.Exec     // stepsGraph: the last, smaller batch, and every batch where there is no loop.
 }
 
-// newTrainer prepares the training data and the training graph.
+// maxUnrolledSteps bounds the updates of one execution where they are
+// unrolled in the graph (stepsGraph): past it the graph only takes longer
+// to compile (docs/performance.md).
+const maxUnrolledSteps = 32
+
+// newTrainer uploads the training data and prepares the training graphs.
 func (m *Model) newTrainer(s *fashionmnist.Split, r Recipe) (*trainer, error) {
 	if s == nil || s.Len() == 0 {
 		return nil, errors.New("fit: no training images")
 	}
 	t := &trainer{m: m, r: r, split: s}
 	t.pixels, t.labels = pixelWords(s), labelTensor(s)
-	exec, err := model.NewExec(m.backend, m.store, t.stepsGraph)
-	if err != nil {
+	for _, x := range []*tensors.Tensor{t.pixels, t.labels} {
+		if err := x.ToDevice(m.backend, 0); err != nil {
+			return nil, fmt.Errorf("fit: uploading the training split: %w", err)
+		}
+	}
+	var err error
+	if t.steps, err = model.NewExec(m.backend, m.store, t.stepsGraph); err != nil {
 		return nil, fmt.Errorf("fit: %w", err)
 	}
-	t.exec = exec
+	if m.loopInGraph(r) {
+		if t.loop, err = model.NewExec(m.backend, m.store, t.loopGraph); err != nil {
+			return nil, fmt.Errorf("fit: %w", err)
+		}
+	}
 	return t, nil
+}
+
+// loopInGraph reports whether Fit runs the updates of recipe r in a
+// graph.While: where the backend can (see trainsInWhile), with an
+// optimizer whose state the loop can carry (loopOptimizer), unless the
+// model has been told otherwise (unrolled, for tests that compare the two
+// paths).
+func (m *Model) loopInGraph(r Recipe) bool {
+	_, ok := r.Optimizer.(loopOptimizer)
+	return ok && !m.unrolled && trainsInWhile(m.backend)
+}
+
+// finish releases the trainer's graphs and device data.
+func (t *trainer) finish() {
+	for _, e := range []*model.Exec{t.loop, t.steps} {
+		if e != nil {
+			e.Finalize()
+		}
+	}
+	t.pixels.FinalizeAll()
+	t.labels.FinalizeAll()
 }
 
 // pixelBytesPerWord is how many pixels a word of pixelWords packs.
@@ -186,14 +235,22 @@ func (t *trainer) stepsPerEpoch() int {
 	return (t.split.Len() + t.r.BatchSize - 1) / t.r.BatchSize
 }
 
-// stepsGraph builds K training steps, one per row of indices [K, B], as
-// GoMLX's train.Trainer builds one: each step gathers its batch, runs the
-// model function, computes the loss, and the optimizer (Recipe.Optimizer,
-// an optimizer.Interface) updates the weights from the loss's gradient,
-// which GoMLX's automatic differentiation computes. It returns the loss
-// summed over the K*B examples (each step's mean times B) and the number of
-// correct predictions, both measured before each step's update, as Keras
-// does.
+// stepGraph builds one training step on the batch idx [B, 1], as GoMLX's
+// train.Trainer builds one: it gathers the batch, runs the model function,
+// computes the loss, and the optimizer (Recipe.Optimizer, an
+// optimizer.Interface) updates the weights from the loss's gradient, which
+// GoMLX's automatic differentiation computes. It returns the loss summed
+// over the batch (its mean times B) and the number of correct predictions,
+// both measured before the update, as Keras does.
+func (t *trainer) stepGraph(scope *model.Scope, pixels, labels, idx *graph.Node) (lossSum, correct *graph.Node) {
+	g := idx.Graph()
+	meanLoss, hits := lossAndHits(t.r.lossFn(), t.m.logits(scope, gatherImages(pixels, idx)), graph.Gather(labels, idx))
+	t.r.Optimizer.UpdateGraph(scope, g, meanLoss)
+	return graph.MulScalar(meanLoss, float64(idx.Shape().Dimensions[0])), hits
+}
+
+// stepsGraph builds K training steps (stepGraph), one per row of indices
+// [K, B], unrolled, and returns their summed loss and correct count.
 //
 // It differs from train.Trainer's step in two ways: the whole training
 // split stays on the device and each step gathers its batch there (as
@@ -211,10 +268,8 @@ func (t *trainer) stepsGraph(scope *model.Scope, pixels, labels, indices *graph.
 	correct = graph.ScalarZero(g, dtypes.Float32)
 	for step := range k {
 		idx := graph.Reshape(graph.Slice(indices, graph.AxisElem(step)), b, 1)
-		meanLoss, hits := lossAndHits(t.r.lossFn(), t.m.logits(scope, gatherImages(pixels, idx)), graph.Gather(labels, idx))
-		t.r.Optimizer.UpdateGraph(scope, g, meanLoss)
-		lossSum = graph.Add(lossSum, graph.MulScalar(meanLoss, float64(b)))
-		correct = graph.Add(correct, hits)
+		l, c := t.stepGraph(scope, pixels, labels, idx)
+		lossSum, correct = graph.Add(lossSum, l), graph.Add(correct, c)
 	}
 	return lossSum, correct
 }
@@ -229,44 +284,99 @@ func lossAndHits(lossFn loss.LossFn, logits, labels *graph.Node) (meanLoss, hits
 	return meanLoss, graph.MulScalar(graph.ConvertDType(accuracy, dtypes.Float32), float64(labels.Shape().Dimensions[0]))
 }
 
+// epochSums accumulates an epoch's training metrics and reports them to the
+// callbacks that follow the steps.
+type epochSums struct {
+	epoch, done, total int
+	lossSum            float64
+	correct, seen      int
+	callbacks          []Callback
+}
+
+// add counts an execution of steps updates over images images, from its
+// outputs (the summed loss and the correct count).
+func (e *epochSums) add(out []*tensors.Tensor, steps, images int) {
+	e.lossSum += scalarFloat(out[0])
+	e.correct += int(math.Round(scalarFloat(out[1])))
+	e.seen += images
+	e.done += steps
+	for _, c := range e.callbacks {
+		if o, ok := c.(StepObserver); ok {
+			o.OnSteps(e.epoch, e.done, e.total, e.lossSum/float64(e.seen), float64(e.correct)/float64(e.seen))
+		}
+	}
+}
+
+// scalarFloat returns a float32 or float64 scalar tensor's value.
+func scalarFloat(x *tensors.Tensor) float64 {
+	if x.DType() == dtypes.Float64 {
+		return tensors.ToScalar[float64](x)
+	}
+	return float64(tensors.ToScalar[float32](x))
+}
+
 // epoch runs one epoch of updates and returns its training metrics.
 func (t *trainer) epoch(epoch int, callbacks []Callback) (EpochLog, error) {
 	order := fashionmnist.EpochOrder(t.split.Len(), t.r.Seed, epoch-1)
-	b, k := t.r.BatchSize, t.r.StepsPerExecution
-	total := t.stepsPerEpoch()
-	var lossSum float64
-	var correct, seen int
-	for done := 0; done < total; {
-		// K full batches per execution; the last, smaller batch on its own.
-		steps, size := min(k, len(order)/b-done), b
-		if steps <= 0 {
-			steps, size = 1, len(order)-done*b
-		}
-		idx := make([]int32, steps*size)
-		for i := range idx {
-			idx[i] = int32(order[done*b+i])
-		}
-		out, err := t.exec.Call(t.pixels, t.labels, tensors.FromFlatDataAndDimensions(idx, steps, size))
-		if err != nil {
-			return EpochLog{}, fmt.Errorf("fit: epoch %d, step %d: %w", epoch, done+1, err)
-		}
-		lossSum += float64(tensors.ToScalar[float32](out[0]))
-		correct += int(math.Round(float64(tensors.ToScalar[float32](out[1]))))
-		seen += len(idx)
-		done += steps
-		for _, c := range callbacks {
-			if o, ok := c.(StepObserver); ok {
-				o.OnSteps(epoch, done, total, lossSum/float64(seen), float64(correct)/float64(seen))
-			}
-		}
+	sums := &epochSums{epoch: epoch, total: t.stepsPerEpoch(), callbacks: callbacks}
+	full := len(order) / t.r.BatchSize
+	var err error
+	if t.loop != nil {
+		err = t.loopBatches(order[:full*t.r.BatchSize], sums)
+	} else {
+		err = t.unrolledBatches(order[:full*t.r.BatchSize], sums)
+	}
+	if err == nil && full*t.r.BatchSize < len(order) {
+		// The last, smaller batch on its own.
+		err = t.execSteps(order[full*t.r.BatchSize:], 1, sums)
+	}
+	if err != nil {
+		return EpochLog{}, fmt.Errorf("fit: epoch %d, step %d: %w", epoch, sums.done+1, err)
 	}
 	updates := optimizer.GetGlobalStep(t.m.store)
 	return EpochLog{
 		Epoch:        epoch,
-		Loss:         lossSum / float64(seen),
-		Accuracy:     float64(correct) / float64(seen),
+		Loss:         sums.lossSum / float64(sums.seen),
+		Accuracy:     float64(sums.correct) / float64(sums.seen),
 		LearningRate: t.r.Optimizer.LearningRateAt(updates - 1),
 	}, nil
+}
+
+// unrolledBatches runs the full batches of an epoch, order, in executions
+// of stepsGraph of up to StepsPerExecution (at most maxUnrolledSteps)
+// updates.
+func (t *trainer) unrolledBatches(order []int, sums *epochSums) error {
+	b := t.r.BatchSize
+	k := min(t.r.StepsPerExecution, maxUnrolledSteps)
+	for done := 0; done*b < len(order); {
+		steps := min(k, len(order)/b-done)
+		if err := t.execSteps(order[done*b:(done+steps)*b], steps, sums); err != nil {
+			return err
+		}
+		done += steps
+	}
+	return nil
+}
+
+// execSteps runs stepsGraph once: steps updates on the images order, in
+// batches of len(order)/steps.
+func (t *trainer) execSteps(order []int, steps int, sums *epochSums) error {
+	out, err := t.steps.Call(t.pixels, t.labels, tensors.FromFlatDataAndDimensions(int32s(order), steps, len(order)/steps))
+	if err != nil {
+		return err
+	}
+	sums.add(out, steps, len(order))
+	return nil
+}
+
+// int32s converts indices to int32, the type of the graphs' indices
+// (Recipe.Validate keeps batch sizes in range; a split is far smaller).
+func int32s(xs []int) []int32 {
+	out := make([]int32, len(xs))
+	for i, x := range xs {
+		out[i] = int32(x)
+	}
+	return out
 }
 
 // evalGraph returns the summed loss and the correct count of a batch of
