@@ -2,11 +2,14 @@ package tutorial
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/viz"
 	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
@@ -379,4 +382,62 @@ func formatLosses(losses []float64) string {
 		parts[i] = fmt.Sprintf("%.4f", l)
 	}
 	return "[" + strings.Join(parts, " ") + "]"
+}
+
+// ShowEpochLosses draws the mean loss of each epoch of one or more runs,
+// one curve per run, named by the map's keys (in sorted order).
+func ShowEpochLosses(title string, runs map[string][]float64) {
+	panel := viz.Panel{Title: title, YLabel: "mean loss"}
+	for _, name := range slices.Sorted(maps.Keys(runs)) {
+		panel.Series = append(panel.Series, viz.Series{Name: name, Values: runs[name]})
+	}
+	Show(viz.TrainingCurves{Panels: []viz.Panel{panel}}.Figure())
+}
+
+// OverfitRecipe returns the recipe of chapter 8's over-fitting run: the
+// article's, on the first 2,000 training images only (1,000 when
+// FASHION_QUICK=1), for 40 epochs (15), with early stopping off, so that
+// training goes on long after the validation loss has stopped falling.
+func OverfitRecipe() fashion.Recipe {
+	r := fashion.ArticleRecipe()
+	r.Seed, r.Limit, r.Epochs, r.Patience = Seed, 2000, 40, -1
+	if Quick() {
+		r.Limit, r.Epochs = 1000, 15
+		fmt.Fprintf(stdout, "%s=1: the over-fitting run trains %d epochs on %d images\n", QuickEnv, r.Epochs, r.Limit)
+	}
+	return r
+}
+
+// ShowOverfitting draws the curves of a run made without early stopping,
+// marks the epoch of the lowest validation loss, and says where early
+// stopping with the given patience would have ended the run, and how the
+// training and validation losses moved apart after it.
+func ShowOverfitting(h *fashion.History, patience int) {
+	if h == nil || len(h.Epochs) == 0 || h.BestEpoch == 0 {
+		check(fmt.Errorf("no validated epochs to draw"))
+	}
+	stopper := fashion.EarlyStopping{Patience: patience}
+	stopAt := 0
+	for _, e := range h.Epochs {
+		if _, stop := stopper.Update(e.Epoch, e.ValLoss); stop && stopAt == 0 {
+			stopAt = e.Epoch
+		}
+	}
+	series := map[string][]float64{}
+	for _, metric := range []string{"loss", "accuracy", "val_loss", "val_accuracy"} {
+		series[metric] = Must(h.Series(metric))
+	}
+	best, last := h.Epochs[h.BestEpoch-1], h.Last()
+	var b strings.Builder
+	fmt.Fprintf(&b, "lowest validation loss: %.4f after epoch %d (marked)\n", best.ValLoss, best.Epoch)
+	if stopAt > 0 {
+		fmt.Fprintf(&b, "early stopping with patience %d would have ended the run after epoch %d\n", patience, stopAt)
+	} else {
+		fmt.Fprintf(&b, "early stopping with patience %d would not have stopped this run\n", patience)
+	}
+	fmt.Fprintf(&b, "after epoch %d: training loss %.4f, validation loss %.4f (gap %.4f); at the best epoch: %.4f and %.4f (gap %.4f)\n",
+		last.Epoch, last.Loss, last.ValLoss, last.ValLoss-last.Loss, best.Loss, best.ValLoss, best.ValLoss-best.Loss)
+	fmt.Fprint(stdout, b.String())
+	Show(viz.TrainingCurves{Title: fmt.Sprintf("Without early stopping, %d epochs", len(h.Epochs)),
+		Panels: viz.HistoryPanels(series), BestEpoch: h.BestEpoch}.Figure())
 }

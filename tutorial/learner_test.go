@@ -259,3 +259,20 @@ func TestLearnerLoopMatchesFit(t *testing.T) {
 		}
 	}
 }
+
+func TestShowOverfitting(t *testing.T) {
+	rec, text := capture(t)
+	h := &fashion.History{BestEpoch: 2}
+	for i, v := range []float64{0.9, 0.6, 0.65, 0.7, 0.8, 0.9} {
+		h.Epochs = append(h.Epochs, fashion.EpochLog{Epoch: i + 1, Loss: 1 / float64(i+2), ValLoss: v, Accuracy: 0.5, ValAccuracy: 0.5})
+	}
+	ShowOverfitting(h, 3)
+	expectImages(t, rec, 0, 1)
+	for _, want := range []string{"0.6000 after epoch 2", "would have ended the run after epoch 5", "after epoch 6: training loss 0.1429, validation loss 0.9000 (gap 0.7571)"} {
+		if !strings.Contains(text.String(), want) {
+			t.Errorf("ShowOverfitting printed %q, want %q in it", text, want)
+		}
+	}
+	ShowEpochLosses("loss", map[string][]float64{"mine": {1, 0.5}, "Fit": {1, 0.5}})
+	expectImages(t, rec, 1, 1)
+}
