@@ -365,7 +365,7 @@ func CheckTrainingLoop(fn fashion.ModelFn, trainEpoch TrainEpoch, d *fashion.Dat
 	if len(mine) == len(fit) && near(mine[0], fit[0]) && near(mine[1], fit[1]) && near(mineVal, fitVal) {
 		return verdict(true, "Your loop trains as m.Fit does: "+report+".", "")
 	}
-	hint := "Run the step on each batch: l := tutorial.Must(exec.Call1(images, labels)), then add float64(tensors.ToScalar[float32](l)) times the batch's size to the sum."
+	hint := "Run the step on each batch: l := tutorial.Must(exec.Call1(batch.Inputs[0], batch.Labels[0])), then add float64(tensors.ToScalar[float32](l)) times the batch's size to the sum."
 	switch {
 	case mine[0] == 0:
 		hint = "The epoch's mean loss is 0: the loop runs no step, or does not add up its losses. " + hint

@@ -135,13 +135,19 @@ func ShowStepLosses(title string, runs map[string][]float64) {
 	Show(viz.TrainingCurves{Panels: []viz.Panel{panel}, XLabel: "step"}.Figure())
 }
 
-// TrainedModel loads the model the training chapter saved; when there is
-// none, it trains a short one (2 epochs) and says so.
-func TrainedModel() *fashion.Model {
+// TrainedModel is TrainedModelOf(fashion.ArticleMLP): the model the
+// training chapter saved, when chapter 8 trained the article's network.
+func TrainedModel() *fashion.Model { return TrainedModelOf(fashion.ArticleMLP) }
+
+// TrainedModelOf loads the model the training chapter saved, built from the
+// model function fn it was trained from (the learner's own, when chapter 8
+// trained another network); when there is none, it trains a short one from
+// fn (2 epochs) and says so.
+func TrainedModelOf(fn fashion.ModelFn) *fashion.Model {
 	if _, err := os.Stat(filepath.Join(ModelDir, "model.json")); err == nil {
-		m, err := fashion.LoadModel(backend(), ModelDir, fashion.ArticleMLP)
+		m, err := fashion.LoadModel(backend(), ModelDir, fn)
 		if err != nil {
-			check(fmt.Errorf("loading %s with fashion.ArticleMLP (a model trained from another function loads with that function): %w", ModelDir, err))
+			check(fmt.Errorf("loading %s with the chapter's model function (a model loads with the function it was trained from: put chapter 8's modelFn in this chapter's modelFn): %w", ModelDir, err))
 		}
 		epochs, images := 0, LoadData().Train.Len()
 		if h := m.History(); h != nil {
@@ -158,7 +164,7 @@ func TrainedModel() *fashion.Model {
 	d := LoadData()
 	r := fashion.ArticleRecipe()
 	r.Seed, r.Epochs, r.Limit = Seed, quickEpochs, quickImages
-	m := Must(fashion.New(backend(), fashion.ArticleMLP, Seed))
+	m := Must(fashion.New(backend(), fn, Seed))
 	Must(m.Fit(d.Train, d.Validation, r, fashion.NewProgress(stdout)))
 	check(m.Save(ModelDir))
 	fmt.Fprintln(stdout, "Model saved to", ModelDir)
