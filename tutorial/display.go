@@ -127,7 +127,7 @@ func check(err error) {
 }
 
 // Check ends the cell with a one-line message when err is not nil: for
-// notebook code that calls a function returning only an error (m.Save).
+// notebook code that calls a function returning only an error (savedmodel.Save).
 func Check(err error) { check(err) }
 
 // Must returns v, or ends the cell with a one-line error: a helper for

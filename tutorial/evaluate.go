@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/figures"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/viz"
 )
@@ -20,13 +21,13 @@ const (
 )
 
 // predictTest predicts the whole test set.
-func predictTest(m *fashion.Model, d *fashion.Data) *fashion.Predictions {
+func predictTest(m *fashion.Model, d *fashionmnist.Data) *fashion.Predictions {
 	return Must(m.PredictAll(d.Test))
 }
 
 // ShowConfusion shows the confusion matrix on the test set and the accuracy
 // of each class.
-func ShowConfusion(m *fashion.Model, d *fashion.Data) {
+func ShowConfusion(m *fashion.Model, d *fashionmnist.Data) {
 	p := predictTest(m, d)
 	Show(figures.Confusion(p))
 	Show(figures.ClassAccuracy(p))
@@ -70,14 +71,14 @@ func describeMistakes(labels, predicted []int) string {
 func classList(labels []int) string {
 	names := make([]string, len(labels))
 	for i, c := range labels {
-		names[i] = fashion.ClassNames[c]
+		names[i] = fashionmnist.ClassNames[c]
 	}
 	return strings.Join(names, ", ")
 }
 
 // CompareRuns shows the model's test results in a table beside the article's
 // and a PyTorch run of the same recipe.
-func CompareRuns(m *fashion.Model, d *fashion.Data, metrics fashion.Metrics) {
+func CompareRuns(m *fashion.Model, d *fashionmnist.Data, metrics fashion.Metrics) {
 	h, r := m.History(), m.Recipe()
 	if h == nil || r == nil {
 		check(fmt.Errorf("this model was not trained"))
@@ -93,9 +94,9 @@ func CompareRuns(m *fashion.Model, d *fashion.Data, metrics fashion.Metrics) {
 
 // CheckHardestClass checks the name of the class the model gets wrong most
 // often on the test set.
-func CheckHardestClass(m *fashion.Model, d *fashion.Data, class string) bool {
+func CheckHardestClass(m *fashion.Model, d *fashionmnist.Data, class string) bool {
 	p := predictTest(m, d)
-	counts := Must(viz.ConfusionCounts(p.Labels(), p.Classes, fashion.NumClasses))
+	counts := Must(viz.ConfusionCounts(p.Labels(), p.Classes, fashionmnist.NumClasses))
 	perClass, _, err := viz.Accuracies(counts)
 	check(err)
 	hardest := 0
@@ -104,7 +105,7 @@ func CheckHardestClass(m *fashion.Model, d *fashion.Data, class string) bool {
 			hardest = c
 		}
 	}
-	name := fashion.ClassNames[hardest]
+	name := fashionmnist.ClassNames[hardest]
 	return verdict(strings.EqualFold(class, name),
 		fmt.Sprintf("%s (%.1f%% right): the model takes it most often for %s.", name, 100*perClass[hardest], mostConfusedWith(counts, hardest)),
 		"Find the shortest bar of the per-class accuracy chart.")
@@ -123,13 +124,13 @@ func mostConfusedWith(counts [][]int, class int) string {
 			second = p
 		}
 	}
-	return fashion.ClassNames[first] + " and " + fashion.ClassNames[second]
+	return fashionmnist.ClassNames[first] + " and " + fashionmnist.ClassNames[second]
 }
 
 // LeastSure finds, among the first n test images, the one whose most
 // probable class gets the lowest probability, says what the model hesitated
 // between, and returns its index.
-func LeastSure(m *fashion.Model, d *fashion.Data, n int) int {
+func LeastSure(m *fashion.Model, d *fashionmnist.Data, n int) int {
 	p := predictTest(m, d)
 	if n <= 0 || n > len(p.Classes) {
 		check(fmt.Errorf("cannot look at the first %d of %d test images", n, len(p.Classes)))
@@ -154,33 +155,33 @@ func LeastSure(m *fashion.Model, d *fashion.Data, n int) int {
 		outcome = "wrong"
 	}
 	fmt.Fprintf(stdout, "Of the first %d test images, the model is least sure of test image %d, whose class is %s: it gives %.2f to %s and %.2f to %s, and its answer is %s.\n",
-		n, i, fashion.ClassNames[label], probs[first], fashion.ClassNames[first], probs[second], fashion.ClassNames[second], outcome)
+		n, i, fashionmnist.ClassNames[label], probs[first], fashionmnist.ClassNames[first], probs[second], fashionmnist.ClassNames[second], outcome)
 	return i
 }
 
 // ShowPredictions shows the first n test images with the predicted class,
 // green when right and red when wrong.
-func ShowPredictions(m *fashion.Model, d *fashion.Data, n int) {
+func ShowPredictions(m *fashion.Model, d *fashionmnist.Data, n int) {
 	Show(figures.Predictions(predictTest(m, d), n))
 }
 
 // ShowProbabilities shows the ten class probabilities of test image i.
-func ShowProbabilities(m *fashion.Model, d *fashion.Data, i int) {
+func ShowProbabilities(m *fashion.Model, d *fashionmnist.Data, i int) {
 	Show(figures.Probabilities(predictTest(m, d), i))
 }
 
 // ShowMistakes shows the n test images the model got wrong most confidently.
-func ShowMistakes(m *fashion.Model, d *fashion.Data, n int) {
+func ShowMistakes(m *fashion.Model, d *fashionmnist.Data, n int) {
 	Show(figures.Mistakes(predictTest(m, d), n))
 }
 
 // CheckPrediction checks the class predicted for test image i.
-func CheckPrediction(m *fashion.Model, d *fashion.Data, i int, class string) bool {
+func CheckPrediction(m *fashion.Model, d *fashionmnist.Data, i int, class string) bool {
 	if i < 0 || i >= d.Test.Len() {
 		return verdict(false, "", fmt.Sprintf("Test images are numbered 0 to %d.", d.Test.Len()-1))
 	}
 	probs := Must(m.PredictSplit(d.Test, i, i+1))
-	got := fashion.ClassNames[fashion.ArgMax(probs[0])]
+	got := fashionmnist.ClassNames[fashion.ArgMax(probs[0])]
 	return verdict(strings.EqualFold(class, got), fmt.Sprintf("The model says %s for image %d.", got, i),
 		"Predict that image with m.PredictSplit(d.Test, i, i+1) and take the most probable class.")
 }
@@ -202,7 +203,7 @@ func sameAccuracy(got float64, right, n int) bool {
 // tries it on a small example, then on the model's predictions for the
 // test set, against the count made here and the accuracy m.Evaluate
 // measured.
-func CheckAccuracy(accuracy func(predicted, labels []int) float64, m *fashion.Model, d *fashion.Data) bool {
+func CheckAccuracy(accuracy func(predicted, labels []int) float64, m *fashion.Model, d *fashionmnist.Data) bool {
 	hint := "Count the images whose predicted class equals the label, and divide by the number of images (as float64)."
 	if got := accuracy([]int{1, 2, 3, 4}, []int{1, 2, 0, 4}); math.Abs(got-0.75) > accuracyTolerance {
 		return verdict(false, "", fmt.Sprintf("For predicted [1 2 3 4] and labels [1 2 0 4] it returns %g, not 0.75. %s", got, hint))
@@ -226,7 +227,7 @@ func CheckAccuracy(accuracy func(predicted, labels []int) float64, m *fashion.Mo
 // Keras' predict_classes (np.argmax(probs, axis=1)). It tries it on rows
 // made here, then on the model's probabilities for the first 100 test
 // images, against the argmax computed here.
-func CheckPredictClasses(predictClasses func(probs [][]float32) []int, m *fashion.Model, d *fashion.Data) bool {
+func CheckPredictClasses(predictClasses func(probs [][]float32) []int, m *fashion.Model, d *fashionmnist.Data) bool {
 	hint := "For each row, keep the index of its largest value: start with 0, and move on whenever a later value is larger."
 	cases := [][][]float32{
 		{{0.1, 0.7, 0.2}, {0.5, 0.3, 0.2}, {0.2, 0.2, 0.6}},

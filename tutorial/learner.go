@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/viz"
 	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/gomlx/core/graph"
@@ -51,16 +52,16 @@ func crossEntropyCases() []crossEntropyCase {
 	rng := rand.New(rand.NewPCG(23, 1))
 	var cases []crossEntropyCase
 	for _, b := range []int{32, 5} {
-		logits := make([]float32, b*fashion.NumClasses)
+		logits := make([]float32, b*fashionmnist.NumClasses)
 		for i := range logits {
 			logits[i] = float32(12*rng.Float64() - 6)
 		}
 		labels := make([]int32, b)
 		for i := range labels {
-			labels[i] = int32(rng.IntN(fashion.NumClasses))
+			labels[i] = int32(rng.IntN(fashionmnist.NumClasses))
 		}
 		cases = append(cases, crossEntropyCase{
-			logits: tensors.FromFlatDataAndDimensions(logits, b, fashion.NumClasses),
+			logits: tensors.FromFlatDataAndDimensions(logits, b, fashionmnist.NumClasses),
 			labels: tensors.FromFlatDataAndDimensions(labels, b, 1),
 			batch:  b,
 		})
@@ -83,7 +84,7 @@ func CheckCrossEntropy(crossEntropy func(logits, labels *graph.Node) *graph.Node
 	}
 	// -logit[label], averaged: the loss without the softmax's normaliser.
 	rawLogit := func(logits, labels *graph.Node) *graph.Node {
-		oneHot := graph.OneHot(graph.Reshape(labels, -1), fashion.NumClasses, logits.DType())
+		oneHot := graph.OneHot(graph.Reshape(labels, -1), fashionmnist.NumClasses, logits.DType())
 		return graph.Neg(graph.ReduceAllMean(graph.ReduceSum(graph.Mul(logits, oneHot), 1)))
 	}
 	for _, c := range crossEntropyCases() {
@@ -295,7 +296,7 @@ func NesterovStep(fn fashion.ModelFn, o fashion.SGD) func(scope *model.Scope, im
 // one by m.Fit, for loopCheckEpochs epochs in the same batch order, and
 // returns each epoch's mean loss and the validation loss at the end, of
 // both.
-func loopComparison(fn fashion.ModelFn, trainEpoch TrainEpoch, train, validation *fashion.Split) (mine, fit []float64, mineVal, fitVal float64, err error) {
+func loopComparison(fn fashion.ModelFn, trainEpoch TrainEpoch, train, validation *fashionmnist.Split) (mine, fit []float64, mineVal, fitVal float64, err error) {
 	r := fashion.ArticleRecipe()
 	r.Seed, r.Epochs, r.Limit, r.Patience = Seed, loopCheckEpochs, loopCheckImages, -1
 	head, err := train.Head(min(loopCheckImages, train.Len()))
@@ -310,7 +311,7 @@ func loopComparison(fn fashion.ModelFn, trainEpoch TrainEpoch, train, validation
 	if err != nil {
 		return nil, nil, 0, 0, err
 	}
-	batches, err := head.Batches(r.BatchSize, true, r.Seed)
+	batches, err := fashion.NewBatches(head, r.BatchSize, true, r.Seed)
 	if err != nil {
 		return nil, nil, 0, 0, err
 	}
@@ -354,7 +355,7 @@ const loopTolerance = 1e-3
 // two epochs with trainEpoch, and again with m.Fit (the same recipe, batch
 // order and optimizer), and compares each epoch's mean loss and the
 // validation loss at the end.
-func CheckTrainingLoop(fn fashion.ModelFn, trainEpoch TrainEpoch, d *fashion.Data) bool {
+func CheckTrainingLoop(fn fashion.ModelFn, trainEpoch TrainEpoch, d *fashionmnist.Data) bool {
 	mine, fit, mineVal, fitVal, err := loopComparison(fn, trainEpoch, d.Train, d.Validation)
 	if err != nil {
 		return verdict(false, "", "Your loop does not run: "+oneLine(err))

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
 	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
@@ -47,10 +48,10 @@ func TestCheckSmallModelNeedsNonLinearity(t *testing.T) {
 	t.Setenv("GOMLX_BACKEND", "go")
 	_, text := capture(t)
 	linear := func(scope *model.Scope, images *graph.Node) *graph.Node {
-		x := graph.Reshape(images, -1, fashion.ImagePixels)
+		x := graph.Reshape(images, -1, fashionmnist.ImagePixels)
 		x = fashion.Dense(scope.In("dense"), x, 300)
 		x = fashion.Dense(scope.In("dense_1"), x, 100)
-		return fashion.Dense(scope.In("dense_2"), x, fashion.NumClasses)
+		return fashion.Dense(scope.In("dense_2"), x, fashionmnist.NumClasses)
 	}
 	if CheckSmallModel(linear) || !strings.Contains(text.String(), "your network is linear") {
 		t.Errorf("the network without ReLU: %s", text)
@@ -90,7 +91,7 @@ func TestCheckCrossEntropy(t *testing.T) {
 	t.Setenv("GOMLX_BACKEND", "go")
 	_, text := capture(t)
 	pick := func(x, labels *graph.Node) *graph.Node { // x[i, label_i], [B]
-		return graph.ReduceSum(graph.Mul(x, graph.OneHot(graph.Reshape(labels, -1), fashion.NumClasses, x.DType())), 1)
+		return graph.ReduceSum(graph.Mul(x, graph.OneHot(graph.Reshape(labels, -1), fashionmnist.NumClasses, x.DType())), 1)
 	}
 	right := func(logits, labels *graph.Node) *graph.Node {
 		return graph.Neg(graph.ReduceAllMean(pick(graph.LogSoftmax(logits), labels)))

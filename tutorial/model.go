@@ -8,7 +8,9 @@ import (
 	"strings"
 	"sync"
 
+	backends "github.com/fashion-gomlx/fashion-gomlx/internal/backend" // "backend" is the function below
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/figures"
 	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/dtypes"
@@ -32,7 +34,7 @@ func backend() compute.Backend {
 // backendOnce makes one backend per program: tensors of one backend cannot
 // go into another's graphs.
 var backendOnce = sync.OnceValues(func() (compute.Backend, error) {
-	b, _, err := fashion.NewBackend("")
+	b, _, err := backends.NewBackend("")
 	return b, err
 })
 
@@ -65,7 +67,7 @@ func formatFloats(values []float32) string {
 
 // smallWidths are the layer widths of chapter 7's exercise, 784-300-100-10
 // without its input.
-var smallWidths = []int{300, 100, fashion.NumClasses}
+var smallWidths = []int{300, 100, fashionmnist.NumClasses}
 
 // CheckSmallModel checks the exercise of chapter 7: fn must be the
 // 784-300-100-10 network. It builds the model with fashion.New, reads the
@@ -84,7 +86,7 @@ func CheckSmallModel(fn fashion.ModelFn) bool {
 			found = append(found, fmt.Sprintf("%s (%d units)", l.Name, l.Units))
 		}
 	}
-	want, in := 0, fashion.ImagePixels
+	want, in := 0, fashionmnist.ImagePixels
 	for _, units := range smallWidths {
 		want += in*units + units
 		in = units
@@ -123,22 +125,22 @@ const minNonLinearity = 1e-3
 // gap is rounding.
 func nonLinearity(m *fashion.Model) (float64, error) {
 	rng := rand.New(rand.NewPCG(Seed, 7))
-	a, b := make([]float32, fashion.ImagePixels), make([]float32, fashion.ImagePixels)
+	a, b := make([]float32, fashionmnist.ImagePixels), make([]float32, fashionmnist.ImagePixels)
 	for i := range a {
 		a[i], b[i] = rng.Float32(), rng.Float32()
 	}
-	batch := make([]float32, 0, 4*fashion.ImagePixels)
+	batch := make([]float32, 0, 4*fashionmnist.ImagePixels)
 	batch = append(batch, a...)
 	batch = append(batch, b...)
 	for i := range a {
 		batch = append(batch, a[i]+b[i])
 	}
-	batch = append(batch, make([]float32, fashion.ImagePixels)...)
+	batch = append(batch, make([]float32, fashionmnist.ImagePixels)...)
 	var logits []float32
 	err := tryRun(func() error {
 		out, err := model.CallOnce(m.Backend(), m.Store(), func(scope *model.Scope, images *graph.Node) *graph.Node {
 			return graph.ConvertDType(m.ModelFn()(scope, images), dtypes.Float32)
-		}, tensors.FromFlatDataAndDimensions(batch, 4, fashion.ImageSize, fashion.ImageSize))
+		}, tensors.FromFlatDataAndDimensions(batch, 4, fashionmnist.ImageSize, fashionmnist.ImageSize))
 		if err != nil {
 			return err
 		}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/figures"
 )
 
@@ -28,7 +29,7 @@ func thousands(n int) string {
 
 // ShowJourney summarises a trained model: its recipe, its training, its test
 // results, and its curves.
-func ShowJourney(m *fashion.Model, d *fashion.Data) {
+func ShowJourney(m *fashion.Model, d *fashionmnist.Data) {
 	h := m.History()
 	if h == nil {
 		check(fmt.Errorf("this model was not trained"))

@@ -10,7 +10,9 @@ import (
 	"strings"
 
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/figures"
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/savedmodel"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/tensorboard"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/viz"
 	"github.com/janpfeifer/gonb/gonbui"
@@ -72,7 +74,7 @@ func ShowRecipe(r fashion.Recipe) {
 // ShowLearningRate shows the learning rate of the recipe over as many
 // updates as a run of the recipe can make: its epochs, each over the
 // training images it uses (all of d.Train, or the first r.Limit).
-func ShowLearningRate(d *fashion.Data, r fashion.Recipe) {
+func ShowLearningRate(d *fashionmnist.Data, r fashion.Recipe) {
 	check(r.Validate())
 	updates := maxUpdates(d, r)
 	fmt.Fprintf(stdout, "the longest run: %d epochs of %d updates (%d images in batches of %d) = %d updates; the rate falls from %g to %.6f\n",
@@ -82,7 +84,7 @@ func ShowLearningRate(d *fashion.Data, r fashion.Recipe) {
 
 // trainingImages returns how many training images a run of the recipe
 // learns from: the training split, or its first r.Limit images.
-func trainingImages(d *fashion.Data, r fashion.Recipe) int {
+func trainingImages(d *fashionmnist.Data, r fashion.Recipe) int {
 	if r.Limit > 0 {
 		return min(r.Limit, d.Train.Len())
 	}
@@ -92,7 +94,7 @@ func trainingImages(d *fashion.Data, r fashion.Recipe) int {
 // maxUpdates returns how many updates a run of the recipe makes when early
 // stopping does not cut it short: one per batch, the last smaller batch
 // included, in every epoch.
-func maxUpdates(d *fashion.Data, r fashion.Recipe) int {
+func maxUpdates(d *fashionmnist.Data, r fashion.Recipe) int {
 	return r.Epochs * ((trainingImages(d, r) + r.BatchSize - 1) / r.BatchSize)
 }
 
@@ -145,7 +147,7 @@ func TrainedModel() *fashion.Model { return TrainedModelOf(fashion.ArticleMLP) }
 // fn (2 epochs) and says so.
 func TrainedModelOf(fn fashion.ModelFn) *fashion.Model {
 	if _, err := os.Stat(filepath.Join(ModelDir, "model.json")); err == nil {
-		m, err := fashion.LoadModel(backend(), ModelDir, fn)
+		m, err := savedmodel.Load(backend(), ModelDir, fn)
 		if err != nil {
 			check(fmt.Errorf("loading %s with the chapter's model function (a model loads with the function it was trained from: put chapter 8's modelFn in this chapter's modelFn): %w", ModelDir, err))
 		}
@@ -166,7 +168,7 @@ func TrainedModelOf(fn fashion.ModelFn) *fashion.Model {
 	r.Seed, r.Epochs, r.Limit = Seed, quickEpochs, quickImages
 	m := Must(fashion.New(backend(), fn, Seed))
 	Must(m.Fit(d.Train, d.Validation, r, fashion.NewProgress(stdout)))
-	check(m.Save(ModelDir))
+	check(savedmodel.Save(m, ModelDir))
 	fmt.Fprintln(stdout, "Model saved to", ModelDir)
 	return m
 }

@@ -10,8 +10,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fashion-gomlx/fashion-gomlx/internal/backend"
 	"github.com/fashion-gomlx/fashion-gomlx/internal/lockfile"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/savedmodel"
 	"github.com/gomlx/compute"
 )
 
@@ -25,7 +28,7 @@ func (b *backendFlag) register(fs *flagSet) {
 
 // open creates the backend and prints one line naming it on stderr.
 func (b *backendFlag) open(stderr io.Writer) (compute.Backend, error) {
-	backend, line, err := fashion.NewBackend(b.config)
+	backend, line, err := backend.NewBackend(b.config)
 	if err != nil {
 		return nil, err
 	}
@@ -48,7 +51,7 @@ func runSummary(args []string, stdout, stderr io.Writer) error {
 	}
 	var m *fashion.Model
 	if *modelDir != "" {
-		m, err = fashion.LoadModel(backend, *modelDir, fashion.ArticleMLP)
+		m, err = savedmodel.Load(backend, *modelDir, fashion.ArticleMLP)
 	} else {
 		m, err = fashion.New(backend, fashion.ArticleMLP, 1)
 	}
@@ -115,17 +118,17 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	}
 
 	// Problems the file system shows are found before any work.
-	checkpoints := fashion.NewCheckpoints(*ckptDir, 2)
-	if err := fashion.CheckSaveDir(*out); err != nil {
+	checkpoints := savedmodel.NewCheckpoints(*ckptDir, 2)
+	if err := savedmodel.CheckSaveDir(*out); err != nil {
 		return fmt.Errorf("--out: %w", err)
 	}
 	if err := checkpoints.Check(); err != nil {
 		return fmt.Errorf("--checkpoints: %w", err)
 	}
-	var resumed *fashion.CheckpointInfo
+	var resumed *savedmodel.CheckpointInfo
 	if *resume {
 		var err error
-		if resumed, err = fashion.LatestCheckpoint(*ckptDir); err != nil {
+		if resumed, err = savedmodel.LatestCheckpoint(*ckptDir); err != nil {
 			return fmt.Errorf("resume: %w", err)
 		}
 	}
@@ -169,9 +172,9 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	var m *fashion.Model
 	var h *fashion.History
 	if resumed != nil {
-		m, h, err = fashion.ResumeTraining(backend, *ckptDir, fashion.ArticleMLP, train, data.Validation, append(callbacks, resumeNote{stdout})...)
+		m, h, err = savedmodel.ResumeTraining(backend, *ckptDir, fashion.ArticleMLP, train, data.Validation, append(callbacks, resumeNote{stdout})...)
 	} else {
-		if prev, err := fashion.LatestCheckpoint(*ckptDir); err == nil && !prev.Finished() {
+		if prev, err := savedmodel.LatestCheckpoint(*ckptDir); err == nil && !prev.Finished() {
 			fmt.Fprintf(stdout, "Note: %s holds an unfinished run (%d of %d epochs); this new run replaces it (--resume would continue it)\n",
 				*ckptDir, prev.Epoch, prev.Recipe.Epochs)
 		}
@@ -190,7 +193,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	if h.RestoredBest {
 		fmt.Fprintf(stdout, "Restored the weights of epoch %d\n", h.BestEpoch)
 	}
-	if err := m.Save(*out); err != nil {
+	if err := savedmodel.Save(m, *out); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "Trained %d epochs (%s in this run); model saved to %s\n", len(h.Epochs), time.Since(start).Round(time.Second), *out)
@@ -257,7 +260,7 @@ func lockTraining(dirs ...string) (unlock func(), err error) {
 }
 
 // trainImages is the number of images a recipe trains on.
-func trainImages(r fashion.Recipe, train *fashion.Split) int {
+func trainImages(r fashion.Recipe, train *fashionmnist.Split) int {
 	if r.Limit > 0 {
 		return min(r.Limit, train.Len())
 	}
@@ -303,11 +306,11 @@ func (mf *modelFlags) loadModel(stderr io.Writer) (*fashion.Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	return fashion.LoadModel(backend, mf.dir, fashion.ArticleMLP)
+	return savedmodel.Load(backend, mf.dir, fashion.ArticleMLP)
 }
 
 // load loads the model and the data.
-func (mf *modelFlags) load(stderr io.Writer) (*fashion.Model, *fashion.Data, error) {
+func (mf *modelFlags) load(stderr io.Writer) (*fashion.Model, *fashionmnist.Data, error) {
 	m, err := mf.loadModel(stderr)
 	if err != nil {
 		return nil, nil, err
@@ -415,11 +418,11 @@ func runPredict(args []string, stdout, stderr io.Writer) error {
 func predictPictures(mf modelFlags, paths []string, asJSON bool, stdout, stderr io.Writer) error {
 	images := make([][]float32, len(paths))
 	for i, p := range paths {
-		img, err := fashion.ReadPicture(p)
+		img, err := fashionmnist.ReadPicture(p)
 		if err != nil {
 			return err
 		}
-		if images[i], err = fashion.ScalePixels(img); err != nil {
+		if images[i], err = fashionmnist.ScalePixels(img); err != nil {
 			return err
 		}
 	}

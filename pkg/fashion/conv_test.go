@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
 	"github.com/gomlx/compute/shapes"
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/ml/layers"
@@ -18,7 +19,7 @@ func smallCNN(scope *model.Scope, images *graph.Node) *graph.Node {
 	x := graph.InsertAxes(images, -1)                            // [B, 28, 28, 1]: one channel, last
 	x = activation.Relu(Conv2D(scope.In("conv"), x, 8, 3, 2))    // [B, 14, 14, 8]
 	x = activation.Relu(Conv2D(scope.In("conv_1"), x, 16, 3, 2)) // [B, 7, 7, 16]
-	return Dense(scope.In("dense"), graph.Reshape(x, -1, 7*7*16), NumClasses)
+	return Dense(scope.In("dense"), graph.Reshape(x, -1, 7*7*16), fashionmnist.NumClasses)
 }
 
 // TestConv2DMatchesLayersConvolution: Conv2D gives GoMLX's

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/layers/activation"
@@ -88,7 +89,7 @@ func TestDenseProductGradient(t *testing.T) {
 func TestModelGradientMatchesGenericDense(t *testing.T) {
 	m := newTestModel(t)
 	batch := syntheticSplit(t, "batch", 32, 11)
-	images, labels := batch.Tensors()
+	images, labels := Tensors(batch)
 	exec, err := model.NewExec(testBackend(), m.store, func(scope *model.Scope, images, labels *graph.Node) []*graph.Node {
 		g := images.Graph()
 		var values []*graph.Node
@@ -124,8 +125,8 @@ func TestModelGradientMatchesGenericDense(t *testing.T) {
 // genericMLP is ArticleMLP with GoMLX's generic matrix product: the same
 // variables, the generic gradient.
 func genericMLP(scope *model.Scope, images *graph.Node) *graph.Node {
-	x := graph.Reshape(images, -1, ImagePixels)
-	for i, units := range []int{500, 250, 100, NumClasses} {
+	x := graph.Reshape(images, -1, fashionmnist.ImagePixels)
+	for i, units := range []int{500, 250, 100, fashionmnist.NumClasses} {
 		s := scope.In("%s", layerName(i))
 		w := s.GetVariable("weights").NodeValue(x.Graph())
 		b := s.GetVariable("biases").NodeValue(x.Graph())

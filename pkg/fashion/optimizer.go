@@ -185,10 +185,10 @@ func (o SGD) Clear(scope *model.Scope) error {
 	return scope.Store().DeleteVariablesInScope(sgdScope)
 }
 
-// isTrainingState reports whether a variable path belongs to the state of
-// training rather than to the model: the optimizer's velocities, GoMLX's
+// IsTrainingState reports whether a variable path of a model's store
+// belongs to the state of training rather than to the model: the optimizer's velocities, GoMLX's
 // update count (global step) and its random state.
-func isTrainingState(path string) bool {
+func IsTrainingState(path string) bool {
 	return strings.HasPrefix(path, "/"+optimizer.Scope+"/") || path == "/"+optimizer.GlobalStepVariableName ||
 		path == "/"+model.RNGStateVariableName
 }

@@ -1,11 +1,15 @@
 package fashion
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
+)
 
 // Predictions holds what a model predicts for every image of a split.
 type Predictions struct {
 	// Split is the split predicted.
-	Split *Split
+	Split *fashionmnist.Split
 	// Probabilities has one row per image, one probability per class.
 	Probabilities [][]float32
 	// Classes holds the predicted class of each image (the most probable).
@@ -15,7 +19,7 @@ type Predictions struct {
 }
 
 // PredictAll predicts every image of a split, in batches.
-func (m *Model) PredictAll(s *Split) (*Predictions, error) {
+func (m *Model) PredictAll(s *fashionmnist.Split) (*Predictions, error) {
 	p := &Predictions{Split: s}
 	for from := 0; from < s.Len(); from += evalBatchSize {
 		probs, err := m.PredictSplit(s, from, min(from+evalBatchSize, s.Len()))

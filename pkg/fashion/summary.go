@@ -3,6 +3,8 @@ package fashion
 import (
 	"fmt"
 	"strings"
+
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
 )
 
 // Layer describes one layer of a model, as a Keras summary lists it, read
@@ -42,8 +44,8 @@ func (m *Model) Layers() []Layer {
 		l.Trainable = l.Trainable || v.Trainable
 		if v.Name() == "weights" && v.Shape().Rank() == 2 {
 			l.Type, l.Units = "Dense", v.Shape().Dimensions[1]
-			if i == 0 && v.Shape().Dimensions[0] == ImagePixels {
-				layers = append([]Layer{{Name: "flatten", Type: "Flatten", Units: ImagePixels, Trainable: true}}, layers...)
+			if i == 0 && v.Shape().Dimensions[0] == fashionmnist.ImagePixels {
+				layers = append([]Layer{{Name: "flatten", Type: "Flatten", Units: fashionmnist.ImagePixels, Trainable: true}}, layers...)
 				index[name]++
 			}
 		}

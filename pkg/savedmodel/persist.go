@@ -1,4 +1,4 @@
-package fashion
+package savedmodel
 
 import (
 	"encoding/json"
@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/fashion-gomlx/fashion-gomlx/internal/atomicfile"
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
 	"github.com/gomlx/compute"
 )
 
@@ -30,7 +31,7 @@ import (
 // one, then replaces model.json, then deletes the old checkpoint, so that
 // a kill at any moment leaves a complete model, the old or the new.
 //
-// The model function is code, not data: LoadModel takes it, and rebuilds
+// The model function is code, not data: Load takes it, and rebuilds
 // the model from it and the checkpoint's values.
 const (
 	modelFileName = "model.json"
@@ -45,15 +46,15 @@ const (
 
 // modelFile is the content of model.json.
 type modelFile struct {
-	Format     string     `json:"format"`
-	Version    int        `json:"version"`
-	Layers     []Layer    `json:"layers"`
-	ClassNames []string   `json:"class_names"`
-	Params     int        `json:"params"`
-	Recipe     *Recipe    `json:"recipe,omitempty"`
-	History    *History   `json:"history,omitempty"`
-	SavedAt    time.Time  `json:"saved_at"`
-	Weights    weightsRef `json:"weights"`
+	Format     string           `json:"format"`
+	Version    int              `json:"version"`
+	Layers     []fashion.Layer  `json:"layers"`
+	ClassNames []string         `json:"class_names"`
+	Params     int              `json:"params"`
+	Recipe     *fashion.Recipe  `json:"recipe,omitempty"`
+	History    *fashion.History `json:"history,omitempty"`
+	SavedAt    time.Time        `json:"saved_at"`
+	Weights    weightsRef       `json:"weights"`
 }
 
 // crashHook is called at the points of a save where a crash leaves the
@@ -66,20 +67,20 @@ var crashHook = func(point string) {}
 // absent, empty or one it wrote itself; files a user put in a saved
 // model's directory stay. Save is not meant to be called on the same
 // directory by two processes at once.
-func (m *Model) Save(dir string) error {
-	if err := m.save(dir); err != nil {
+func Save(m *fashion.Model, dir string) error {
+	if err := save(m, dir); err != nil {
 		return fmt.Errorf("save: %w", err)
 	}
 	return nil
 }
 
 // save implements Save.
-func (m *Model) save(dir string) error {
+func save(m *fashion.Model, dir string) error {
 	state, err := prepareModelDir(dir)
 	if err != nil {
 		return err
 	}
-	ref, err := m.writeWeights(dir)
+	ref, err := writeWeights(m, dir)
 	if err != nil {
 		os.RemoveAll(filepath.Join(dir, ref.Dir))
 		return fmt.Errorf("writing the weights in %s: %w", dir, err)
@@ -87,7 +88,7 @@ func (m *Model) save(dir string) error {
 	crashHook("save: weights written")
 	mf := modelFile{
 		Format: ModelFormat, Version: ModelFormatVersion, Layers: m.Layers(),
-		ClassNames: m.classNames, Params: m.NumParams(), Recipe: m.recipe, History: m.history,
+		ClassNames: m.ClassNames(), Params: m.NumParams(), Recipe: m.Recipe(), History: m.History(),
 		SavedAt: time.Now().UTC(), Weights: ref,
 	}
 	data, err := json.MarshalIndent(mf, "", "  ")
@@ -105,37 +106,39 @@ func (m *Model) save(dir string) error {
 	return nil
 }
 
-// LoadModel reads a model saved by Save onto backend, rebuilding it from
+// Load reads a model saved by Save onto backend, rebuilding it from
 // fn, the model function it was saved from (ArticleMLP for the models
 // "fashion train" saves). A missing, partial or corrupt directory, one
 // written by another version of the format, weights whose checksum does
 // not match (random bytes, flipped bits), whose variables or sizes do not
 // match those fn creates, or that hold NaNs, is an error that says what is
 // wrong; sizes are checked before the weights are read.
-func LoadModel(backend compute.Backend, dir string, fn ModelFn) (*Model, error) {
+func Load(backend compute.Backend, dir string, fn fashion.ModelFn) (*fashion.Model, error) {
 	mf, err := readModelFile(dir)
 	if err != nil {
 		return nil, err
 	}
-	m, err := New(backend, fn, 0)
+	m, err := fashion.New(backend, fn, 0)
 	if err != nil {
 		return nil, fmt.Errorf("load %s: %w", dir, err)
 	}
-	if len(mf.ClassNames) != m.classes {
-		return nil, fmt.Errorf("load %s: %s names %d classes; the model function scores %d", dir, modelFileName, len(mf.ClassNames), m.classes)
+	if classes := len(m.ClassNames()); len(mf.ClassNames) != classes {
+		return nil, fmt.Errorf("load %s: %s names %d classes; the model function scores %d", dir, modelFileName, len(mf.ClassNames), classes)
 	}
 	w, err := readWeights(dir, mf, int64(m.NumParams()))
 	if err != nil {
 		return nil, fmt.Errorf("load %s: %w", dir, err)
 	}
-	m.classNames, m.recipe, m.history = mf.ClassNames, mf.Recipe, mf.History
-	if err := m.loadCheckpoint(w); err != nil {
+	if err := m.Restore(mf.ClassNames, mf.Recipe, mf.History); err != nil {
+		return nil, fmt.Errorf("load %s: %w", dir, err)
+	}
+	if err := loadCheckpoint(m, w); err != nil {
 		return nil, fmt.Errorf("load %s: %w", dir, err)
 	}
 	return m, nil
 }
 
-// maxModelFileBytes bounds the size of a model.json LoadModel reads. Ours
+// maxModelFileBytes bounds the size of a model.json Load reads. Ours
 // are a few kilobytes; the history of 10,000 epochs stays under 3 MB.
 const maxModelFileBytes = 16 << 20
 

@@ -1,4 +1,4 @@
-package fashion
+package fashionmnist
 
 import (
 	"bytes"
@@ -77,12 +77,8 @@ func TestPreparePicture(t *testing.T) {
 
 func TestPrepareKeepsDarkBackgrounds(t *testing.T) {
 	// A light garment on black, as in Fashion-MNIST, is not inverted.
-	s := tinySplit(t, 1)
-	src := s.Image(0)
-	for i := range src.Pix {
-		src.Pix[i] = 0
-	}
-	for y := 9; y < 19; y++ { // 20 wide, 10 high
+	src := image.NewGray(image.Rect(0, 0, ImageSize, ImageSize)) // black
+	for y := 9; y < 19; y++ {                                    // 20 wide, 10 high
 		for x := 4; x < 24; x++ {
 			src.Pix[y*28+x] = 200
 		}

@@ -1,4 +1,4 @@
-package fashion
+package savedmodel
 
 import (
 	"encoding/json"
@@ -128,7 +128,7 @@ func isV1ModelDir(dir string, entries []fs.DirEntry) bool {
 	return err == nil && json.Unmarshal(data, &head) == nil && head.Format == ModelFormat && head.Version == 1
 }
 
-// CheckSaveDir reports, before any work, whether Model.Save could write a
+// CheckSaveDir reports, before any work, whether Save could write a
 // model into dir: it refuses "", a file, a directory that holds files this
 // program did not write, and a place where nothing can be written. It
 // creates nothing (it writes and removes a probe file).

@@ -1,4 +1,4 @@
-package fashion
+package fashionmnist
 
 import (
 	"fmt"
@@ -144,6 +144,12 @@ func (s *Split) Label(i int) int { return int(s.labels[i]) }
 
 // Labels returns all labels, in order. The slice is shared: do not modify it.
 func (s *Split) Labels() []uint8 { return s.labels }
+
+// Bytes returns the pixels of all the split's images (Len() * ImagePixels
+// bytes, image after image, row by row) and their labels, as the files
+// store them: what a trainer uploads to the device at once. The slices are
+// shared: do not modify them.
+func (s *Split) Bytes() (pixels, labels []uint8) { return s.images, s.labels }
 
 // Pixels returns the 784 bytes of image i, row by row (0 = background,
 // 255 = full ink). The slice is shared: do not modify it.
