@@ -16,6 +16,7 @@ import (
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
 	"github.com/gomlx/gomlx/ml/train/loss"
+	"github.com/gomlx/gomlx/ml/train/optimizer"
 )
 
 // Chapter 8's exercises, where the learner writes the machine-learning
@@ -281,9 +282,10 @@ const loopCheckImages, loopCheckEpochs = 1280, 2
 
 // NesterovStep returns a training step for model function fn: the mean
 // sparse categorical cross-entropy of a batch, and one update of every
-// trainable variable by the recipe's optimizer. It returns the loss before
+// trainable variable by the optimizer o (the recipe's: fashion.SGD with
+// Nesterov momentum). It returns the loss before
 // the update, and is what m.Fit runs for each batch.
-func NesterovStep(fn fashion.ModelFn, o fashion.SGD) func(scope *model.Scope, images, labels *graph.Node) *graph.Node {
+func NesterovStep(fn fashion.ModelFn, o optimizer.Interface) func(scope *model.Scope, images, labels *graph.Node) *graph.Node {
 	return func(scope *model.Scope, images, labels *graph.Node) *graph.Node {
 		l := loss.SparseCategoricalCrossEntropyLogits([]*graph.Node{labels}, []*graph.Node{fn(scope, images)})
 		o.UpdateGraph(scope, images.Graph(), l)
