@@ -412,35 +412,47 @@ func OverfitRecipe() fashion.Recipe {
 }
 
 // ShowOverfitting draws the curves of a run made without early stopping,
-// marks the epoch of the lowest validation loss, and says where early
-// stopping with the given patience would have ended the run, and how the
-// training and validation losses moved apart after it.
+// and replays early stopping with the given patience over it: it marks the
+// epoch that early stopping would have found best when it stopped, says
+// after which epoch it would have stopped, and how the training and
+// validation losses moved apart by the end of the run.
 func ShowOverfitting(h *fashion.History, patience int) {
 	if h == nil || len(h.Epochs) == 0 || h.BestEpoch == 0 {
 		check(fmt.Errorf("no validated epochs to draw"))
 	}
-	stopper := fashion.EarlyStopping{Patience: patience}
-	stopAt := 0
-	for _, e := range h.Epochs {
-		if _, stop := stopper.Update(e.Epoch, e.ValLoss); stop && stopAt == 0 {
-			stopAt = e.Epoch
+	// Early stopping as Fit applies it: a lower validation loss (by more
+	// than nothing) is an improvement; patience epochs without one stop.
+	stopAt, best, wait := 0, 0, 0
+	for i, e := range h.Epochs {
+		switch {
+		case best == 0 || e.ValLoss < h.Epochs[best-1].ValLoss:
+			best, wait = i+1, 0
+		default:
+			wait++
+		}
+		if wait >= patience {
+			stopAt = i + 1
+			break
 		}
 	}
 	series := map[string][]float64{}
 	for _, metric := range []string{"loss", "accuracy", "val_loss", "val_accuracy"} {
 		series[metric] = Must(h.Series(metric))
 	}
-	best, last := h.Epochs[h.BestEpoch-1], h.Last()
+	kept, lowest, last := h.Epochs[best-1], h.Epochs[h.BestEpoch-1], h.Last()
 	var b strings.Builder
-	fmt.Fprintf(&b, "lowest validation loss: %.4f after epoch %d (marked)\n", best.ValLoss, best.Epoch)
 	if stopAt > 0 {
-		fmt.Fprintf(&b, "early stopping with patience %d would have ended the run after epoch %d\n", patience, stopAt)
+		fmt.Fprintf(&b, "early stopping with patience %d would have ended the run after epoch %d: no validation loss below epoch %d's %.4f (marked) in %d epochs\n",
+			patience, stopAt, kept.Epoch, kept.ValLoss, patience)
 	} else {
 		fmt.Fprintf(&b, "early stopping with patience %d would not have stopped this run\n", patience)
 	}
-	fmt.Fprintf(&b, "after epoch %d: training loss %.4f, validation loss %.4f (gap %.4f); at the best epoch: %.4f and %.4f (gap %.4f)\n",
-		last.Epoch, last.Loss, last.ValLoss, last.ValLoss-last.Loss, best.Loss, best.ValLoss, best.ValLoss-best.Loss)
+	if lowest.Epoch != kept.Epoch {
+		fmt.Fprintf(&b, "the lowest validation loss of the whole run: %.4f after epoch %d\n", lowest.ValLoss, lowest.Epoch)
+	}
+	fmt.Fprintf(&b, "after epoch %d: training loss %.4f, validation loss %.4f (gap %.4f); after epoch %d: %.4f and %.4f (gap %.4f)\n",
+		last.Epoch, last.Loss, last.ValLoss, last.ValLoss-last.Loss, kept.Epoch, kept.Loss, kept.ValLoss, kept.ValLoss-kept.Loss)
 	fmt.Fprint(stdout, b.String())
 	Show(viz.TrainingCurves{Title: fmt.Sprintf("Without early stopping, %d epochs", len(h.Epochs)),
-		Panels: viz.HistoryPanels(series), BestEpoch: h.BestEpoch}.Figure())
+		Panels: viz.HistoryPanels(series), BestEpoch: kept.Epoch}.Figure())
 }

@@ -263,13 +263,19 @@ func TestLearnerLoopMatchesFit(t *testing.T) {
 
 func TestShowOverfitting(t *testing.T) {
 	rec, text := capture(t)
-	h := &fashion.History{BestEpoch: 2}
-	for i, v := range []float64{0.9, 0.6, 0.65, 0.7, 0.8, 0.9} {
+	// Early stopping (patience 3) keeps epoch 2 and stops after epoch 5;
+	// epoch 6 then dips lower; the run ends at epoch 8.
+	h := &fashion.History{BestEpoch: 6}
+	for i, v := range []float64{0.9, 0.6, 0.65, 0.7, 0.6, 0.55, 0.8, 0.9} {
 		h.Epochs = append(h.Epochs, fashion.EpochLog{Epoch: i + 1, Loss: 1 / float64(i+2), ValLoss: v, Accuracy: 0.5, ValAccuracy: 0.5})
 	}
 	ShowOverfitting(h, 3)
 	expectImages(t, rec, 0, 1)
-	for _, want := range []string{"0.6000 after epoch 2", "would have ended the run after epoch 5", "after epoch 6: training loss 0.1429, validation loss 0.9000 (gap 0.7571)"} {
+	for _, want := range []string{
+		"would have ended the run after epoch 5: no validation loss below epoch 2's 0.6000 (marked) in 3 epochs",
+		"the lowest validation loss of the whole run: 0.5500 after epoch 6",
+		"after epoch 8: training loss 0.1111, validation loss 0.9000 (gap 0.7889); after epoch 2: 0.3333 and 0.6000 (gap 0.2667)",
+	} {
 		if !strings.Contains(text.String(), want) {
 			t.Errorf("ShowOverfitting printed %q, want %q in it", text, want)
 		}
