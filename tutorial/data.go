@@ -101,7 +101,7 @@ func ShowFirstImages(d *fashionmnist.Data, n int) { Show(figures.FirstImages(d.T
 // ShowPixels shows image i of the training file large, with its pixel
 // values as stored (0-255) or scaled to [0, 1].
 func ShowPixels(d *fashionmnist.Data, i int, scaled bool) {
-	Show(figures.Pixels(d.TrainFile, i, scaled))
+	Show(figures.PixelValues(d.TrainFile, i, scaled))
 }
 
 // ClassName returns the name of a label.

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/fashion-gomlx/fashion-gomlx/internal/num"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/figures"
@@ -31,7 +32,7 @@ func ShowConfusion(m *fashion.Model, d *fashionmnist.Data) {
 	p := predictTest(m, d)
 	Show(figures.Confusion(p))
 	Show(figures.ClassAccuracy(p))
-	fmt.Fprint(stdout, describeMistakes(p.Labels(), p.Classes))
+	fmt.Fprint(stdout, describeMistakes(p.Split.Labels(), p.Classes))
 }
 
 // Families of classes that look alike, by label.
@@ -87,7 +88,7 @@ func CompareRuns(m *fashion.Model, d *fashionmnist.Data, metrics fashion.Metrics
 	note("%s", table([][]string{
 		{"run", "trained on", "epochs (best)", "test loss", "test accuracy"},
 		{"the article (Keras)", "60,000 images, validation included", "not stated", fmt.Sprintf("%.4f", ArticleTestLoss), fmt.Sprintf("%.4f", ArticleTestAccuracy)},
-		{"**your model**", thousands(images) + " images", fmt.Sprintf("%d (%d)", len(h.Epochs), h.BestEpoch), fmt.Sprintf("%.4f", metrics.Loss), fmt.Sprintf("%.4f", metrics.Accuracy)},
+		{"**your model**", num.Thousands(images) + " images", fmt.Sprintf("%d (%d)", len(h.Epochs), h.BestEpoch), fmt.Sprintf("%.4f", metrics.Loss), fmt.Sprintf("%.4f", metrics.Accuracy)},
 		{"the same recipe in PyTorch (H100 GPU)", "55,000 images", "13", "0.338", "0.8833"},
 	}))
 }
@@ -96,7 +97,7 @@ func CompareRuns(m *fashion.Model, d *fashionmnist.Data, metrics fashion.Metrics
 // often on the test set.
 func CheckHardestClass(m *fashion.Model, d *fashionmnist.Data, class string) bool {
 	p := predictTest(m, d)
-	counts := Must(viz.ConfusionCounts(p.Labels(), p.Classes, fashionmnist.NumClasses))
+	counts := Must(viz.ConfusionCounts(p.Split.Labels(), p.Classes, fashionmnist.NumClasses))
 	perClass, _, err := viz.Accuracies(counts)
 	check(err)
 	hardest := 0
@@ -209,13 +210,8 @@ func CheckAccuracy(accuracy func(predicted, labels []int) float64, m *fashion.Mo
 		return verdict(false, "", fmt.Sprintf("For predicted [1 2 3 4] and labels [1 2 0 4] it returns %g, not 0.75. %s", got, hint))
 	}
 	p := predictTest(m, d)
-	labels := p.Labels()
-	right := 0
-	for i, c := range p.Classes {
-		if c == labels[i] {
-			right++
-		}
-	}
+	labels := p.Split.Labels()
+	right := p.Right()
 	got := accuracy(p.Classes, labels)
 	metrics := Must(m.Evaluate(d.Test))
 	return verdict(sameAccuracy(got, right, len(labels)), fmt.Sprintf("%d of %d test images right: %.4f (m.Evaluate measured %.4f).", right, len(labels), got, metrics.Accuracy),

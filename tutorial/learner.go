@@ -437,7 +437,7 @@ func ShowOverfitting(h *fashion.History, patience int) {
 	}
 	series := map[string][]float64{}
 	for _, metric := range []string{"loss", "accuracy", "val_loss", "val_accuracy"} {
-		series[metric] = Must(h.Series(metric))
+		series[metric] = Must(h.Metric(metric))
 	}
 	kept, lowest, last := h.Epochs[best-1], h.Epochs[h.BestEpoch-1], h.Last()
 	var b strings.Builder

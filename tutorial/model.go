@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	backends "github.com/fashion-gomlx/fashion-gomlx/internal/backend" // "backend" is the function below
+	"github.com/fashion-gomlx/fashion-gomlx/internal/num"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/figures"
@@ -97,7 +98,7 @@ func CheckSmallModel(fn fashion.ModelFn) bool {
 	}
 	if m.NumParams() != want {
 		return verdict(false, "", fmt.Sprintf("The layers are right but the model has %s parameters, not %s: does it create other variables, or a layer without biases?",
-			thousands(m.NumParams()), thousands(want)))
+			num.Thousands(m.NumParams()), num.Thousands(want)))
 	}
 	gap, err := nonLinearity(m)
 	if err != nil {
@@ -105,11 +106,11 @@ func CheckSmallModel(fn fashion.ModelFn) bool {
 	}
 	if gap < minNonLinearity {
 		return verdict(false, "", fmt.Sprintf("The layers and the %s parameters are right, but your network is linear: f(a+b) = f(a) + f(b) - f(0) "+
-			"to %.1g, so its three layers compute no more than one would. Put activation.Relu on the output of each hidden layer.", thousands(want), gap))
+			"to %.1g, so its three layers compute no more than one would. Put activation.Relu on the output of each hidden layer.", num.Thousands(want), gap))
 	}
 	return verdict(true, fmt.Sprintf("784-300-100-10: 784×300 + 300 + 300×100 + 100 + 100×10 + 10 = %s parameters, "+
 		"read from your model's variables, and the network is not linear in its input (f(a+b) differs from f(a) + f(b) - f(0) by %.2g of its size): "+
-		"the non-linearity between the layers is there.", thousands(want), gap), "")
+		"the non-linearity between the layers is there.", num.Thousands(want), gap), "")
 }
 
 // minNonLinearity is the least relative gap between f(a+b) and f(a) + f(b)

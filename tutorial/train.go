@@ -40,9 +40,9 @@ func defaultProgress() io.Writer { return stdout }
 // Quick reports whether FASHION_QUICK=1 asks for short training runs.
 func Quick() bool { return os.Getenv(QuickEnv) == "1" }
 
-// Recipe returns the article's training recipe with the tutorial's seed,
+// ChapterRecipe returns the article's training recipe with the tutorial's seed,
 // shortened by Shorten when FASHION_QUICK=1.
-func Recipe() fashion.Recipe {
+func ChapterRecipe() fashion.Recipe {
 	r := fashion.ArticleRecipe()
 	r.Seed = Seed
 	return Shorten(r)
@@ -60,11 +60,18 @@ func Shorten(r fashion.Recipe) fashion.Recipe {
 
 // ShowRecipe prints the recipe's settings.
 func ShowRecipe(r fashion.Recipe) {
-	o := r.Optimizer
+	optimizer := fmt.Sprintf("%T, learning rate %g", r.Optimizer, r.Optimizer.LearningRateAt(0))
+	if o, ok := r.Optimizer.(fashion.SGD); ok {
+		optimizer = fmt.Sprintf("SGD, learning rate %g, decay %g, momentum %g, Nesterov %v", o.LearningRate, o.Decay, o.Momentum, o.Nesterov)
+	}
+	loss := "sparse categorical cross-entropy"
+	if r.Loss != nil {
+		loss = "the recipe's own"
+	}
 	note("%s", table([][]string{
 		{"setting", "value"},
-		{"loss", "sparse categorical cross-entropy"},
-		{"optimizer", fmt.Sprintf("SGD, learning rate %g, decay %g, momentum %g, Nesterov %v", o.LearningRate, o.Decay, o.Momentum, o.Nesterov)},
+		{"loss", loss},
+		{"optimizer", optimizer},
 		{"batch size", fmt.Sprint(r.BatchSize)},
 		{"epochs (at most)", fmt.Sprint(r.Epochs)},
 		{"early stopping", fmt.Sprintf("on validation loss, patience %d, min delta %g", r.Patience, r.MinDelta)},
@@ -78,7 +85,7 @@ func ShowLearningRate(d *fashionmnist.Data, r fashion.Recipe) {
 	check(r.Validate())
 	updates := maxUpdates(d, r)
 	fmt.Fprintf(stdout, "the longest run: %d epochs of %d updates (%d images in batches of %d) = %d updates; the rate falls from %g to %.6f\n",
-		r.Epochs, updates/r.Epochs, trainingImages(d, r), r.BatchSize, updates, r.Optimizer.LearningRate, r.Optimizer.LearningRateAt(int64(updates)))
+		r.Epochs, updates/r.Epochs, trainingImages(d, r), r.BatchSize, updates, r.Optimizer.LearningRateAt(0), r.Optimizer.LearningRateAt(int64(updates)))
 	Show(figures.LearningRate(r, updates))
 }
 
@@ -137,14 +144,16 @@ func ShowStepLosses(title string, runs map[string][]float64) {
 	Show(viz.TrainingCurves{Panels: []viz.Panel{panel}, XLabel: "step"}.Figure())
 }
 
-// TrainedModel is TrainedModelOf(fashion.ArticleMLP): the model the
-// training chapter saved, when chapter 8 trained the article's network.
-func TrainedModel() *fashion.Model { return TrainedModelOf(fashion.ArticleMLP) }
+// TrainedModel is TrainedModelOf(nil): the model the training chapter
+// saved, built from the registered model function its model.json names
+// (fashion.ArticleMLP is registered).
+func TrainedModel() *fashion.Model { return TrainedModelOf(nil) }
 
 // TrainedModelOf loads the model the training chapter saved, built from the
 // model function fn it was trained from (the learner's own, when chapter 8
-// trained another network); when there is none, it trains a short one from
-// fn (2 epochs) and says so.
+// trained another network; nil: the registered function its model.json
+// names); when there is none, it trains a short one from fn (nil:
+// fashion.ArticleMLP), 2 epochs, and says so.
 func TrainedModelOf(fn fashion.ModelFn) *fashion.Model {
 	if _, err := os.Stat(filepath.Join(ModelDir, "model.json")); err == nil {
 		m, err := savedmodel.Load(backend(), ModelDir, fn)
@@ -166,6 +175,9 @@ func TrainedModelOf(fn fashion.ModelFn) *fashion.Model {
 	d := LoadData()
 	r := fashion.ArticleRecipe()
 	r.Seed, r.Epochs, r.Limit = Seed, quickEpochs, quickImages
+	if fn == nil {
+		fn = fashion.ArticleMLP
+	}
 	m := Must(fashion.New(backend(), fn, Seed))
 	Must(m.Fit(d.Train, d.Validation, r, fashion.NewProgress(stdout)))
 	check(savedmodel.Save(m, ModelDir))
@@ -258,7 +270,10 @@ func ShowTensorBoardRun(dir string) {
 
 // CheckLearningRate checks the learning rate after a number of updates.
 func CheckLearningRate(r fashion.Recipe, updates int, lr float64) bool {
-	o := r.Optimizer
+	o, ok := r.Optimizer.(fashion.SGD)
+	if !ok {
+		check(fmt.Errorf("the exercise is about SGD's time-based decay; this recipe's optimizer is %T", r.Optimizer))
+	}
 	want := o.LearningRateAt(int64(updates))
 	formula := fmt.Sprintf("%g / (1 + %g * %d)", o.LearningRate, o.Decay, updates)
 	// 5e-5 of the rate: about 4 significant digits, enough to tell Keras'

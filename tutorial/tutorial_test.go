@@ -157,7 +157,7 @@ func TestChapters(t *testing.T) {
 		t.Errorf("first layer missing:\n%s", text)
 	}
 
-	r := Recipe()
+	r := ChapterRecipe()
 	if r.Epochs != quickEpochs {
 		t.Fatalf("quick recipe has %d epochs", r.Epochs)
 	}

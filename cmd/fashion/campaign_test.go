@@ -506,9 +506,9 @@ func testBadInputs(t *testing.T) {
 		"a file":             write("data.gz", []byte("x")),
 		"empty":              filepath.Dir(write("emptydata/.keep", nil)),
 		"directory for file": filepath.Dir(filepath.Dir(write("dirdata/train-images-idx3-ubyte.gz/x", nil))),
-		"corrupt gzip":       dataWith(t, filepath.Join(dir, "gzdata"), fashionmnist.TrainLabelsFile.Name, []byte("\x1f\x8bnot gzip")),
-		"truncated images":   dataWith(t, filepath.Join(dir, "truncdata"), fashionmnist.TestImagesFile.Name, nil),
-		"other data":         dataWith(t, filepath.Join(dir, "otherdata"), fashionmnist.TestLabelsFile.Name, []byte("\x00\x00\x08\x01\x00\x00\x00\x01\x07")),
+		"corrupt gzip":       dataWith(t, filepath.Join(dir, "gzdata"), "train-labels-idx1-ubyte.gz", []byte("\x1f\x8bnot gzip")),
+		"truncated images":   dataWith(t, filepath.Join(dir, "truncdata"), "t10k-images-idx3-ubyte.gz", nil),
+		"other data":         dataWith(t, filepath.Join(dir, "otherdata"), "t10k-labels-idx1-ubyte.gz", []byte("\x00\x00\x08\x01\x00\x00\x00\x01\x07")),
 	}
 
 	type input struct {

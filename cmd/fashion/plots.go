@@ -31,7 +31,7 @@ func runPlots(args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if m, err = savedmodel.Load(backend, *modelDir, fashion.ArticleMLP); err != nil {
+		if m, err = savedmodel.Load(backend, *modelDir, nil); err != nil {
 			return err
 		}
 	}

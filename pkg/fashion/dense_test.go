@@ -96,8 +96,8 @@ func TestModelGradientMatchesGenericDense(t *testing.T) {
 		for _, v := range m.variables() {
 			values = append(values, v.NodeValue(g))
 		}
-		customLoss, _ := lossAndHits(ArticleMLP(scope.ResetVisited(), images), labels)
-		genericLoss, _ := lossAndHits(genericMLP(scope.ResetVisited(), images), labels)
+		customLoss, _ := lossAndHits(Recipe{}.lossFn(), ArticleMLP(scope.ResetVisited(), images), labels)
+		genericLoss, _ := lossAndHits(Recipe{}.lossFn(), genericMLP(scope.ResetVisited(), images), labels)
 		out := []*graph.Node{customLoss, genericLoss}
 		generic := graph.Gradient(genericLoss, values...)
 		for i, grad := range graph.Gradient(customLoss, values...) {

@@ -93,7 +93,8 @@ func ExampleModel_Fit() {
 
 	train, validation := stripes("train", 640, 1), stripes("validation", 200, 2)
 	r := fashion.ArticleRecipe()
-	r.Epochs, r.Optimizer.LearningRate = 3, 0.05
+	r.Epochs = 3
+	r.Optimizer = fashion.SGD{LearningRate: 0.05, Decay: 1e-6, Momentum: 0.9, Nesterov: true}
 	history, err := m.Fit(train, validation, r)
 	if err != nil {
 		log.Fatal(err)

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/fashion-gomlx/fashion-gomlx/internal/num"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
 	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/dtypes"
@@ -14,6 +15,7 @@ import (
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/layers/activation"
 	"github.com/gomlx/gomlx/ml/model"
+	"github.com/gomlx/gomlx/ml/train/loss"
 )
 
 // ModelFn is a model, written the way GoMLX writes one: a function that
@@ -131,6 +133,14 @@ func (m *Model) Recipe() *Recipe { return m.recipe }
 // History returns what the model's training measured, or nil if it was not
 // trained.
 func (m *Model) History() *History { return m.history }
+
+// lossFn returns the loss the model is measured with: its recipe's.
+func (m *Model) lossFn() loss.LossFn {
+	if m.recipe == nil {
+		return Recipe{}.lossFn()
+	}
+	return m.recipe.lossFn()
+}
 
 // Backend returns the backend the model runs on.
 func (m *Model) Backend() compute.Backend { return m.backend }
@@ -270,16 +280,8 @@ func (m *Model) PredictSplit(s *fashionmnist.Split, from, to int) ([][]float32, 
 }
 
 // ArgMax returns the index of the largest value: the predicted class of a
-// row of probabilities.
-func ArgMax(row []float32) int {
-	best := 0
-	for i, p := range row {
-		if p > row[best] {
-			best = i
-		}
-	}
-	return best
-}
+// row of probabilities (the first of equal values; a NaN never wins).
+func ArgMax(row []float32) int { return num.ArgMax(row) }
 
 // scaledImages converts uint8 pixels [B, 28, 28] to float32 in [0, 1], the
 // input of a model function.

@@ -36,24 +36,20 @@ func (m *Model) PredictAll(s *fashionmnist.Split) (*Predictions, error) {
 	return p, nil
 }
 
-// Labels returns the true classes of the predicted images, as ints.
-func (p *Predictions) Labels() []int {
-	out := make([]int, p.Split.Len())
-	for i := range out {
-		out[i] = p.Split.Label(i)
-	}
-	return out
-}
-
-// Accuracy returns the fraction of images predicted right.
-func (p *Predictions) Accuracy() float64 {
+// Right returns how many images were predicted right.
+func (p *Predictions) Right() int {
 	right := 0
 	for i, c := range p.Classes {
 		if c == p.Split.Label(i) {
 			right++
 		}
 	}
-	return float64(right) / float64(len(p.Classes))
+	return right
+}
+
+// Accuracy returns the fraction of images predicted right.
+func (p *Predictions) Accuracy() float64 {
+	return float64(p.Right()) / float64(len(p.Classes))
 }
 
 // String summarises the predictions.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/fashion-gomlx/fashion-gomlx/internal/num"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
 )
 
@@ -80,21 +81,9 @@ func (m *Model) Summary() string {
 		}
 	}
 	fmt.Fprintln(&b, double)
-	fmt.Fprintf(&b, "Total params: %s\n", groupThousands(total))
-	fmt.Fprintf(&b, "Trainable params: %s\n", groupThousands(trainable))
-	fmt.Fprintf(&b, "Non-trainable params: %s\n", groupThousands(total-trainable))
+	fmt.Fprintf(&b, "Total params: %s\n", num.Thousands(total))
+	fmt.Fprintf(&b, "Trainable params: %s\n", num.Thousands(trainable))
+	fmt.Fprintf(&b, "Non-trainable params: %s\n", num.Thousands(total-trainable))
 	fmt.Fprint(&b, rule)
 	return b.String()
-}
-
-// groupThousands writes n with commas between groups of three digits.
-func groupThousands(n int) string {
-	s := fmt.Sprint(n)
-	if n < 0 {
-		return "-" + groupThousands(-n)
-	}
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
 }

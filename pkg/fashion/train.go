@@ -68,7 +68,7 @@ func (m *Model) fit(trainSplit, validation *fashionmnist.Split, r Recipe, histor
 	stop := history.StoppedEarly
 	if validation != nil {
 		for _, e := range history.Epochs {
-			_, stop = stopper.Update(e.Epoch, e.ValLoss)
+			stop = stopper.update(e.Epoch, e.ValLoss)
 		}
 	}
 
@@ -100,10 +100,9 @@ func (m *Model) fit(trainSplit, validation *fashionmnist.Split, r Recipe, histor
 		history.Epochs = append(history.Epochs, log)
 
 		if validation != nil {
-			var improved bool
-			improved, stop = stopper.Update(epoch, log.ValLoss)
+			stop = errors.Is(stopper.OnEpochEnd(m, log), ErrStopTraining)
 			history.BestEpoch = stopper.BestEpoch
-			if improved && r.RestoreBestWeights {
+			if stopper.BestEpoch == epoch && r.RestoreBestWeights {
 				if best, err = m.snapshot(); err != nil {
 					return history, fmt.Errorf("fit: %w", err)
 				}
@@ -212,7 +211,7 @@ func (t *trainer) stepsGraph(scope *model.Scope, pixels, labels, indices *graph.
 	correct = graph.ScalarZero(g, dtypes.Float32)
 	for step := range k {
 		idx := graph.Reshape(graph.Slice(indices, graph.AxisElem(step)), b, 1)
-		meanLoss, hits := lossAndHits(t.m.logits(scope, gatherImages(pixels, idx)), graph.Gather(labels, idx))
+		meanLoss, hits := lossAndHits(t.r.lossFn(), t.m.logits(scope, gatherImages(pixels, idx)), graph.Gather(labels, idx))
 		t.r.Optimizer.UpdateGraph(scope, g, meanLoss)
 		lossSum = graph.Add(lossSum, graph.MulScalar(meanLoss, float64(b)))
 		correct = graph.Add(correct, hits)
@@ -220,11 +219,12 @@ func (t *trainer) stepsGraph(scope *model.Scope, pixels, labels, indices *graph.
 	return lossSum, correct
 }
 
-// lossAndHits returns the mean sparse categorical cross-entropy of logits
-// [B, classes] against int32 labels [B, 1], and how many are right (a
-// float, for GoMLX's metric gives a mean), with GoMLX's loss and metric.
-func lossAndHits(logits, labels *graph.Node) (meanLoss, hits *graph.Node) {
-	meanLoss = loss.SparseCategoricalCrossEntropyLogits([]*graph.Node{labels}, []*graph.Node{logits})
+// lossAndHits returns the mean loss of logits [B, classes] against int32
+// labels [B, 1] (lossFn, a recipe's: GoMLX's sparse categorical
+// cross-entropy by default), and how many are right (a float, for GoMLX's
+// metric gives a mean).
+func lossAndHits(lossFn loss.LossFn, logits, labels *graph.Node) (meanLoss, hits *graph.Node) {
+	meanLoss = lossFn([]*graph.Node{labels}, []*graph.Node{logits})
 	accuracy := metric.SparseCategoricalAccuracyGraph(nil, []*graph.Node{labels}, []*graph.Node{logits})
 	return meanLoss, graph.MulScalar(graph.ConvertDType(accuracy, dtypes.Float32), float64(labels.Shape().Dimensions[0]))
 }
@@ -272,12 +272,13 @@ func (t *trainer) epoch(epoch int, callbacks []Callback) (EpochLog, error) {
 // evalGraph returns the summed loss and the correct count of a batch of
 // uint8 pixels [B, 28, 28] and int32 labels [B, 1].
 func (m *Model) evalGraph(scope *model.Scope, pixels, labels *graph.Node) (lossSum, correct *graph.Node) {
-	meanLoss, correct := lossAndHits(m.logits(scope, scaledImages(pixels)), labels)
+	meanLoss, correct := lossAndHits(m.lossFn(), m.logits(scope, scaledImages(pixels)), labels)
 	return graph.MulScalar(meanLoss, float64(labels.Shape().Dimensions[0])), correct
 }
 
-// Evaluate measures the model's loss (sparse categorical cross-entropy) and
-// accuracy on a split, as Keras' model.evaluate.
+// Evaluate measures the model's loss (its recipe's, the sparse categorical
+// cross-entropy by default) and accuracy on a split, as Keras'
+// model.evaluate.
 func (m *Model) Evaluate(s *fashionmnist.Split) (Metrics, error) {
 	if s == nil || s.Len() == 0 {
 		return Metrics{}, errors.New("evaluate: no images")

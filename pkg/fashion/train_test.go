@@ -23,7 +23,7 @@ var syntheticSplit = fashiontest.SyntheticSplit
 func smallRecipe() Recipe {
 	r := ArticleRecipe()
 	r.Epochs = 3
-	r.Optimizer.LearningRate = 0.05
+	withSGD(&r, func(o *SGD) { o.LearningRate = 0.05 })
 	return r
 }
 
@@ -119,7 +119,7 @@ func TestFitMatchesTheOptimizer(t *testing.T) {
 
 	ref := newTestModel(t)
 	exec, err := model.NewExec(testBackend(), ref.store, func(scope *model.Scope, images, labels *graph.Node) *graph.Node {
-		meanLoss, _ := lossAndHits(genericMLP(scope, images), labels)
+		meanLoss, _ := lossAndHits(Recipe{}.lossFn(), genericMLP(scope, images), labels)
 		r.Optimizer.UpdateGraph(scope, images.Graph(), meanLoss)
 		return meanLoss
 	})
@@ -224,10 +224,10 @@ func TestFitRejectsBadRecipes(t *testing.T) {
 	bad := []func(*Recipe){
 		func(r *Recipe) { r.Epochs = -1 },
 		func(r *Recipe) { r.BatchSize = 0 },
-		func(r *Recipe) { r.Optimizer.LearningRate = math.NaN() },
-		func(r *Recipe) { r.Optimizer.LearningRate = math.Inf(1) },
-		func(r *Recipe) { r.Optimizer.Momentum = 1 },
-		func(r *Recipe) { r.Optimizer.Decay = -1 },
+		func(r *Recipe) { withSGD(r, func(o *SGD) { o.LearningRate = math.NaN() }) },
+		func(r *Recipe) { withSGD(r, func(o *SGD) { o.LearningRate = math.Inf(1) }) },
+		func(r *Recipe) { withSGD(r, func(o *SGD) { o.Momentum = 1 }) },
+		func(r *Recipe) { withSGD(r, func(o *SGD) { o.Decay = -1 }) },
 		func(r *Recipe) { r.StepsPerExecution = 0 },
 		func(r *Recipe) { r.Limit = 11 }, // More than the 10 images.
 	}

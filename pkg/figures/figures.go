@@ -54,9 +54,9 @@ func firstOfClass(s *fashionmnist.Split, c int) int {
 	return -1
 }
 
-// Pixels draws image i of a split large, with a colour bar: the raw bytes
+// PixelValues draws image i of a split large, with a colour bar: the raw bytes
 // (0-255) or, scaled, the values the model sees (0-1).
-func Pixels(s *fashionmnist.Split, i int, scaled bool) (*viz.Figure, error) {
+func PixelValues(s *fashionmnist.Split, i int, scaled bool) (*viz.Figure, error) {
 	if i < 0 || i >= s.Len() {
 		return nil, fmt.Errorf("figures: image %d is outside the %d images of %q", i, s.Len(), s.Name())
 	}
@@ -99,20 +99,24 @@ func TrainingCurves(h *fashion.History) (*viz.Figure, error) {
 	}
 	series := map[string][]float64{}
 	for _, metric := range []string{"loss", "accuracy", "val_loss", "val_accuracy"} {
-		series[metric], _ = h.Series(metric)
+		series[metric], _ = h.Metric(metric)
 	}
 	return viz.TrainingCurves{Title: "Training history", Panels: viz.HistoryPanels(series), BestEpoch: h.BestEpoch}.Figure()
 }
 
 // LearningRate draws the recipe's learning rate over the given number of
-// updates (Keras' time-based decay).
+// updates (Keras' time-based decay, for SGD).
 func LearningRate(r fashion.Recipe, updates int) (*viz.Figure, error) {
 	xs, ys, err := viz.Sample(func(t float64) float64 { return r.Optimizer.LearningRateAt(int64(t)) }, 0, float64(updates), 300)
 	if err != nil {
 		return nil, fmt.Errorf("figures: %w", err)
 	}
+	title := fmt.Sprintf("learning rate of %T", r.Optimizer)
+	if o, ok := r.Optimizer.(fashion.SGD); ok {
+		title = fmt.Sprintf("lr(t) = %g / (1 + %g t)", o.LearningRate, o.Decay)
+	}
 	return viz.LearningRateSchedule{
-		Title:   fmt.Sprintf("lr(t) = %g / (1 + %g t)", r.Optimizer.LearningRate, r.Optimizer.Decay),
+		Title:   title,
 		Updates: xs, Rates: ys,
 	}.Figure()
 }
@@ -171,7 +175,7 @@ func Predictions(p *fashion.Predictions, n int) (*viz.Figure, error) {
 	}
 	g := viz.PredictionGrid{
 		Title: fmt.Sprintf("Predictions for the first %d images (%s)", n, p.Split.Name()), ClassNames: fashionmnist.ClassNames[:],
-		Predicted: p.Classes[:n], Labels: p.Labels()[:n],
+		Predicted: p.Classes[:n], Labels: p.Split.Labels()[:n],
 	}
 	for i := range n {
 		g.Images = append(g.Images, p.Split.Image(i))
@@ -195,7 +199,7 @@ func Probabilities(p *fashion.Predictions, i int) (*viz.Figure, error) {
 
 // Confusion draws the confusion matrix of the predictions.
 func Confusion(p *fashion.Predictions) (*viz.Figure, error) {
-	counts, err := viz.ConfusionCounts(p.Labels(), p.Classes, fashionmnist.NumClasses)
+	counts, err := viz.ConfusionCounts(p.Split.Labels(), p.Classes, fashionmnist.NumClasses)
 	if err != nil {
 		return nil, fmt.Errorf("figures: %w", err)
 	}
@@ -207,7 +211,7 @@ func Confusion(p *fashion.Predictions) (*viz.Figure, error) {
 
 // ClassAccuracy draws the accuracy of each class.
 func ClassAccuracy(p *fashion.Predictions) (*viz.Figure, error) {
-	counts, err := viz.ConfusionCounts(p.Labels(), p.Classes, fashionmnist.NumClasses)
+	counts, err := viz.ConfusionCounts(p.Split.Labels(), p.Classes, fashionmnist.NumClasses)
 	if err != nil {
 		return nil, fmt.Errorf("figures: %w", err)
 	}
@@ -217,7 +221,7 @@ func ClassAccuracy(p *fashion.Predictions) (*viz.Figure, error) {
 // Mistakes draws the n images the model got wrong with the most confidence.
 func Mistakes(p *fashion.Predictions, n int) (*viz.Figure, error) {
 	g := viz.MistakeGallery{
-		Title: "The most confident mistakes", Labels: p.Labels(), Predicted: p.Classes, Confidence: p.Confidence,
+		Title: "The most confident mistakes", Labels: p.Split.Labels(), Predicted: p.Classes, Confidence: p.Confidence,
 		ClassNames: fashionmnist.ClassNames[:], Count: n,
 	}
 	for i := range p.Split.Len() {
@@ -239,8 +243,8 @@ func WriteAll(dir string, d *fashionmnist.Data, m *fashion.Model) ([]string, err
 	list := []named{
 		{"01-first-images", func() (*viz.Figure, error) { return FirstImages(d.TrainFile, 20, 5) }},
 		{"02-one-per-class", func() (*viz.Figure, error) { return OnePerClass(d.TrainFile) }},
-		{"03-pixels-raw", func() (*viz.Figure, error) { return Pixels(d.TrainFile, 0, false) }},
-		{"04-pixels-scaled", func() (*viz.Figure, error) { return Pixels(d.TrainFile, 0, true) }},
+		{"03-pixels-raw", func() (*viz.Figure, error) { return PixelValues(d.TrainFile, 0, false) }},
+		{"04-pixels-scaled", func() (*viz.Figure, error) { return PixelValues(d.TrainFile, 0, true) }},
 		{"05-class-distribution", func() (*viz.Figure, error) { return ClassDistribution(d) }},
 		{"06-learning-rate", func() (*viz.Figure, error) {
 			r := fashion.ArticleRecipe()

@@ -88,7 +88,7 @@ func TestFigureErrors(t *testing.T) {
 	if _, err := FirstImages(d.Train, 41, 5); err == nil {
 		t.Error("FirstImages(41 of 40) accepted")
 	}
-	if _, err := Pixels(d.Train, 40, false); err == nil {
+	if _, err := PixelValues(d.Train, 40, false); err == nil {
 		t.Error("Pixels of a missing image accepted")
 	}
 	if _, err := TrainingCurves(&fashion.History{}); err == nil {

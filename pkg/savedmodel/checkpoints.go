@@ -261,9 +261,9 @@ func removeV1ModelDir(dir string) error {
 	return os.Remove(dir)
 }
 
-// ErrNoCheckpoint is returned by ResumeTraining and LatestCheckpoint when
+// errNoCheckpoint is returned by ResumeTraining and LatestCheckpoint when
 // there is nothing to resume from.
-var ErrNoCheckpoint = errors.New("no checkpoint to resume from")
+var errNoCheckpoint = errors.New("no checkpoint to resume from")
 
 // CheckpointInfo describes the newest complete checkpoint of a run.
 type CheckpointInfo struct {
@@ -286,11 +286,11 @@ func (ci *CheckpointInfo) Finished() bool {
 
 // LatestCheckpoint describes the checkpoint that ResumeTraining would
 // resume from: the newest complete one of the run the directory belongs
-// to. It returns an error wrapping ErrNoCheckpoint when there is none.
+// to. It returns an error wrapping errNoCheckpoint when there is none.
 func LatestCheckpoint(dir string) (*CheckpointInfo, error) {
 	marker, err := readCheckpointsMarker(dir)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("%s: %w", dir, ErrNoCheckpoint)
+		return nil, fmt.Errorf("%s: %w", dir, errNoCheckpoint)
 	} else if err != nil {
 		return nil, err
 	}
@@ -313,12 +313,12 @@ func LatestCheckpoint(dir string) (*CheckpointInfo, error) {
 		return &CheckpointInfo{Dir: e.path, Run: *mf.History.Run, Recipe: *mf.Recipe, Epoch: e.epoch,
 			StoppedEarly: mf.History.StoppedEarly}, nil
 	}
-	return nil, fmt.Errorf("%s: %w (the run %s had not finished an epoch)", dir, ErrNoCheckpoint, marker.Run)
+	return nil, fmt.Errorf("%s: %w (the run %s had not finished an epoch)", dir, errNoCheckpoint, marker.Run)
 }
 
 // ResumeTraining loads the newest complete checkpoint of dir's run, a model
-// of the model function fn, and goes
-// on training it with the recipe it was started with, from the epoch after
+// of the model function fn (nil: the one its model.json names, see Load),
+// and goes on training it with the recipe it was started with, from the epoch after
 // the one saved. train and validation must be the images the run was
 // started with (train before Recipe.Limit), and backend of the same kind
 // (see RunInfo): otherwise, and when the checkpoint of the best epoch is

@@ -176,7 +176,7 @@ func TestCheckpointsKeepTheNewestOfTheRunAndTheBest(t *testing.T) {
 	if got := dirNames(t, dir); !slices.Equal(got, []string{checkpointsMarkerName, "epoch-0001"}) {
 		t.Errorf("after a new run the directory holds %q", got)
 	}
-	if _, _, err := ResumeTraining(testBackend(), t.TempDir(), fashion.ArticleMLP, train, validation); !errors.Is(err, ErrNoCheckpoint) {
+	if _, _, err := ResumeTraining(testBackend(), t.TempDir(), fashion.ArticleMLP, train, validation); !errors.Is(err, errNoCheckpoint) {
 		t.Errorf("resuming from an empty directory: %v", err)
 	}
 }

@@ -32,7 +32,7 @@ func newTestModel(t testing.TB) *fashion.Model {
 func smallRecipe() fashion.Recipe {
 	r := fashion.ArticleRecipe()
 	r.Epochs = 3
-	r.Optimizer.LearningRate = 0.05
+	r.Optimizer = fashion.SGD{LearningRate: 0.05, Decay: 1e-6, Momentum: 0.9, Nesterov: true}
 	return r
 }
 

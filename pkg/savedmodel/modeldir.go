@@ -32,7 +32,7 @@ const (
 
 // modelMarker returns the content of a model directory's marker file.
 func modelMarker() []byte {
-	return []byte(ModelFormat + " " + strconv.Itoa(ModelFormatVersion) + "\n")
+	return []byte(modelFormat + " " + strconv.Itoa(modelFormatVersion) + "\n")
 }
 
 // dirState says what a directory is to Save.
@@ -125,7 +125,7 @@ func isV1ModelDir(dir string, entries []fs.DirEntry) bool {
 		Format  string `json:"format"`
 		Version int    `json:"version"`
 	}
-	return err == nil && json.Unmarshal(data, &head) == nil && head.Format == ModelFormat && head.Version == 1
+	return err == nil && json.Unmarshal(data, &head) == nil && head.Format == modelFormat && head.Version == 1
 }
 
 // CheckSaveDir reports, before any work, whether Save could write a

@@ -18,7 +18,8 @@ import (
 //
 //	.fashion-gomlx-model  a marker: this program wrote the directory (see
 //	                      modeldir.go for what that allows it to delete)
-//	model.json            format, layers (as Summary lists them), class
+//	model.json            format, the model function's registered name,
+//	                      layers (as Summary lists them), class
 //	                      names, the recipe and the history of its
 //	                      training, and the name and SHA-256 of each
 //	                      weights file
@@ -31,23 +32,26 @@ import (
 // one, then replaces model.json, then deletes the old checkpoint, so that
 // a kill at any moment leaves a complete model, the old or the new.
 //
-// The model function is code, not data: Load takes it, and rebuilds
-// the model from it and the checkpoint's values.
+// The model function is code, not data: model.json records its name
+// when it is registered (fashion.RegisterModelFn), and Load rebuilds the
+// model from that function, or the one it is given, and the checkpoint's
+// values.
 const (
 	modelFileName = "model.json"
 
-	// ModelFormat names the layout of a saved model directory.
-	ModelFormat = "fashion-gomlx/mlp"
-	// ModelFormatVersion is the version of the layout this package writes
+	// modelFormat names the layout of a saved model directory.
+	modelFormat = "fashion-gomlx/mlp"
+	// modelFormatVersion is the version of the layout this package writes
 	// and reads. Version 2 added the marker and the weights' checksums, and
 	// lists the layers where version 1 held an MLP's architecture.
-	ModelFormatVersion = 2
+	modelFormatVersion = 2
 )
 
 // modelFile is the content of model.json.
 type modelFile struct {
 	Format     string           `json:"format"`
 	Version    int              `json:"version"`
+	ModelFn    string           `json:"model_fn,omitempty"` // the registered name of the model function
 	Layers     []fashion.Layer  `json:"layers"`
 	ClassNames []string         `json:"class_names"`
 	Params     int              `json:"params"`
@@ -87,7 +91,7 @@ func save(m *fashion.Model, dir string) error {
 	}
 	crashHook("save: weights written")
 	mf := modelFile{
-		Format: ModelFormat, Version: ModelFormatVersion, Layers: m.Layers(),
+		Format: modelFormat, Version: modelFormatVersion, ModelFn: fashion.ModelFnName(m.ModelFn()), Layers: m.Layers(),
 		ClassNames: m.ClassNames(), Params: m.NumParams(), Recipe: m.Recipe(), History: m.History(),
 		SavedAt: time.Now().UTC(), Weights: ref,
 	}
@@ -107,8 +111,10 @@ func save(m *fashion.Model, dir string) error {
 }
 
 // Load reads a model saved by Save onto backend, rebuilding it from
-// fn, the model function it was saved from (ArticleMLP for the models
-// "fashion train" saves). A missing, partial or corrupt directory, one
+// fn, the model function it was saved from, or, when fn is nil, from the
+// function model.json names: the one registered under that name (see
+// fashion.RegisterModelFn; "fashion train" saves ArticleMLP's models, and
+// they load with a nil fn). A missing, partial or corrupt directory, one
 // written by another version of the format, weights whose checksum does
 // not match (random bytes, flipped bits), whose variables or sizes do not
 // match those fn creates, or that hold NaNs, is an error that says what is
@@ -117,6 +123,14 @@ func Load(backend compute.Backend, dir string, fn fashion.ModelFn) (*fashion.Mod
 	mf, err := readModelFile(dir)
 	if err != nil {
 		return nil, err
+	}
+	if fn == nil {
+		if mf.ModelFn == "" {
+			return nil, fmt.Errorf("load %s: %s names no model function (the model was saved from one not registered with fashion.RegisterModelFn): give the function", dir, modelFileName)
+		}
+		if fn, err = fashion.LookupModelFn(mf.ModelFn); err != nil {
+			return nil, fmt.Errorf("load %s: %w", dir, err)
+		}
 	}
 	m, err := fashion.New(backend, fn, 0)
 	if err != nil {
@@ -172,16 +186,16 @@ func readModelFile(dir string) (*modelFile, error) {
 		return nil, fmt.Errorf("load: %s is corrupt: %w", path, err)
 	}
 	switch {
-	case mf.Format != ModelFormat:
-		return nil, fmt.Errorf("load: %s has format %q, want %q", path, mf.Format, ModelFormat)
-	case mf.Version > ModelFormatVersion:
+	case mf.Format != modelFormat:
+		return nil, fmt.Errorf("load: %s has format %q, want %q", path, mf.Format, modelFormat)
+	case mf.Version > modelFormatVersion:
 		return nil, fmt.Errorf("load: %s was written by a newer version of this program (format version %d; this one reads %d)",
-			path, mf.Version, ModelFormatVersion)
+			path, mf.Version, modelFormatVersion)
 	case mf.Version == 1:
 		return nil, fmt.Errorf("load: %s was saved by an older version of this program (format version 1, without checksums): train the model again",
 			dir)
-	case mf.Version != ModelFormatVersion:
-		return nil, fmt.Errorf("load: %s has unknown format version %d (this program reads %d)", path, mf.Version, ModelFormatVersion)
+	case mf.Version != modelFormatVersion:
+		return nil, fmt.Errorf("load: %s has unknown format version %d (this program reads %d)", path, mf.Version, modelFormatVersion)
 	}
 	return &mf, nil
 }

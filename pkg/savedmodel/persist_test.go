@@ -485,3 +485,74 @@ func TestDropoutModelSavesAndLoads(t *testing.T) {
 		t.Errorf("loaded model evaluates %+v, the saved one %+v", b, a)
 	}
 }
+
+// TestAdamModelSavesAndLoads checks that a model trained with GoMLX's Adam
+// saves and loads, Adam's moments included, and that its saved recipe
+// names the optimizer.
+func TestAdamModelSavesAndLoads(t *testing.T) {
+	train := syntheticSplit(t, "train", 96, 43)
+	r := smallRecipe()
+	r.Epochs, r.Patience = 1, -1
+	r.Optimizer = fashion.GoMLXOptimizer{Name: "adam", LearningRate: 0.001, Interface: optimizer.Adam().LearningRate(0.001).Done()}
+	m := newTestModel(t)
+	if _, err := m.Fit(train, nil, r); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "adam")
+	if err := Save(m, dir); err != nil {
+		t.Fatal(err)
+	}
+	loaded, err := Load(testBackend(), dir, fashion.ArticleMLP)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o, ok := loaded.Recipe().Optimizer.(fashion.GoMLXOptimizer); !ok || o.Name != "adam" {
+		t.Errorf("the loaded recipe's optimizer is %#v", loaded.Recipe().Optimizer)
+	}
+	samePredictions(t, m, loaded, train)
+}
+
+// TestLoadFindsTheRegisteredModelFn checks that model.json names the model
+// function when it is registered, and that Load given no function uses it;
+// a model of an unregistered function needs its function.
+func TestLoadFindsTheRegisteredModelFn(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "article")
+	m := newTestModel(t)
+	if err := Save(m, dir); err != nil {
+		t.Fatal(err)
+	}
+	if got := readModelJSON(t, dir)["model_fn"]; got != "ArticleMLP" {
+		t.Errorf("model.json names model function %v, want ArticleMLP", got)
+	}
+	loaded, err := Load(testBackend(), dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fashion.ModelFnName(loaded.ModelFn()) != "ArticleMLP" || loaded.NumParams() != m.NumParams() {
+		t.Errorf("loaded %q with %d parameters", fashion.ModelFnName(loaded.ModelFn()), loaded.NumParams())
+	}
+
+	small, err := fashion.New(testBackend(), mlp(7), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	unnamed := filepath.Join(t.TempDir(), "unnamed")
+	if err := Save(small, unnamed); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := readModelJSON(t, unnamed)["model_fn"]; ok {
+		t.Error("model.json names an unregistered function")
+	}
+	if _, err := Load(testBackend(), unnamed, nil); err == nil || !strings.Contains(err.Error(), "give the function") {
+		t.Errorf("loading an unregistered function's model without it: %v", err)
+	}
+	if _, err := Load(testBackend(), unnamed, mlp(7)); err != nil {
+		t.Errorf("with its function: %v", err)
+	}
+	mf := readModelJSON(t, dir)
+	mf["model_fn"] = "NoSuchFn"
+	writeModelJSON(t, dir, mf)
+	if _, err := Load(testBackend(), dir, nil); err == nil || !strings.Contains(err.Error(), `"NoSuchFn"`) {
+		t.Errorf("an unknown name: %v", err)
+	}
+}
