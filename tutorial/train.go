@@ -144,13 +144,21 @@ func ShowStepLosses(title string, runs map[string][]float64) {
 	Show(viz.TrainingCurves{Panels: []viz.Panel{panel}, XLabel: "step"}.Figure())
 }
 
-// TrainedModel loads the model the training chapter saved; when there is
-// none, it trains a short one (2 epochs) and says so.
-func TrainedModel() *fashion.Model {
+// TrainedModel is TrainedModelOf(nil): the model the training chapter
+// saved, built from the registered model function its model.json names
+// (fashion.ArticleMLP is registered).
+func TrainedModel() *fashion.Model { return TrainedModelOf(nil) }
+
+// TrainedModelOf loads the model the training chapter saved, built from the
+// model function fn it was trained from (the learner's own, when chapter 8
+// trained another network; nil: the registered function its model.json
+// names); when there is none, it trains a short one from fn (nil:
+// fashion.ArticleMLP), 2 epochs, and says so.
+func TrainedModelOf(fn fashion.ModelFn) *fashion.Model {
 	if _, err := os.Stat(filepath.Join(ModelDir, "model.json")); err == nil {
-		m, err := savedmodel.Load(backend(), ModelDir, nil)
+		m, err := savedmodel.Load(backend(), ModelDir, fn)
 		if err != nil {
-			check(fmt.Errorf("loading %s (a model of an unregistered function loads with savedmodel.Load(backend, dir, yourFunction)): %w", ModelDir, err))
+			check(fmt.Errorf("loading %s with the chapter's model function (a model loads with the function it was trained from: put chapter 8's modelFn in this chapter's modelFn): %w", ModelDir, err))
 		}
 		epochs, images := 0, LoadData().Train.Len()
 		if h := m.History(); h != nil {
@@ -167,7 +175,10 @@ func TrainedModel() *fashion.Model {
 	d := LoadData()
 	r := fashion.ArticleRecipe()
 	r.Seed, r.Epochs, r.Limit = Seed, quickEpochs, quickImages
-	m := Must(fashion.New(backend(), fashion.ArticleMLP, Seed))
+	if fn == nil {
+		fn = fashion.ArticleMLP
+	}
+	m := Must(fashion.New(backend(), fn, Seed))
 	Must(m.Fit(d.Train, d.Validation, r, fashion.NewProgress(stdout)))
 	check(savedmodel.Save(m, ModelDir))
 	fmt.Fprintln(stdout, "Model saved to", ModelDir)
