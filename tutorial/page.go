@@ -2,8 +2,10 @@ package tutorial
 
 import (
 	_ "embed"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"html"
 	"os"
 	"os/signal"
 	"strings"
@@ -168,6 +170,11 @@ func (p *livePage) send(name, value string) {
 	default:
 		comms.Send(p.address(name), value)
 	}
+}
+
+// pngImg returns an <img> showing a PNG.
+func pngImg(png []byte, alt string) string {
+	return fmt.Sprintf(`<img alt="%s" src="data:image/png;base64,%s">`, html.EscapeString(alt), base64.StdEncoding.EncodeToString(png))
 }
 
 // listenString listens to the strings the page sends to an address,

@@ -1,7 +1,6 @@
 package tutorial
 
 import (
-	"encoding/base64"
 	"fmt"
 	"sync/atomic"
 
@@ -49,5 +48,5 @@ func (s *stopButton) stopped(epoch int) {
 
 // showCurves draws the curves in the widget.
 func (s *stopButton) showCurves(png []byte) {
-	s.page.set(map[string]string{"curves": `<img alt="training curves" src="data:image/png;base64,` + base64.StdEncoding.EncodeToString(png) + `">`})
+	s.page.set(map[string]string{"curves": pngImg(png, "training curves")})
 }

@@ -7,6 +7,7 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -336,4 +337,35 @@ func smallData(t *testing.T) *fashion.Data {
 		t.Fatal(err)
 	}
 	return &fashion.Data{Train: s}
+}
+
+func TestRateLosses(t *testing.T) {
+	runs := 0
+	r := &rateLosses{run: func(rate float64) []float64 {
+		runs++
+		if rate > 1 {
+			return []float64{2.3, 40, math.Inf(1), math.NaN()}
+		}
+		return []float64{2.3, 2.3 - rate, 2.3 - 2*rate}
+	}, losses: map[float64][]float64{}}
+	if l := r.of(0.01); len(l) != 3 || l[1] != 2.29 {
+		t.Errorf("losses of 0.01: %v", l)
+	}
+	r.of(0.01)
+	if runs != 1 {
+		t.Errorf("the losses of one rate ran %d times", runs)
+	}
+	f, err := rateFigure(r, []float64{0.01, 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.PNG(); err != nil {
+		t.Fatal(err)
+	}
+	if runs != 2 {
+		t.Errorf("%d runs for two rates", runs)
+	}
+	if rateName(0.0003) != "η = 0.0003" || rateName(3) != "η = 3" {
+		t.Errorf("names: %s, %s", rateName(0.0003), rateName(3))
+	}
 }
