@@ -247,7 +247,11 @@ loop:
 				continue
 			}
 			prepared, probs, err := r.readDrawing(strokes)
-			show(fmt.Sprintf("your drawing (%d strokes)", len(strokes)), prepared, probs, err)
+			what := "your drawing (1 stroke)"
+			if len(strokes) != 1 {
+				what = fmt.Sprintf("your drawing (%d strokes)", len(strokes))
+			}
+			show(what, prepared, probs, err)
 		case encoded := <-files.C:
 			prepared, probs, err := r.readFile(encoded)
 			show("your picture", prepared, probs, err)

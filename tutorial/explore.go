@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/viz"
 	"github.com/janpfeifer/gonb/gonbui/widgets"
@@ -38,25 +39,31 @@ func (r *rateLosses) of(rate float64) []float64 {
 // rateName names a learning rate in a legend.
 func rateName(rate float64) string { return "η = " + strconv.FormatFloat(rate, 'g', -1, 64) }
 
-// rateFigure draws the step losses of some rates, one curve each; losses
-// that overflowed (NaN or infinite) end their curve, and the title says so.
+// explodedLoss is the loss above which the explorer's curves stop: four
+// times the loss of an even guess over ten classes (ln 10), far above
+// anything a training that works goes through.
+var explodedLoss = 4 * math.Log(10)
+
+// rateFigure draws the step losses of some rates, one curve each. A curve
+// stops where its loss exploded (above explodedLoss, NaN or infinite), and
+// the title says so: the chart keeps the scale of the losses that did not.
 func rateFigure(r *rateLosses, rates []float64) (*viz.Figure, error) {
 	panel := viz.Panel{Title: "The loss of one batch, step after step", YLabel: "loss"}
-	var diverged []string
+	var exploded []string
 	for _, rate := range rates {
 		losses := r.of(rate)
-		finite := losses
+		shown := losses
 		for i, l := range losses {
-			if math.IsNaN(l) || math.IsInf(l, 0) {
-				finite = losses[:i]
-				diverged = append(diverged, rateName(rate))
+			if math.IsNaN(l) || l > explodedLoss {
+				shown = losses[:i]
+				exploded = append(exploded, rateName(rate))
 				break
 			}
 		}
-		panel.Series = append(panel.Series, viz.Series{Name: rateName(rate), Values: finite})
+		panel.Series = append(panel.Series, viz.Series{Name: rateName(rate), Values: shown})
 	}
-	if len(diverged) > 0 {
-		panel.Title += fmt.Sprintf(" (%v: the loss overflowed)", diverged)
+	if len(exploded) > 0 {
+		panel.Title += fmt.Sprintf(" (exploded: %s)", strings.Join(exploded, ", "))
 	}
 	return viz.TrainingCurves{Panels: []viz.Panel{panel}, XLabel: "step"}.Figure()
 }

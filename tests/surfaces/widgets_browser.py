@@ -20,7 +20,8 @@ to know each test image's true class. With Playwright and Debian's Chromium:
   3. every cell then runs, with no error output;
   4. the pad's cell, run again, then the notebook closed (File -> Close Tab) while the
      pad is live: the kernel is idle again within 15 s (the cell's program ended).
-  Chapter 8 (Run All Cells): the Stop button of the live curves, clicked during the first
+  Chapter 8 (Run All Cells): the learning-rate explorer's slider at 1, 0.0001 and 0.03
+  shows that rate and a new figure, and Done ends it; the Stop button of the live curves, clicked during the first
   epoch, ends training after an epoch K < 4 (the recipe's patience is 3, so early stopping
   cannot be the cause): the cell says "Stopped with the Stop button after epoch K", the
   model saved in models/tutorial holds K epochs, and no cell shows an error.
@@ -53,7 +54,7 @@ DRAWINGS = [
                          (150, 40), (90, 40)]]),
 ]
 # The prose of chapter 10 states each answer as: a vertical bar ... **Trouser**.
-PROSE = re.compile(r"(a vertical bar|a T shape|a boot outline)[^*]*\*\*([^*]+)\*\*")
+PROSE = re.compile(r"(a vertical bar|a T shape|a boot outline)[^*]*\*\*([^*]+)\*\*")  # on one-spaced text
 
 
 def test_labels(data_dir):
@@ -141,12 +142,18 @@ class Widgets(Run):
                        and attrs.get("data-label") == CLASSES[labels[n]],
                        "browser: the slider moved to image %d shows test image %d, true class %s "
                        "(the page: %s, in %.2fs)" % (n, n, CLASSES[labels[n]], attrs, took))
-        slider.focus()
+        slider.click()  # the middle of the slider: about image 5,000
+        attrs = self.wait_answer(w, lambda a: a.get("data-image") != "42")
+        n = int(attrs["data-image"]) if attrs else -1
+        self.check(4000 < n < 6000 and attrs.get("data-label") == CLASSES[labels[n]],
+                   "browser: a click in the middle of the slider shows test image %d, true class %s (the page: %s)"
+                   % (n, n >= 0 and CLASSES[labels[n]], attrs))
         page.keyboard.press("ArrowRight")
-        attrs = self.wait_answer(w, lambda a: a.get("data-image") == "43")
-        self.check(attrs is not None and attrs.get("data-label") == CLASSES[labels[43]],
-                   "browser: the arrow key moves to image 43, true class %s (the page: %s)"
-                   % (CLASSES[labels[43]], attrs))
+        attrs = self.wait_answer(w, lambda a: a.get("data-image") == str(n + 1))
+        self.check(attrs is not None and attrs.get("data-image") == str(n + 1)
+                   and attrs.get("data-label") == CLASSES[labels[n + 1]],
+                   "browser: then the arrow key moves to image %d, true class %s (the page: %s)"
+                   % (n + 1, CLASSES[labels[n + 1]], attrs))
         w.locator("select").select_option(label="only the mistakes")
         attrs = self.wait_answer(w, lambda a: a.get("data-label") != a.get("data-answer"))
         first = attrs and attrs.get("data-image")
@@ -180,7 +187,7 @@ class Widgets(Run):
             before_bars, before_preview = self.bars(w), self.preview(w)
             for k, points in enumerate(strokes):
                 self.stroke(pad, points)
-                want = "(%d strokes)" % (k + 1)
+                want = "(1 stroke)" if k == 0 else "(%d strokes)" % (k + 1)
                 attrs = self.wait_answer(w, lambda a: want in a.get("data-what", ""))
                 bars, preview = self.bars(w), self.preview(w)
                 self.check(attrs is not None and attrs.get("data-answer") in CLASSES and len(bars) == 10
@@ -210,7 +217,7 @@ class Widgets(Run):
         nb = self.lab.api("GET", "10_predict.ipynb")["content"]
         text = "".join(lab_browser.check_notebooks.joined(c.get("source")) for c in nb["cells"]
                        if c.get("cell_type") == "markdown")
-        stated = dict(PROSE.findall(text))
+        stated = dict(PROSE.findall(" ".join(text.split())))
         self.check(stated == answers, "chapter 10's prose states the answers measured: %s (the page: %s)"
                    % (stated, answers))
 
@@ -223,13 +230,21 @@ class Widgets(Run):
         self.widget("drawpad", 120)
         kernel = self.kernel_id()
         self.check(self.kernel_state(kernel) == "busy", "the pad's cell runs again (kernel busy)")
-        self.menu("File", "Close Tab")
+        tab = self.page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab", has_text=self.args.chapter)
+        tab.locator(".lm-TabBar-tabCloseIcon").click()
         dialog = self.page.locator(".jp-Dialog")
         try:
             dialog.wait_for(timeout=5000)
+            log("closing: the dialog says %r" % " ".join(dialog.inner_text().split()))
             dialog.locator("button", has_text=re.compile("Discard|Don't Save|Close")).first.click()
         except lab_browser.PlaywrightTimeout:
             pass
+        try:
+            tab.wait_for(state="detached", timeout=10_000)
+            closed = True
+        except lab_browser.PlaywrightTimeout:
+            closed = False
+        self.check(closed, "the notebook's tab closed")
         deadline = time.monotonic() + 15
         state = None
         while time.monotonic() < deadline:
@@ -257,6 +272,25 @@ class Widgets(Run):
             return json.loads(r.read())
 
     # Chapter 8.
+
+    def rates(self):
+        w = self.widget("rates", 600)
+        slider = w.locator('input[type="range"]')
+        for pos, rate in ((8, "1"), (0, "0.0001"), (5, "0.03")):
+            before = w.locator("img").first.get_attribute("src")
+            slider.fill(str(pos))
+            shown = w.locator('b[data-rate="%s"]' % rate)
+            try:
+                shown.wait_for(timeout=60_000)
+                ok = w.locator("img").first.get_attribute("src") != before
+            except lab_browser.PlaywrightTimeout:
+                ok = False
+            self.check(ok, "explorer: the slider at %d shows the learning rate %s and a new figure" % (pos, rate))
+        self.shot("rates", w)
+        w.locator("button", has_text="Done").click()
+        w.wait_for(state="detached", timeout=30_000)
+        out = self.page.locator(".jp-OutputArea-output", has_text="The learning-rate explorer ended (you clicked Done)")
+        self.check(out.count() == 1, "explorer: Done ends the cell, which says so")
 
     def stop_training(self, panel):
         w = self.widget("stop", 600)
@@ -315,6 +349,7 @@ def main():
             run.close_while_live(panel)
             panel = run.open("08_train.ipynb")
             run.run_all(panel)
+            run.rates()
             run.stop_training(panel)
         except (lab_browser.PlaywrightError, urllib.error.URLError, OSError, KeyError, ValueError) as e:
             run.check(False, "%s: %s (%s)" % (type(e).__name__, str(e).split("\n")[0], run.state()))
