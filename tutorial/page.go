@@ -26,14 +26,24 @@ import (
 // JavaScript: under nbconvert (CI, scripts/run-notebooks.sh) or a front-end
 // that runs no JavaScript, nothing answers, and a program waiting for an
 // answer would wait for ever. So each interactive cell first asks the page
-// to answer (probePage); without an answer within probeTimeout it shows a
-// still picture and returns.
+// to answer (probePage); without an answer within probeTimeout (or at once
+// with FASHION_NO_PAGE=1) it shows a still picture and returns.
 
-// probeTimeout is how long a cell waits for the page to answer its probe.
-// GoNB's kernel waits up to 3 s for the page to open its connection
-// (WaitForConnectionTimeout of gonb/internal/comms) and then gives up; a page
-// that answers does so within a fraction of a second after that.
-const probeTimeout = 5 * time.Second
+// probeTimeout is how long a cell waits for the page to answer its probe,
+// asking again every probeEvery. GoNB's kernel waits up to 3 s for the page
+// to open its connection (WaitForConnectionTimeout of gonb/internal/comms)
+// and then drops the messages it has; on a busy machine the page's
+// connection can open later, after which the probe is asked again.
+const (
+	probeTimeout = 12 * time.Second
+	probeEvery   = 4 * time.Second
+)
+
+// NoPageEnv names the environment variable that, set to 1, says that no
+// page runs the cells' JavaScript: the interactive cells then show their
+// still pictures at once, without asking. scripts/run-notebooks.sh sets it,
+// for nbconvert.
+const NoPageEnv = "FASHION_NO_PAGE"
 
 // The lifetime of an interactive cell whose program keeps running.
 const (
@@ -91,7 +101,7 @@ type livePage struct {
 // cell computes its still picture meanwhile.
 func probePage() <-chan bool {
 	answer := make(chan bool, 1)
-	if !gonbui.IsNotebook {
+	if !gonbui.IsNotebook || os.Getenv(NoPageEnv) == "1" {
 		answer <- false
 		return answer
 	}
@@ -99,12 +109,18 @@ func probePage() <-chan bool {
 		address := "/fashion/probe/" + gonbui.UniqueId()
 		replies := comms.Listen[int](address).WithBuffer(1)
 		defer replies.Close()
-		dom.TransientJavascript(fmt.Sprintf(`(() => { const c = globalThis.gonb_comm; if (c) { c.send(%q, 1); } })();`, address))
-		select {
-		case <-replies.C:
-			answer <- true
-		case <-time.After(probeTimeout):
-			answer <- false
+		deadline := time.After(probeTimeout)
+		for {
+			dom.TransientJavascript(fmt.Sprintf(`(() => { const c = globalThis.gonb_comm; if (c) { c.send(%q, 1); } })();`, address))
+			select {
+			case <-replies.C:
+				answer <- true
+				return
+			case <-deadline:
+				answer <- false
+				return
+			case <-time.After(probeEvery):
+			}
 		}
 	}()
 	return answer
