@@ -31,8 +31,8 @@ fuzz() { # fuzz PACKAGE TARGET DEFAULT_BUDGET
   echo "== fuzz $2 ($budget)"
   go test -run '^$' -fuzz "^$2\$" -fuzztime "$budget" "$1"
 }
-fuzz ./pkg/fashion FuzzParseIDX 80000x
-fuzz ./pkg/fashion FuzzDecodePicture 30000x
+fuzz ./pkg/fashionmnist FuzzParseIDX 80000x
+fuzz ./pkg/fashionmnist FuzzDecodePicture 30000x
 fuzz ./pkg/tensorboard FuzzReader 250000x
 echo "== bench harness (python3 -m unittest)"
 python3 -m unittest discover -s bench -p 'test_*.py'

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/layers"
@@ -96,13 +97,13 @@ func TestCheckLearningRateNearMiss(t *testing.T) {
 
 func TestCheckScaledPixelNearMiss(t *testing.T) {
 	_, text := capture(t)
-	pixels := make([]uint8, fashion.ImagePixels)
-	pixels[20*fashion.ImageSize+5] = 205
-	s, err := fashion.NewSplit("train", pixels, []uint8{9})
+	pixels := make([]uint8, fashionmnist.ImagePixels)
+	pixels[20*fashionmnist.ImageSize+5] = 205
+	s, err := fashionmnist.NewSplit("train", pixels, []uint8{9})
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := &fashion.Data{TrainFile: s}
+	d := &fashionmnist.Data{TrainFile: s}
 	for _, c := range []struct {
 		value float64
 		ok    bool
@@ -206,10 +207,10 @@ func TestCompareGradients(t *testing.T) {
 
 // smallMLP is the answer to chapter 7's exercise.
 func smallMLP(scope *model.Scope, images *graph.Node) *graph.Node {
-	x := graph.Reshape(images, -1, fashion.ImagePixels)
+	x := graph.Reshape(images, -1, fashionmnist.ImagePixels)
 	x = activation.Relu(fashion.Dense(scope.In("dense"), x, 300))
 	x = activation.Relu(fashion.Dense(scope.In("dense_1"), x, 100))
-	return fashion.Dense(scope.In("dense_2"), x, fashion.NumClasses)
+	return fashion.Dense(scope.In("dense_2"), x, fashionmnist.NumClasses)
 }
 
 func TestCheckSmallModel(t *testing.T) {
@@ -219,11 +220,11 @@ func TestCheckSmallModel(t *testing.T) {
 		t.Errorf("the right model is refused:\n%s", text)
 	}
 	placeholder := func(scope *model.Scope, images *graph.Node) *graph.Node {
-		return fashion.Dense(scope.In("dense"), graph.Reshape(images, -1, fashion.ImagePixels), fashion.NumClasses)
+		return fashion.Dense(scope.In("dense"), graph.Reshape(images, -1, fashionmnist.ImagePixels), fashionmnist.NumClasses)
 	}
 	wide := func(scope *model.Scope, images *graph.Node) *graph.Node {
-		x := activation.Relu(fashion.Dense(scope.In("dense"), graph.Reshape(images, -1, fashion.ImagePixels), 300))
-		return fashion.Dense(scope.In("dense_1"), x, fashion.NumClasses)
+		x := activation.Relu(fashion.Dense(scope.In("dense"), graph.Reshape(images, -1, fashionmnist.ImagePixels), 300))
+		return fashion.Dense(scope.In("dense_1"), x, fashionmnist.NumClasses)
 	}
 	extra := func(scope *model.Scope, images *graph.Node) *graph.Node {
 		scale := scope.In("scale").VariableWithValue("factor", float32(1)).NodeValue(images.Graph())
@@ -254,11 +255,11 @@ func TestCheckSmallModel(t *testing.T) {
 func TestDenseWithBiasIsOneScopeDeeper(t *testing.T) {
 	t.Setenv("GOMLX_BACKEND", "go")
 	stock := func(scope *model.Scope, images *graph.Node) *graph.Node {
-		x := graph.Reshape(images, -1, fashion.ImagePixels)
+		x := graph.Reshape(images, -1, fashionmnist.ImagePixels)
 		x = activation.Relu(layers.DenseWithBias(scope.In("dense"), x, 500))
 		x = activation.Relu(layers.DenseWithBias(scope.In("dense_1"), x, 250))
 		x = activation.Relu(layers.DenseWithBias(scope.In("dense_2"), x, 100))
-		return layers.DenseWithBias(scope.In("dense_3"), x, fashion.NumClasses)
+		return layers.DenseWithBias(scope.In("dense_3"), x, fashionmnist.NumClasses)
 	}
 	m, err := fashion.New(Backend(), stock, Seed)
 	if err != nil {
@@ -270,9 +271,9 @@ func TestDenseWithBiasIsOneScopeDeeper(t *testing.T) {
 }
 
 // realData returns the data set, or skips the test where it is missing.
-func realData(t *testing.T) *fashion.Data {
+func realData(t *testing.T) *fashionmnist.Data {
 	t.Helper()
-	d, err := fashion.Load(fashion.LoadOptions{Offline: true})
+	d, err := fashionmnist.Load(fashionmnist.LoadOptions{Offline: true})
 	if err != nil {
 		if os.Getenv("FASHION_MNIST_REQUIRE") == "1" {
 			t.Fatal(err)

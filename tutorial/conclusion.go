@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
 )
 
 // Exercises of chapters 11 and 12: what a saved model holds, and a look back
@@ -49,7 +50,7 @@ func CheckSavedFile(dir, file string) bool {
 
 // CheckUpdatesPerEpoch checks how many times the weights change in one epoch
 // of the recipe over the whole training partition.
-func CheckUpdatesPerEpoch(d *fashion.Data, r fashion.Recipe, n int) bool {
+func CheckUpdatesPerEpoch(d *fashionmnist.Data, r fashion.Recipe, n int) bool {
 	images, batch := d.Train.Len(), r.BatchSize
 	want := (images + batch - 1) / batch
 	full, rest := images/batch, images%batch

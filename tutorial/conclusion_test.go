@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/savedmodel"
 )
 
 func TestCheckSavedFile(t *testing.T) {
@@ -24,7 +26,7 @@ func TestCheckSavedFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := m.Save(dir); err != nil {
+	if err := savedmodel.Save(m, dir); err != nil {
 		t.Fatal(err)
 	}
 	for _, right := range []string{"model.json", " model.json ", "./model.json", dir + "/model.json"} {
@@ -61,13 +63,13 @@ func TestCheckSavedFile(t *testing.T) {
 }
 
 // syntheticData returns data whose training partition holds n blank images.
-func syntheticData(t *testing.T, n int) *fashion.Data {
+func syntheticData(t *testing.T, n int) *fashionmnist.Data {
 	t.Helper()
-	s, err := fashion.NewSplit("train", make([]uint8, n*fashion.ImagePixels), make([]uint8, n))
+	s, err := fashionmnist.NewSplit("train", make([]uint8, n*fashionmnist.ImagePixels), make([]uint8, n))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &fashion.Data{Train: s}
+	return &fashionmnist.Data{Train: s}
 }
 
 func TestCheckUpdatesPerEpoch(t *testing.T) {
@@ -110,7 +112,7 @@ func TestCheckWatchedSplit(t *testing.T) {
 // TestCheckUpdatesPerEpochArticle checks the article's numbers on the real
 // partitions: ceil(55000 / 32) = 1719.
 func TestCheckUpdatesPerEpochArticle(t *testing.T) {
-	d, err := fashion.Load(fashion.LoadOptions{Offline: true})
+	d, err := fashionmnist.Load(fashionmnist.LoadOptions{Offline: true})
 	if err != nil {
 		if os.Getenv("FASHION_MNIST_REQUIRE") == "1" {
 			t.Fatal(err)

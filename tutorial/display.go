@@ -126,9 +126,9 @@ func check(err error) {
 	exit(1)
 }
 
-// Check ends the cell with a one-line message when err is not nil: for
-// notebook code that calls a function returning only an error (m.Save).
-func Check(err error) { check(err) }
+// NoError ends the cell with a one-line message when err is not nil: for
+// notebook code that calls a function returning only an error (savedmodel.Save).
+func NoError(err error) { check(err) }
 
 // Must returns v, or ends the cell with a one-line error: a helper for
 // notebook code that calls pkg/fashion directly.

@@ -5,11 +5,14 @@
 //
 // The lesson is in the notebooks: from chapter 7 on, their cells hold the
 // GoMLX code (the model function, the loss, a training step built from
-// graph.Gradient) and call pkg/fashion directly (Fit, Evaluate, Predict,
-// Save, LoadModel). This package holds no model or training logic of its
-// own: each function composes pkg/fashion, pkg/figures (pictures) and GoNB's
-// display functions, except HandGradients, backpropagation written out by
-// hand for chapter 8 to compare with graph.Gradient.
+// graph.Gradient) and call pkg/fashion (Fit, Evaluate, Predict),
+// pkg/fashionmnist (the data) and pkg/savedmodel (Save, Load) directly.
+// This package holds no model or training logic of its own: each function
+// composes those packages, pkg/figures (pictures) and GoNB's display
+// functions, except HandGradients, backpropagation written out by
+// hand for chapter 8 to compare with graph.Gradient. Like cmd/fashion, and
+// unlike the library packages, it chooses the backend the notebooks run on
+// (internal/backend: XLA where its plugin is found, else pure Go).
 //
 // Every notebook cell runs as a new program (that is how GoNB works), so
 // what must outlive a cell is kept on disk: the data set is read again (it

@@ -5,7 +5,9 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/fashion-gomlx/fashion-gomlx/internal/num"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/figures"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/viz"
 )
@@ -19,17 +21,17 @@ const (
 )
 
 // predictTest predicts the whole test set.
-func predictTest(m *fashion.Model, d *fashion.Data) *fashion.Predictions {
+func predictTest(m *fashion.Model, d *fashionmnist.Data) *fashion.Predictions {
 	return Must(m.PredictAll(d.Test))
 }
 
 // ShowConfusion shows the confusion matrix on the test set and the accuracy
 // of each class.
-func ShowConfusion(m *fashion.Model, d *fashion.Data) {
+func ShowConfusion(m *fashion.Model, d *fashionmnist.Data) {
 	p := predictTest(m, d)
 	Show(figures.Confusion(p))
 	Show(figures.ClassAccuracy(p))
-	fmt.Fprint(stdout, describeMistakes(p.Labels(), p.Classes))
+	fmt.Fprint(stdout, describeMistakes(p.Split.Labels(), p.Classes))
 }
 
 // Families of classes that look alike, by label.
@@ -69,14 +71,14 @@ func describeMistakes(labels, predicted []int) string {
 func classList(labels []int) string {
 	names := make([]string, len(labels))
 	for i, c := range labels {
-		names[i] = fashion.ClassNames[c]
+		names[i] = fashionmnist.ClassNames[c]
 	}
 	return strings.Join(names, ", ")
 }
 
 // CompareRuns shows the model's test results in a table beside the article's
 // and a PyTorch run of the same recipe.
-func CompareRuns(m *fashion.Model, d *fashion.Data, metrics fashion.Metrics) {
+func CompareRuns(m *fashion.Model, d *fashionmnist.Data, metrics fashion.Metrics) {
 	h, r := m.History(), m.Recipe()
 	if h == nil || r == nil {
 		check(fmt.Errorf("this model was not trained"))
@@ -85,16 +87,16 @@ func CompareRuns(m *fashion.Model, d *fashion.Data, metrics fashion.Metrics) {
 	note("%s", table([][]string{
 		{"run", "trained on", "epochs (best)", "test loss", "test accuracy"},
 		{"the article (Keras)", "60,000 images, validation included", "not stated", fmt.Sprintf("%.4f", ArticleTestLoss), fmt.Sprintf("%.4f", ArticleTestAccuracy)},
-		{"**your model**", thousands(images) + " images", fmt.Sprintf("%d (%d)", len(h.Epochs), h.BestEpoch), fmt.Sprintf("%.4f", metrics.Loss), fmt.Sprintf("%.4f", metrics.Accuracy)},
+		{"**your model**", num.Thousands(images) + " images", fmt.Sprintf("%d (%d)", len(h.Epochs), h.BestEpoch), fmt.Sprintf("%.4f", metrics.Loss), fmt.Sprintf("%.4f", metrics.Accuracy)},
 		{"the same recipe in PyTorch (H100 GPU)", "55,000 images", "13", "0.338", "0.8833"},
 	}))
 }
 
 // CheckHardestClass checks the name of the class the model gets wrong most
 // often on the test set.
-func CheckHardestClass(m *fashion.Model, d *fashion.Data, class string) bool {
+func CheckHardestClass(m *fashion.Model, d *fashionmnist.Data, class string) bool {
 	p := predictTest(m, d)
-	counts := Must(viz.ConfusionCounts(p.Labels(), p.Classes, fashion.NumClasses))
+	counts := Must(viz.ConfusionCounts(p.Split.Labels(), p.Classes, fashionmnist.NumClasses))
 	perClass, _, err := viz.Accuracies(counts)
 	check(err)
 	hardest := 0
@@ -103,7 +105,7 @@ func CheckHardestClass(m *fashion.Model, d *fashion.Data, class string) bool {
 			hardest = c
 		}
 	}
-	name := fashion.ClassNames[hardest]
+	name := fashionmnist.ClassNames[hardest]
 	return verdict(strings.EqualFold(class, name),
 		fmt.Sprintf("%s (%.1f%% right): the model takes it most often for %s.", name, 100*perClass[hardest], mostConfusedWith(counts, hardest)),
 		"Find the shortest bar of the per-class accuracy chart.")
@@ -122,13 +124,13 @@ func mostConfusedWith(counts [][]int, class int) string {
 			second = p
 		}
 	}
-	return fashion.ClassNames[first] + " and " + fashion.ClassNames[second]
+	return fashionmnist.ClassNames[first] + " and " + fashionmnist.ClassNames[second]
 }
 
 // LeastSure finds, among the first n test images, the one whose most
 // probable class gets the lowest probability, says what the model hesitated
 // between, and returns its index.
-func LeastSure(m *fashion.Model, d *fashion.Data, n int) int {
+func LeastSure(m *fashion.Model, d *fashionmnist.Data, n int) int {
 	p := predictTest(m, d)
 	if n <= 0 || n > len(p.Classes) {
 		check(fmt.Errorf("cannot look at the first %d of %d test images", n, len(p.Classes)))
@@ -153,33 +155,33 @@ func LeastSure(m *fashion.Model, d *fashion.Data, n int) int {
 		outcome = "wrong"
 	}
 	fmt.Fprintf(stdout, "Of the first %d test images, the model is least sure of test image %d, whose class is %s: it gives %.2f to %s and %.2f to %s, and its answer is %s.\n",
-		n, i, fashion.ClassNames[label], probs[first], fashion.ClassNames[first], probs[second], fashion.ClassNames[second], outcome)
+		n, i, fashionmnist.ClassNames[label], probs[first], fashionmnist.ClassNames[first], probs[second], fashionmnist.ClassNames[second], outcome)
 	return i
 }
 
 // ShowPredictions shows the first n test images with the predicted class,
 // green when right and red when wrong.
-func ShowPredictions(m *fashion.Model, d *fashion.Data, n int) {
+func ShowPredictions(m *fashion.Model, d *fashionmnist.Data, n int) {
 	Show(figures.Predictions(predictTest(m, d), n))
 }
 
 // ShowProbabilities shows the ten class probabilities of test image i.
-func ShowProbabilities(m *fashion.Model, d *fashion.Data, i int) {
+func ShowProbabilities(m *fashion.Model, d *fashionmnist.Data, i int) {
 	Show(figures.Probabilities(predictTest(m, d), i))
 }
 
 // ShowMistakes shows the n test images the model got wrong most confidently.
-func ShowMistakes(m *fashion.Model, d *fashion.Data, n int) {
+func ShowMistakes(m *fashion.Model, d *fashionmnist.Data, n int) {
 	Show(figures.Mistakes(predictTest(m, d), n))
 }
 
 // CheckPrediction checks the class predicted for test image i.
-func CheckPrediction(m *fashion.Model, d *fashion.Data, i int, class string) bool {
+func CheckPrediction(m *fashion.Model, d *fashionmnist.Data, i int, class string) bool {
 	if i < 0 || i >= d.Test.Len() {
 		return verdict(false, "", fmt.Sprintf("Test images are numbered 0 to %d.", d.Test.Len()-1))
 	}
 	probs := Must(m.PredictSplit(d.Test, i, i+1))
-	got := fashion.ClassNames[fashion.ArgMax(probs[0])]
+	got := fashionmnist.ClassNames[fashion.ArgMax(probs[0])]
 	return verdict(strings.EqualFold(class, got), fmt.Sprintf("The model says %s for image %d.", got, i),
 		"Predict that image with m.PredictSplit(d.Test, i, i+1) and take the most probable class.")
 }
@@ -189,20 +191,14 @@ func CheckPrediction(m *fashion.Model, d *fashion.Data, i int, class string) boo
 // tries it on a small example, then on the model's predictions for the
 // test set, against the count made here and the accuracy m.Evaluate
 // measured.
-func CheckAccuracy(accuracy func(predicted, labels []int) float64, m *fashion.Model, d *fashion.Data) bool {
+func CheckAccuracy(accuracy func(predicted, labels []int) float64, m *fashion.Model, d *fashionmnist.Data) bool {
 	hint := "Count the images whose predicted class equals the label, and divide by the number of images (as float64)."
 	if got := accuracy([]int{1, 2, 3, 4}, []int{1, 2, 0, 4}); got != 0.75 {
 		return verdict(false, "", fmt.Sprintf("For predicted [1 2 3 4] and labels [1 2 0 4] it returns %g, not 0.75. %s", got, hint))
 	}
 	p := predictTest(m, d)
-	labels := p.Labels()
-	right := 0
-	for i, c := range p.Classes {
-		if c == labels[i] {
-			right++
-		}
-	}
-	want := float64(right) / float64(len(labels))
+	labels := p.Split.Labels()
+	right, want := p.Right(), p.Accuracy()
 	got := accuracy(p.Classes, labels)
 	metrics := Must(m.Evaluate(d.Test))
 	return verdict(got == want, fmt.Sprintf("%d of %d test images right: %.4f (m.Evaluate measured %.4f).", right, len(labels), got, metrics.Accuracy),
@@ -214,7 +210,7 @@ func CheckAccuracy(accuracy func(predicted, labels []int) float64, m *fashion.Mo
 // Keras' predict_classes (np.argmax(probs, axis=1)). It tries it on rows
 // made here, then on the model's probabilities for the first 100 test
 // images, against the argmax computed here.
-func CheckPredictClasses(predictClasses func(probs [][]float32) []int, m *fashion.Model, d *fashion.Data) bool {
+func CheckPredictClasses(predictClasses func(probs [][]float32) []int, m *fashion.Model, d *fashionmnist.Data) bool {
 	hint := "For each row, keep the index of its largest value: start with 0, and move on whenever a later value is larger."
 	cases := [][][]float32{
 		{{0.1, 0.7, 0.2}, {0.5, 0.3, 0.2}, {0.2, 0.2, 0.6}},

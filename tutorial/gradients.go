@@ -3,7 +3,7 @@ package tutorial
 import (
 	"fmt"
 
-	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/ml/layers/activation"
 	"github.com/gomlx/gomlx/ml/model"
@@ -35,7 +35,7 @@ func HandGradients(scope *model.Scope, images, labels *graph.Node) map[string]*g
 		x, w *graph.Node // what the layer receives, and its weights
 	}
 	var layers []layer
-	x := graph.Reshape(images, -1, fashion.ImagePixels)
+	x := graph.Reshape(images, -1, fashionmnist.ImagePixels)
 	for i := 0; ; i++ {
 		path := "/dense"
 		if i > 0 {

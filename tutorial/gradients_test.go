@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/layers/activation"
@@ -18,24 +19,24 @@ import (
 // loss, for the article's model and a smaller one.
 func TestHandGradientsEqualGraphGradient(t *testing.T) {
 	small := func(scope *model.Scope, images *graph.Node) *graph.Node {
-		x := graph.Reshape(images, -1, fashion.ImagePixels)
+		x := graph.Reshape(images, -1, fashionmnist.ImagePixels)
 		x = activation.Relu(fashion.Dense(scope.In("dense"), x, 30))
-		return fashion.Dense(scope.In("dense_1"), x, fashion.NumClasses)
+		return fashion.Dense(scope.In("dense_1"), x, fashionmnist.NumClasses)
 	}
 	rng := rand.New(rand.NewPCG(5, 6))
-	pixels, classes := make([]uint8, 32*fashion.ImagePixels), make([]uint8, 32)
+	pixels, classes := make([]uint8, 32*fashionmnist.ImagePixels), make([]uint8, 32)
 	for i := range pixels {
 		pixels[i] = uint8(rng.IntN(256))
 	}
 	for i := range classes {
-		classes[i] = uint8(rng.IntN(fashion.NumClasses))
+		classes[i] = uint8(rng.IntN(fashionmnist.NumClasses))
 	}
-	batch, err := fashion.NewSplit("batch", pixels, classes)
+	batch, err := fashionmnist.NewSplit("batch", pixels, classes)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for name, fn := range map[string]fashion.ModelFn{"article": fashion.ArticleMLP, "784-30-10": small} {
-		images, labels := batch.Tensors()
+		images, labels := fashion.Tensors(batch)
 		m, err := fashion.New(backend(), fn, 3)
 		if err != nil {
 			t.Fatal(err)

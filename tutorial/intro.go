@@ -5,7 +5,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
 )
 
 // The exercises of chapter 1 (the goal) and chapter 3 (the tools).
@@ -14,14 +14,14 @@ import (
 // for one image (one per pixel, once the 28x28 image is flattened) and how
 // many it answers with (one per class).
 func CheckInputsAndOutputs(inputs, outputs int) bool {
-	wantIn, wantOut := fashion.ImagePixels, fashion.NumClasses
+	wantIn, wantOut := fashionmnist.ImagePixels, fashionmnist.NumClasses
 	switch {
 	case inputs == wantIn && outputs == wantOut:
 		return verdict(true, fmt.Sprintf("%d pixel values in, %d class probabilities out: the first and last numbers of %d-500-250-100-%d.",
 			wantIn, wantOut, wantIn, wantOut), "")
 	case inputs != wantIn:
 		return verdict(false, "", fmt.Sprintf("Inputs: an image is %d pixels wide and %d high, and the network reads each pixel as one number.",
-			fashion.ImageSize, fashion.ImageSize))
+			fashionmnist.ImageSize, fashionmnist.ImageSize))
 	default:
 		return verdict(false, "", "Outputs: the network gives one probability to each class it can choose from; count the class names.")
 	}

@@ -6,7 +6,10 @@ import (
 	"strings"
 	"sync"
 
+	backends "github.com/fashion-gomlx/fashion-gomlx/internal/backend" // "backend" is the function below
+	"github.com/fashion-gomlx/fashion-gomlx/internal/num"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/figures"
 	"github.com/gomlx/compute"
 )
@@ -26,7 +29,7 @@ func backend() compute.Backend {
 // backendOnce makes one backend per program: tensors of one backend cannot
 // go into another's graphs.
 var backendOnce = sync.OnceValues(func() (compute.Backend, error) {
-	b, _, err := fashion.NewBackend("")
+	b, _, err := backends.NewBackend("")
 	return b, err
 })
 
@@ -59,7 +62,7 @@ func formatFloats(values []float32) string {
 
 // smallWidths are the layer widths of chapter 7's exercise, 784-300-100-10
 // without its input.
-var smallWidths = []int{300, 100, fashion.NumClasses}
+var smallWidths = []int{300, 100, fashionmnist.NumClasses}
 
 // CheckSmallModel checks the exercise of chapter 7: fn must be the
 // 784-300-100-10 network. It builds the model with fashion.New, reads the
@@ -78,7 +81,7 @@ func CheckSmallModel(fn fashion.ModelFn) bool {
 			found = append(found, fmt.Sprintf("%s (%d units)", l.Name, l.Units))
 		}
 	}
-	want, in := 0, fashion.ImagePixels
+	want, in := 0, fashionmnist.ImagePixels
 	for _, units := range smallWidths {
 		want += in*units + units
 		in = units
@@ -89,9 +92,9 @@ func CheckSmallModel(fn fashion.ModelFn) bool {
 	}
 	if m.NumParams() != want {
 		return verdict(false, "", fmt.Sprintf("The layers are right but the model has %s parameters, not %s: does it create other variables, or a layer without biases?",
-			thousands(m.NumParams()), thousands(want)))
+			num.Thousands(m.NumParams()), num.Thousands(want)))
 	}
 	return verdict(true, fmt.Sprintf("784-300-100-10: 784×300 + 300 + 300×100 + 100 + 100×10 + 10 = %s parameters, "+
 		"read from your model's variables. (The check counts layers and parameters; it cannot see whether ReLU is between them.)",
-		thousands(want)), "")
+		num.Thousands(want)), "")
 }

@@ -3,7 +3,9 @@ package tutorial
 import (
 	"fmt"
 
+	"github.com/fashion-gomlx/fashion-gomlx/internal/num"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/figures"
 )
 
@@ -17,18 +19,9 @@ func ShowFiles(dir string) {
 	}
 }
 
-// thousands writes n with commas between groups of three digits.
-func thousands(n int) string {
-	s := fmt.Sprint(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
-}
-
 // ShowJourney summarises a trained model: its recipe, its training, its test
 // results, and its curves.
-func ShowJourney(m *fashion.Model, d *fashion.Data) {
+func ShowJourney(m *fashion.Model, d *fashionmnist.Data) {
 	h := m.History()
 	if h == nil {
 		check(fmt.Errorf("this model was not trained"))
@@ -40,7 +33,7 @@ func ShowJourney(m *fashion.Model, d *fashion.Data) {
 	}
 	note("%s", table([][]string{
 		{"", "this model", "the article"},
-		{"parameters", thousands(m.NumParams()), "543,860"},
+		{"parameters", num.Thousands(m.NumParams()), "543,860"},
 		{"epochs trained", fmt.Sprintf("%d (best: %d)", len(h.Epochs), h.BestEpoch), "until early stopping"},
 		{"training time", fmt.Sprintf("%.0f s", seconds), ""},
 		{"test loss", fmt.Sprintf("%.4f", metrics.Loss), fmt.Sprintf("%.4f", ArticleTestLoss)},

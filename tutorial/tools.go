@@ -5,7 +5,7 @@ import (
 	"runtime"
 	"runtime/debug"
 
-	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
+	backends "github.com/fashion-gomlx/fashion-gomlx/internal/backend" // backend is this package's function
 	"github.com/gomlx/compute"
 )
 
@@ -41,7 +41,7 @@ func ShowTools() {
 		rows = append(rows, []string{m.path, v, m.role})
 	}
 	note("%s", table(rows))
-	_, line, err := fashion.NewBackend("")
+	_, line, err := backends.NewBackend("")
 	check(err)
 	fmt.Fprintln(stdout, line)
 }

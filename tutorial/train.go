@@ -11,7 +11,9 @@ import (
 	"sync"
 
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/figures"
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/savedmodel"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/tensorboard"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/viz"
 	"github.com/janpfeifer/gonb/gonbui"
@@ -39,9 +41,9 @@ func defaultProgress() io.Writer { return stdout }
 // Quick reports whether FASHION_QUICK=1 asks for short training runs.
 func Quick() bool { return os.Getenv(QuickEnv) == "1" }
 
-// Recipe returns the article's training recipe with the tutorial's seed,
+// ChapterRecipe returns the article's training recipe with the tutorial's seed,
 // shortened by Shorten when FASHION_QUICK=1.
-func Recipe() fashion.Recipe {
+func ChapterRecipe() fashion.Recipe {
 	r := fashion.ArticleRecipe()
 	r.Seed = Seed
 	return Shorten(r)
@@ -59,11 +61,18 @@ func Shorten(r fashion.Recipe) fashion.Recipe {
 
 // ShowRecipe prints the recipe's settings.
 func ShowRecipe(r fashion.Recipe) {
-	o := r.Optimizer
+	optimizer := fmt.Sprintf("%T, learning rate %g", r.Optimizer, r.Optimizer.LearningRateAt(0))
+	if o, ok := r.Optimizer.(fashion.SGD); ok {
+		optimizer = fmt.Sprintf("SGD, learning rate %g, decay %g, momentum %g, Nesterov %v", o.LearningRate, o.Decay, o.Momentum, o.Nesterov)
+	}
+	loss := "sparse categorical cross-entropy"
+	if r.Loss != nil {
+		loss = "the recipe's own"
+	}
 	note("%s", table([][]string{
 		{"setting", "value"},
-		{"loss", "sparse categorical cross-entropy"},
-		{"optimizer", fmt.Sprintf("SGD, learning rate %g, decay %g, momentum %g, Nesterov %v", o.LearningRate, o.Decay, o.Momentum, o.Nesterov)},
+		{"loss", loss},
+		{"optimizer", optimizer},
 		{"batch size", fmt.Sprint(r.BatchSize)},
 		{"epochs (at most)", fmt.Sprint(r.Epochs)},
 		{"early stopping", fmt.Sprintf("on validation loss, patience %d, min delta %g", r.Patience, r.MinDelta)},
@@ -73,17 +82,17 @@ func ShowRecipe(r fashion.Recipe) {
 // ShowLearningRate shows the learning rate of the recipe over as many
 // updates as a run of the recipe can make: its epochs, each over the
 // training images it uses (all of d.Train, or the first r.Limit).
-func ShowLearningRate(d *fashion.Data, r fashion.Recipe) {
+func ShowLearningRate(d *fashionmnist.Data, r fashion.Recipe) {
 	check(r.Validate())
 	updates := maxUpdates(d, r)
 	fmt.Fprintf(stdout, "the longest run: %d epochs of %d updates (%d images in batches of %d) = %d updates; the rate falls from %g to %.6f\n",
-		r.Epochs, updates/r.Epochs, trainingImages(d, r), r.BatchSize, updates, r.Optimizer.LearningRate, r.Optimizer.LearningRateAt(int64(updates)))
+		r.Epochs, updates/r.Epochs, trainingImages(d, r), r.BatchSize, updates, r.Optimizer.LearningRateAt(0), r.Optimizer.LearningRateAt(int64(updates)))
 	Show(figures.LearningRate(r, updates))
 }
 
 // trainingImages returns how many training images a run of the recipe
 // learns from: the training split, or its first r.Limit images.
-func trainingImages(d *fashion.Data, r fashion.Recipe) int {
+func trainingImages(d *fashionmnist.Data, r fashion.Recipe) int {
 	if r.Limit > 0 {
 		return min(r.Limit, d.Train.Len())
 	}
@@ -93,7 +102,7 @@ func trainingImages(d *fashion.Data, r fashion.Recipe) int {
 // maxUpdates returns how many updates a run of the recipe makes when early
 // stopping does not cut it short: one per batch, the last smaller batch
 // included, in every epoch.
-func maxUpdates(d *fashion.Data, r fashion.Recipe) int {
+func maxUpdates(d *fashionmnist.Data, r fashion.Recipe) int {
 	return r.Epochs * ((trainingImages(d, r) + r.BatchSize - 1) / r.BatchSize)
 }
 
@@ -189,9 +198,9 @@ func ShowStepLosses(title string, runs map[string][]float64) {
 // none, it trains a short one (2 epochs) and says so.
 func TrainedModel() *fashion.Model {
 	if _, err := os.Stat(filepath.Join(ModelDir, "model.json")); err == nil {
-		m, err := fashion.LoadModel(backend(), ModelDir, fashion.ArticleMLP)
+		m, err := savedmodel.Load(backend(), ModelDir, nil)
 		if err != nil {
-			check(fmt.Errorf("loading %s with fashion.ArticleMLP (a model trained from another function loads with that function): %w", ModelDir, err))
+			check(fmt.Errorf("loading %s (a model of an unregistered function loads with savedmodel.Load(backend, dir, yourFunction)): %w", ModelDir, err))
 		}
 		epochs, images := 0, LoadData().Train.Len()
 		if h := m.History(); h != nil {
@@ -210,7 +219,7 @@ func TrainedModel() *fashion.Model {
 	r.Seed, r.Epochs, r.Limit = Seed, quickEpochs, quickImages
 	m := Must(fashion.New(backend(), fashion.ArticleMLP, Seed))
 	Must(m.Fit(d.Train, d.Validation, r, fashion.NewProgress(stdout)))
-	check(m.Save(ModelDir))
+	check(savedmodel.Save(m, ModelDir))
 	fmt.Fprintln(stdout, "Model saved to", ModelDir)
 	return m
 }
@@ -300,7 +309,10 @@ func ShowTensorBoardRun(dir string) {
 
 // CheckLearningRate checks the learning rate after a number of updates.
 func CheckLearningRate(r fashion.Recipe, updates int, lr float64) bool {
-	o := r.Optimizer
+	o, ok := r.Optimizer.(fashion.SGD)
+	if !ok {
+		check(fmt.Errorf("the exercise is about SGD's time-based decay; this recipe's optimizer is %T", r.Optimizer))
+	}
 	want := o.LearningRateAt(int64(updates))
 	formula := fmt.Sprintf("%g / (1 + %g * %d)", o.LearningRate, o.Decay, updates)
 	// 5e-5 of the rate: about 4 significant digits, enough to tell Keras'

@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/savedmodel"
 	"github.com/gomlx/gomlx/core/graph"
 )
 
@@ -95,7 +97,7 @@ func TestMustEndsTheCell(t *testing.T) {
 // TestChapters runs the chapters' functions in order on the real data, in
 // quick mode, in a temporary notebook directory.
 func TestChapters(t *testing.T) {
-	if _, err := fashion.Load(fashion.LoadOptions{Offline: true}); err != nil {
+	if _, err := fashionmnist.Load(fashionmnist.LoadOptions{Offline: true}); err != nil {
 		if os.Getenv("FASHION_MNIST_REQUIRE") == "1" {
 			t.Fatal(err)
 		}
@@ -155,7 +157,7 @@ func TestChapters(t *testing.T) {
 		t.Errorf("first layer missing:\n%s", text)
 	}
 
-	r := Recipe()
+	r := ChapterRecipe()
 	if r.Epochs != quickEpochs {
 		t.Fatalf("quick recipe has %d epochs", r.Epochs)
 	}
@@ -167,7 +169,7 @@ func TestChapters(t *testing.T) {
 	trained := Must(fashion.New(Backend(), fashion.ArticleMLP, r.Seed))
 	Must(trained.Fit(d.Train, d.Validation, r, fashion.NewProgress(stdout), tb, LiveCurves()))
 	check(tb.Close())
-	check(trained.Save(ModelDir))
+	check(savedmodel.Save(trained, ModelDir))
 	if rec.updates != quickEpochs+1 { // one per epoch, then the removal
 		t.Errorf("%d live updates, want %d", rec.updates, quickEpochs+1)
 	}
@@ -219,8 +221,8 @@ func TestChapters(t *testing.T) {
 		t.Errorf("ShowConfusion does not count the mistakes:\n%s", text)
 	}
 	ShowHistory(loaded)
-	img := Must(fashion.ReadPicture(picture))
-	probs := Must(loaded.Predict([][]float32{Must(fashion.ScalePixels(img))}))
+	img := Must(fashionmnist.ReadPicture(picture))
+	probs := Must(loaded.Predict([][]float32{Must(fashionmnist.ScalePixels(img))}))
 	ShowPicture("sneaker.png", img, probs[0], loaded.ClassNames())
 	if !strings.Contains(text.String(), "sneaker.png: ") {
 		t.Errorf("ShowPicture:\n%s", text)
@@ -229,12 +231,12 @@ func TestChapters(t *testing.T) {
 	CheckHardestClass(loaded, d, "Shirt") // prints either verdict; the class depends on training
 
 	dir := filepath.Join("models", "copy")
-	check(trained.Save(dir))
+	check(savedmodel.Save(trained, dir))
 	ShowFiles(dir)
 	if !strings.Contains(text.String(), "model.json") {
 		t.Errorf("ShowFiles:\n%s", text)
 	}
-	copyModel := Must(fashion.LoadModel(Backend(), dir, fashion.ArticleMLP))
+	copyModel := Must(savedmodel.Load(Backend(), dir, fashion.ArticleMLP))
 	ShowJourney(copyModel, d)
 	if md := rec.texts[len(rec.texts)-1]; !strings.Contains(md, "test accuracy") {
 		t.Errorf("journey table:\n%s", md)

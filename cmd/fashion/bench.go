@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
 )
 
 // articleTrainImages is the size of the article's training split: the
@@ -160,7 +161,7 @@ func describe(name, description string) string {
 
 // benchSplit returns the images to train on: the real training split, or
 // random images of the same shape.
-func benchSplit(df dataFlags, synthetic bool, stderr io.Writer) (*fashion.Split, string, error) {
+func benchSplit(df dataFlags, synthetic bool, stderr io.Writer) (*fashionmnist.Split, string, error) {
 	if !synthetic {
 		data, err := df.load(stderr)
 		if err != nil {
@@ -171,14 +172,14 @@ func benchSplit(df dataFlags, synthetic bool, stderr io.Writer) (*fashion.Split,
 	// As many images as the article's training split, so that the same
 	// numbers of steps fit.
 	rng := rand.New(rand.NewPCG(1, 2))
-	pixels, labels := make([]byte, articleTrainImages*fashion.ImagePixels), make([]byte, articleTrainImages)
+	pixels, labels := make([]byte, articleTrainImages*fashionmnist.ImagePixels), make([]byte, articleTrainImages)
 	for i := 0; i < len(pixels); i += 8 {
 		binary.LittleEndian.PutUint64(pixels[i:], rng.Uint64())
 	}
 	for i := range labels {
-		labels[i] = byte(rng.IntN(fashion.NumClasses))
+		labels[i] = byte(rng.IntN(fashionmnist.NumClasses))
 	}
-	s, err := fashion.NewSplit("synthetic", pixels, labels)
+	s, err := fashionmnist.NewSplit("synthetic", pixels, labels)
 	return s, "synthetic", err
 }
 

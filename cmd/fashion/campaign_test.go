@@ -35,7 +35,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fashion-gomlx/fashion-gomlx/internal/backend"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/savedmodel"
 )
 
 // campaignRecipe is the run every kill test repeats: small, so that an
@@ -141,16 +144,16 @@ func saveInProgress(root string) bool {
 // sameModels reports whether two saved models hold the same history and
 // the same values in every variable, bit for bit.
 func sameModels(t *testing.T, a, b string) bool {
-	backend, _, err := fashion.NewBackend("go")
+	backend, _, err := backend.NewBackend("go")
 	if err != nil {
 		t.Fatal(err)
 	}
-	ma, err := fashion.LoadModel(backend, a, fashion.ArticleMLP)
+	ma, err := savedmodel.Load(backend, a, fashion.ArticleMLP)
 	if err != nil {
 		t.Errorf("loading %s: %v", a, err)
 		return false
 	}
-	mb, err := fashion.LoadModel(backend, b, fashion.ArticleMLP)
+	mb, err := savedmodel.Load(backend, b, fashion.ArticleMLP)
 	if err != nil {
 		t.Errorf("loading %s: %v", b, err)
 		return false
@@ -291,7 +294,7 @@ func testFullDisk(t *testing.T) {
 	out := filepath.Join(tiny, "model")
 	code, _, stderr := runToEnd(append([]string{"train", "--out", out, "--epochs", "1", "--limit", "200", "--logdir", ""}, campaignRecipe[:3]...)...)
 	check("train", code, stderr)
-	if info, err := fashion.LatestCheckpoint(out + ".checkpoints"); err == nil {
+	if info, err := savedmodel.LatestCheckpoint(out + ".checkpoints"); err == nil {
 		t.Errorf("a checkpoint that did not fit is taken for complete: %+v", info)
 	}
 	// The twelve figures (about 700 kB) do not fit in 64 kB.
@@ -301,17 +304,17 @@ func testFullDisk(t *testing.T) {
 	// A 10 MB disk holding a model and a filler: saving over the model fails,
 	// and the old model is still there, whole.
 	small := mountTmpfs(t, "10m")
-	backend, _, _ := fashion.NewBackend("go")
+	backend, _, _ := backend.NewBackend("go")
 	m, _ := fashion.New(backend, fashion.ArticleMLP, 1)
 	model := filepath.Join(small, "model")
-	if err := m.Save(model); err != nil {
+	if err := savedmodel.Save(m, model); err != nil {
 		t.Fatal(err)
 	}
 	os.WriteFile(filepath.Join(small, "filler"), make([]byte, 4<<20), 0o644)
 	code, _, stderr = runToEnd(append([]string{"train", "--out", model, "--checkpoints", filepath.Join(t.TempDir(), "ck"), "--epochs", "1", "--limit", "200", "--logdir", ""},
 		campaignRecipe[:3]...)...)
 	check("train over a model", code, stderr)
-	if _, err := fashion.LoadModel(backend, model, fashion.ArticleMLP); err != nil {
+	if _, err := savedmodel.Load(backend, model, fashion.ArticleMLP); err != nil {
 		t.Errorf("the model a failed save was replacing: %v", err)
 	}
 	t.Logf("FIGURES full disk: %d of %d failures were one line with exit status 1, and no model or checkpoint was left half-written", clean, cases)
@@ -377,13 +380,13 @@ func ownCheckpoints(t *testing.T, out string, args []string) bool {
 	if i := slices.Index(args, "--checkpoints"); i >= 0 {
 		ckpt = args[i+1]
 	}
-	backend, _, _ := fashion.NewBackend("go")
-	m, err := fashion.LoadModel(backend, out, fashion.ArticleMLP)
+	backend, _, _ := backend.NewBackend("go")
+	m, err := savedmodel.Load(backend, out, fashion.ArticleMLP)
 	if err != nil {
 		t.Error(err)
 		return false
 	}
-	latest, err := fashion.LatestCheckpoint(ckpt)
+	latest, err := savedmodel.LatestCheckpoint(ckpt)
 	if err != nil {
 		t.Error(err)
 		return false
@@ -401,10 +404,10 @@ func testBadInputs(t *testing.T) {
 		os.WriteFile(p, data, 0o644)
 		return p
 	}
-	backend, _, _ := fashion.NewBackend("go")
+	backend, _, _ := backend.NewBackend("go")
 	m, _ := fashion.New(backend, fashion.ArticleMLP, 1)
 	good := filepath.Join(dir, "good")
-	if err := m.Save(good); err != nil {
+	if err := savedmodel.Save(m, good); err != nil {
 		t.Fatal(err)
 	}
 	// variant copies the good model and damages its values file.
@@ -503,9 +506,9 @@ func testBadInputs(t *testing.T) {
 		"a file":             write("data.gz", []byte("x")),
 		"empty":              filepath.Dir(write("emptydata/.keep", nil)),
 		"directory for file": filepath.Dir(filepath.Dir(write("dirdata/train-images-idx3-ubyte.gz/x", nil))),
-		"corrupt gzip":       dataWith(t, filepath.Join(dir, "gzdata"), fashion.TrainLabelsFile.Name, []byte("\x1f\x8bnot gzip")),
-		"truncated images":   dataWith(t, filepath.Join(dir, "truncdata"), fashion.TestImagesFile.Name, nil),
-		"other data":         dataWith(t, filepath.Join(dir, "otherdata"), fashion.TestLabelsFile.Name, []byte("\x00\x00\x08\x01\x00\x00\x00\x01\x07")),
+		"corrupt gzip":       dataWith(t, filepath.Join(dir, "gzdata"), "train-labels-idx1-ubyte.gz", []byte("\x1f\x8bnot gzip")),
+		"truncated images":   dataWith(t, filepath.Join(dir, "truncdata"), "t10k-images-idx3-ubyte.gz", nil),
+		"other data":         dataWith(t, filepath.Join(dir, "otherdata"), "t10k-labels-idx1-ubyte.gz", []byte("\x00\x00\x08\x01\x00\x00\x00\x01\x07")),
 	}
 
 	type input struct {
@@ -590,13 +593,13 @@ func testBadInputs(t *testing.T) {
 // dataWith makes dir a copy of the real data (links to its files) with one
 // file replaced by content (nil: the real file cut in half).
 func dataWith(t *testing.T, dir, name string, content []byte) string {
-	data, err := fashion.Load(fashion.LoadOptions{Offline: true})
+	data, err := fashionmnist.Load(fashionmnist.LoadOptions{Offline: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	src := strings.TrimSuffix(data.Source, " ")
 	os.MkdirAll(dir, 0o755)
-	for _, f := range fashion.Files {
+	for _, f := range fashionmnist.Files {
 		if f.Name != name {
 			os.Symlink(filepath.Join(src, f.Name), filepath.Join(dir, f.Name))
 			continue

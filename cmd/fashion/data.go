@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
 )
 
 // dataFlags are the flags every command that reads the data set takes.
@@ -15,13 +15,13 @@ type dataFlags struct {
 
 // register adds the data flags to fs.
 func (d *dataFlags) register(fs *flagSet) {
-	fs.StringVar(&d.dir, "data-dir", "", "directory holding the four Fashion-MNIST files (default: $"+fashion.DirEnv+", the user cache, "+fashion.DebianDir+", then download)")
+	fs.StringVar(&d.dir, "data-dir", "", "directory holding the four Fashion-MNIST files (default: $"+fashionmnist.DirEnv+", the user cache, "+fashionmnist.DebianDir+", then download)")
 	fs.BoolVar(&d.offline, "offline", false, "never download the data")
 }
 
 // load reads the data set, showing download progress on stderr.
-func (d *dataFlags) load(stderr io.Writer) (*fashion.Data, error) {
-	return fashion.Load(fashion.LoadOptions{Dir: d.dir, Offline: d.offline, Progress: stderr})
+func (d *dataFlags) load(stderr io.Writer) (*fashionmnist.Data, error) {
+	return fashionmnist.Load(fashionmnist.LoadOptions{Dir: d.dir, Offline: d.offline, Progress: stderr})
 }
 
 // dataReport is what "fashion data --json" prints.
@@ -48,10 +48,10 @@ func runData(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	splits := []*fashion.Split{data.Train, data.Validation, data.Test}
+	splits := []*fashionmnist.Split{data.Train, data.Validation, data.Test}
 	report := dataReport{
 		Source: data.Source, Train: data.Train.Len(), Validation: data.Validation.Len(), Test: data.Test.Len(),
-		ImageShape: []int{fashion.ImageSize, fashion.ImageSize}, ClassNames: fashion.ClassNames[:],
+		ImageShape: []int{fashionmnist.ImageSize, fashionmnist.ImageSize}, ClassNames: fashionmnist.ClassNames[:],
 		ClassCounts: map[string][]int{},
 	}
 	for _, s := range splits {
@@ -65,10 +65,10 @@ func runData(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "%-12s %-16s %s\n", "partition", "images", "labels")
 	for _, s := range splits {
 		fmt.Fprintf(stdout, "%-12s %-16s %s\n", s.Name(),
-			fmt.Sprintf("(%d, %d, %d)", s.Len(), fashion.ImageSize, fashion.ImageSize), fmt.Sprintf("(%d,)", s.Len()))
+			fmt.Sprintf("(%d, %d, %d)", s.Len(), fashionmnist.ImageSize, fashionmnist.ImageSize), fmt.Sprintf("(%d,)", s.Len()))
 	}
 	fmt.Fprintf(stdout, "\n%-3s %-12s %8s %11s %6s\n", "", "class", "train", "validation", "test")
-	for c, name := range fashion.ClassNames {
+	for c, name := range fashionmnist.ClassNames {
 		fmt.Fprintf(stdout, "%-3d %-12s %8d %11d %6d\n", c, name,
 			report.ClassCounts["train"][c], report.ClassCounts["validation"][c], report.ClassCounts["test"][c])
 	}

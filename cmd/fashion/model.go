@@ -10,8 +10,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fashion-gomlx/fashion-gomlx/internal/backend"
 	"github.com/fashion-gomlx/fashion-gomlx/internal/lockfile"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/savedmodel"
 	"github.com/gomlx/compute"
 )
 
@@ -25,7 +28,7 @@ func (b *backendFlag) register(fs *flagSet) {
 
 // open creates the backend and prints one line naming it on stderr.
 func (b *backendFlag) open(stderr io.Writer) (compute.Backend, error) {
-	backend, line, err := fashion.NewBackend(b.config)
+	backend, line, err := backend.NewBackend(b.config)
 	if err != nil {
 		return nil, err
 	}
@@ -48,7 +51,7 @@ func runSummary(args []string, stdout, stderr io.Writer) error {
 	}
 	var m *fashion.Model
 	if *modelDir != "" {
-		m, err = fashion.LoadModel(backend, *modelDir, fashion.ArticleMLP)
+		m, err = savedmodel.Load(backend, *modelDir, nil)
 	} else {
 		m, err = fashion.New(backend, fashion.ArticleMLP, 1)
 	}
@@ -67,120 +70,53 @@ var recipeFlags = map[string]bool{
 	"restore-best": true, "seed": true, "steps-per-execution": true, "limit": true, "include-validation": true,
 }
 
-// runTrain implements "fashion train".
+// trainOptions are the settings of "fashion train", from its command line.
+type trainOptions struct {
+	recipe    fashion.Recipe
+	data      dataFlags
+	backend   backendFlag
+	out       string // the model's directory
+	logdir    string // root of the TensorBoard logs; "" for none
+	ckptDir   string // the checkpoints' directory
+	resume    bool
+	allImages bool // train on the whole training file
+}
+
+// runTrain implements "fashion train": it reads the command line, checks
+// the directories before any work, trains (or resumes), and saves.
 func runTrain(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("train", stderr)
-	var df dataFlags
-	var bf backendFlag
-	df.register(fs)
-	bf.register(fs)
-	r := fashion.ArticleRecipe()
-	fs.IntVar(&r.Epochs, "epochs", r.Epochs, "most epochs to train (early stopping may end sooner)")
-	fs.IntVar(&r.BatchSize, "batch", r.BatchSize, "images per update")
-	fs.Float64Var(&r.Optimizer.LearningRate, "lr", r.Optimizer.LearningRate, "learning rate before decay")
-	fs.Float64Var(&r.Optimizer.Decay, "decay", r.Optimizer.Decay, "time-based learning-rate decay per update")
-	fs.Float64Var(&r.Optimizer.Momentum, "momentum", r.Optimizer.Momentum, "momentum")
-	fs.BoolVar(&r.Optimizer.Nesterov, "nesterov", r.Optimizer.Nesterov, "use Nesterov momentum")
-	fs.IntVar(&r.Patience, "patience", r.Patience, "epochs without a lower validation loss before stopping (negative: never stop early)")
-	fs.BoolVar(&r.RestoreBestWeights, "restore-best", r.RestoreBestWeights, "end with the weights of the epoch with the lowest validation loss")
-	fs.Uint64Var(&r.Seed, "seed", r.Seed, "seed of the initial weights and of the shuffling")
-	fs.IntVar(&r.StepsPerExecution, "steps-per-execution", r.StepsPerExecution, "updates per call to the backend (speed only)")
-	fs.IntVar(&r.Limit, "limit", 0, "train on the first N training images only, for quick trials (0: all)")
-	out := fs.String("out", "models/latest", "directory to save the trained model in")
-	logdir := fs.String("logdir", "runs", `root of the TensorBoard logs: each run writes run_%Y_%m_%d-%H_%M_%S there ("" turns logging off)`)
-	ckptDir := fs.String("checkpoints", "", "directory of the per-epoch checkpoints (default: the --out directory with .checkpoints appended)")
-	resume := fs.Bool("resume", false, "resume the run of --checkpoints from its last complete epoch, as it was started (recipe, images, backend)")
-	allImages := fs.Bool("include-validation", false, "train on all 60,000 images of the training file, validation included, as the article's code did (validation then measures images the model learned from)")
-	if err := fs.parse(args); err != nil {
-		return err
-	}
-	if *ckptDir == "" && *out != "" {
-		*ckptDir = filepath.Clean(*out) + ".checkpoints"
-	}
-	if err := checkTrainPaths(*out, *ckptDir); err != nil {
-		return err
-	}
-	if *resume {
-		var conflict error
-		fs.Visit(func(f *flag.Flag) {
-			if recipeFlags[f.Name] && conflict == nil {
-				conflict = fmt.Errorf("%w: --resume continues the run as it was started; --%s cannot change it", errUsage, f.Name)
-			}
-		})
-		if conflict != nil {
-			return conflict
-		}
-	} else if err := r.Validate(); err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
-	}
-
-	// Problems the file system shows are found before any work.
-	checkpoints := fashion.NewCheckpoints(*ckptDir, 2)
-	if err := fashion.CheckSaveDir(*out); err != nil {
-		return fmt.Errorf("--out: %w", err)
-	}
-	if err := checkpoints.Check(); err != nil {
-		return fmt.Errorf("--checkpoints: %w", err)
-	}
-	var resumed *fashion.CheckpointInfo
-	if *resume {
-		var err error
-		if resumed, err = fashion.LatestCheckpoint(*ckptDir); err != nil {
-			return fmt.Errorf("resume: %w", err)
-		}
-	}
-
-	backend, err := bf.open(stderr)
+	opts, err := parseTrain(args, stderr)
 	if err != nil {
 		return err
 	}
-	data, err := df.load(stderr)
+	checkpoints, resumed, err := opts.checkDirs()
 	if err != nil {
 		return err
 	}
-	train := data.Train
-	switch {
-	case resumed != nil:
-		if train, err = data.SplitNamed(resumed.Run.Train.Name); err != nil {
-			return fmt.Errorf("resume: %w", err)
-		}
-	case *allImages:
-		train = data.TrainFile
+	backend, err := opts.backend.open(stderr)
+	if err != nil {
+		return err
 	}
-	if r.Limit > train.Len() {
-		return fmt.Errorf("%w: --limit %d: the training split has %d images", errUsage, r.Limit, train.Len())
+	data, err := opts.data.load(stderr)
+	if err != nil {
+		return err
 	}
-	unlock, err := lockTraining(*out, *ckptDir)
+	train, err := opts.trainSplit(data, resumed)
+	if err != nil {
+		return err
+	}
+	unlock, err := lockTraining(opts.out, opts.ckptDir)
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	callbacks := []fashion.Callback{fashion.NewProgress(stdout), checkpoints}
-	if *logdir != "" {
-		tb, err := fashion.NewTensorBoard(*logdir)
-		if err != nil {
-			return err
-		}
-		defer tb.Close()
-		callbacks = append(callbacks, tb)
-		fmt.Fprintf(stdout, "TensorBoard logs in %s (view them with: tensorboard --logdir=%s)\n", tb.Dir(), *logdir)
+	callbacks, closeLogs, err := opts.callbacks(stdout, checkpoints)
+	if err != nil {
+		return err
 	}
+	defer closeLogs()
 	start := time.Now()
-	var m *fashion.Model
-	var h *fashion.History
-	if resumed != nil {
-		m, h, err = fashion.ResumeTraining(backend, *ckptDir, fashion.ArticleMLP, train, data.Validation, append(callbacks, resumeNote{stdout})...)
-	} else {
-		if prev, err := fashion.LatestCheckpoint(*ckptDir); err == nil && !prev.Finished() {
-			fmt.Fprintf(stdout, "Note: %s holds an unfinished run (%d of %d epochs); this new run replaces it (--resume would continue it)\n",
-				*ckptDir, prev.Epoch, prev.Recipe.Epochs)
-		}
-		fmt.Fprintf(stdout, "Training on %d images, validating on %d, batches of %d, up to %d epochs; checkpoints in %s\n",
-			trainImages(r, train), data.Validation.Len(), r.BatchSize, r.Epochs, *ckptDir)
-		if m, err = fashion.New(backend, fashion.ArticleMLP, r.Seed); err == nil {
-			h, err = m.Fit(train, data.Validation, r, callbacks...)
-		}
-	}
+	m, h, err := opts.fit(backend, train, data.Validation, resumed != nil, callbacks, stdout)
 	if err != nil {
 		return err
 	}
@@ -190,11 +126,141 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	if h.RestoredBest {
 		fmt.Fprintf(stdout, "Restored the weights of epoch %d\n", h.BestEpoch)
 	}
-	if err := m.Save(*out); err != nil {
+	if err := savedmodel.Save(m, opts.out); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "Trained %d epochs (%s in this run); model saved to %s\n", len(h.Epochs), time.Since(start).Round(time.Second), *out)
+	fmt.Fprintf(stdout, "Trained %d epochs (%s in this run); model saved to %s\n", len(h.Epochs), time.Since(start).Round(time.Second), opts.out)
 	return nil
+}
+
+// parseTrain reads the command line of "fashion train" and refuses, as a
+// wrong command line, bad settings and a --resume that would change the
+// run.
+func parseTrain(args []string, stderr io.Writer) (*trainOptions, error) {
+	fs := newFlags("train", stderr)
+	opts := &trainOptions{recipe: fashion.ArticleRecipe()}
+	opts.data.register(fs)
+	opts.backend.register(fs)
+	r := &opts.recipe
+	sgd := r.Optimizer.(fashion.SGD)
+	fs.IntVar(&r.Epochs, "epochs", r.Epochs, "most epochs to train (early stopping may end sooner)")
+	fs.IntVar(&r.BatchSize, "batch", r.BatchSize, "images per update")
+	fs.Float64Var(&sgd.LearningRate, "lr", sgd.LearningRate, "learning rate before decay")
+	fs.Float64Var(&sgd.Decay, "decay", sgd.Decay, "time-based learning-rate decay per update")
+	fs.Float64Var(&sgd.Momentum, "momentum", sgd.Momentum, "momentum")
+	fs.BoolVar(&sgd.Nesterov, "nesterov", sgd.Nesterov, "use Nesterov momentum")
+	fs.IntVar(&r.Patience, "patience", r.Patience, "epochs without a lower validation loss before stopping (negative: never stop early)")
+	fs.BoolVar(&r.RestoreBestWeights, "restore-best", r.RestoreBestWeights, "end with the weights of the epoch with the lowest validation loss")
+	fs.Uint64Var(&r.Seed, "seed", r.Seed, "seed of the initial weights and of the shuffling")
+	fs.IntVar(&r.StepsPerExecution, "steps-per-execution", r.StepsPerExecution, "updates per call to the backend (speed only)")
+	fs.IntVar(&r.Limit, "limit", 0, "train on the first N training images only, for quick trials (0: all)")
+	fs.StringVar(&opts.out, "out", "models/latest", "directory to save the trained model in")
+	fs.StringVar(&opts.logdir, "logdir", "runs", `root of the TensorBoard logs: each run writes run_%Y_%m_%d-%H_%M_%S there ("" turns logging off)`)
+	fs.StringVar(&opts.ckptDir, "checkpoints", "", "directory of the per-epoch checkpoints (default: the --out directory with .checkpoints appended)")
+	fs.BoolVar(&opts.resume, "resume", false, "resume the run of --checkpoints from its last complete epoch, as it was started (recipe, images, backend)")
+	fs.BoolVar(&opts.allImages, "include-validation", false, "train on all 60,000 images of the training file, validation included, as the article's code did (validation then measures images the model learned from)")
+	if err := fs.parse(args); err != nil {
+		return nil, err
+	}
+	r.Optimizer = sgd
+	if opts.ckptDir == "" && opts.out != "" {
+		opts.ckptDir = filepath.Clean(opts.out) + ".checkpoints"
+	}
+	if err := checkTrainPaths(opts.out, opts.ckptDir); err != nil {
+		return nil, err
+	}
+	if !opts.resume {
+		if err := r.Validate(); err != nil {
+			return nil, fmt.Errorf("%w: %v", errUsage, err)
+		}
+		return opts, nil
+	}
+	var conflict error
+	fs.Visit(func(f *flag.Flag) {
+		if recipeFlags[f.Name] && conflict == nil {
+			conflict = fmt.Errorf("%w: --resume continues the run as it was started; --%s cannot change it", errUsage, f.Name)
+		}
+	})
+	return opts, conflict
+}
+
+// checkDirs finds, before any work, the problems the file system shows:
+// directories it cannot write into, and, with --resume, a run with nothing
+// to resume. It returns the checkpoints callback and the checkpoint a
+// resumed run starts from.
+func (opts *trainOptions) checkDirs() (*savedmodel.Checkpoints, *savedmodel.CheckpointInfo, error) {
+	checkpoints := savedmodel.NewCheckpoints(opts.ckptDir, 2)
+	if err := savedmodel.CheckSaveDir(opts.out); err != nil {
+		return nil, nil, fmt.Errorf("--out: %w", err)
+	}
+	if err := checkpoints.Check(); err != nil {
+		return nil, nil, fmt.Errorf("--checkpoints: %w", err)
+	}
+	if !opts.resume {
+		return checkpoints, nil, nil
+	}
+	resumed, err := savedmodel.LatestCheckpoint(opts.ckptDir)
+	if err != nil {
+		return nil, nil, fmt.Errorf("resume: %w", err)
+	}
+	return checkpoints, resumed, nil
+}
+
+// trainSplit returns the images to train on: those the resumed run trained
+// on, the whole training file with --include-validation, else the training
+// split; and checks that --limit fits them.
+func (opts *trainOptions) trainSplit(data *fashionmnist.Data, resumed *savedmodel.CheckpointInfo) (*fashionmnist.Split, error) {
+	train := data.Train
+	switch {
+	case resumed != nil:
+		var err error
+		if train, err = data.SplitNamed(resumed.Run.Train.Name); err != nil {
+			return nil, fmt.Errorf("resume: %w", err)
+		}
+	case opts.allImages:
+		train = data.TrainFile
+	}
+	if opts.recipe.Limit > train.Len() {
+		return nil, fmt.Errorf("%w: --limit %d: the training split has %d images", errUsage, opts.recipe.Limit, train.Len())
+	}
+	return train, nil
+}
+
+// callbacks returns the callbacks of the run: progress, checkpoints, and
+// the TensorBoard logs unless --logdir is "" (closeLogs closes them).
+func (opts *trainOptions) callbacks(stdout io.Writer, checkpoints *savedmodel.Checkpoints) (callbacks []fashion.Callback, closeLogs func(), err error) {
+	callbacks = []fashion.Callback{fashion.NewProgress(stdout), checkpoints}
+	if opts.logdir == "" {
+		return callbacks, func() {}, nil
+	}
+	tb, err := fashion.NewTensorBoard(opts.logdir)
+	if err != nil {
+		return nil, nil, err
+	}
+	fmt.Fprintf(stdout, "TensorBoard logs in %s (view them with: tensorboard --logdir=%s)\n", tb.Dir(), opts.logdir)
+	return append(callbacks, tb), func() { tb.Close() }, nil
+}
+
+// fit trains a new model of the article's network, or, with resume, goes
+// on with the run of the checkpoints.
+func (opts *trainOptions) fit(backend compute.Backend, train, validation *fashionmnist.Split, resume bool,
+	callbacks []fashion.Callback, stdout io.Writer) (*fashion.Model, *fashion.History, error) {
+	if resume {
+		return savedmodel.ResumeTraining(backend, opts.ckptDir, nil, train, validation, append(callbacks, resumeNote{stdout})...)
+	}
+	r := opts.recipe
+	if prev, err := savedmodel.LatestCheckpoint(opts.ckptDir); err == nil && !prev.Finished() {
+		fmt.Fprintf(stdout, "Note: %s holds an unfinished run (%d of %d epochs); this new run replaces it (--resume would continue it)\n",
+			opts.ckptDir, prev.Epoch, prev.Recipe.Epochs)
+	}
+	fmt.Fprintf(stdout, "Training on %d images, validating on %d, batches of %d, up to %d epochs; checkpoints in %s\n",
+		trainImages(r, train), validation.Len(), r.BatchSize, r.Epochs, opts.ckptDir)
+	m, err := fashion.New(backend, fashion.ArticleMLP, r.Seed)
+	if err != nil {
+		return nil, nil, err
+	}
+	h, err := m.Fit(train, validation, r, callbacks...)
+	return m, h, err
 }
 
 // checkTrainPaths refuses, as a wrong command line, an empty --out and a
@@ -257,7 +323,7 @@ func lockTraining(dirs ...string) (unlock func(), err error) {
 }
 
 // trainImages is the number of images a recipe trains on.
-func trainImages(r fashion.Recipe, train *fashion.Split) int {
+func trainImages(r fashion.Recipe, train *fashionmnist.Split) int {
 	if r.Limit > 0 {
 		return min(r.Limit, train.Len())
 	}
@@ -303,11 +369,11 @@ func (mf *modelFlags) loadModel(stderr io.Writer) (*fashion.Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	return fashion.LoadModel(backend, mf.dir, fashion.ArticleMLP)
+	return savedmodel.Load(backend, mf.dir, nil)
 }
 
 // load loads the model and the data.
-func (mf *modelFlags) load(stderr io.Writer) (*fashion.Model, *fashion.Data, error) {
+func (mf *modelFlags) load(stderr io.Writer) (*fashion.Model, *fashionmnist.Data, error) {
 	m, err := mf.loadModel(stderr)
 	if err != nil {
 		return nil, nil, err
@@ -415,11 +481,11 @@ func runPredict(args []string, stdout, stderr io.Writer) error {
 func predictPictures(mf modelFlags, paths []string, asJSON bool, stdout, stderr io.Writer) error {
 	images := make([][]float32, len(paths))
 	for i, p := range paths {
-		img, err := fashion.ReadPicture(p)
+		img, err := fashionmnist.ReadPicture(p)
 		if err != nil {
 			return err
 		}
-		if images[i], err = fashion.ScalePixels(img); err != nil {
+		if images[i], err = fashionmnist.ScalePixels(img); err != nil {
 			return err
 		}
 	}

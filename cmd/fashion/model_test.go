@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
 )
 
 // requireData skips (or, in CI, fails) when the real data is missing.
@@ -106,7 +106,7 @@ func TestTrainEvaluatePredict(t *testing.T) {
 // white background, as a photo would be.
 func writeBigInverted(t *testing.T, path string) {
 	t.Helper()
-	data, err := fashion.Load(fashion.LoadOptions{Offline: true})
+	data, err := fashionmnist.Load(fashionmnist.LoadOptions{Offline: true})
 	if err != nil {
 		t.Fatal(err)
 	}

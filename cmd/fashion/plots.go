@@ -6,6 +6,7 @@ import (
 
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/figures"
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/savedmodel"
 )
 
 // runPlots implements "fashion plots".
@@ -30,7 +31,7 @@ func runPlots(args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if m, err = fashion.LoadModel(backend, *modelDir, fashion.ArticleMLP); err != nil {
+		if m, err = savedmodel.Load(backend, *modelDir, nil); err != nil {
 			return err
 		}
 	}

@@ -12,7 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fashion-gomlx/fashion-gomlx/internal/backend"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/savedmodel"
 )
 
 // cliProcess returns a command running this test binary as the fashion
@@ -216,12 +218,12 @@ func TestResumeContinuesTheRunItClaims(t *testing.T) {
 	if code != 0 || !strings.Contains(stdout, "Resuming at epoch 2 of 2, on 600 images") {
 		t.Fatalf("resume: code %d\n%s\n%s", code, stdout, errOut)
 	}
-	backend, _, _ := fashion.NewBackend("go")
-	a, err := fashion.LoadModel(backend, whole, fashion.ArticleMLP)
+	backend, _, _ := backend.NewBackend("go")
+	a, err := savedmodel.Load(backend, whole, fashion.ArticleMLP)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := fashion.LoadModel(backend, out, fashion.ArticleMLP)
+	b, err := savedmodel.Load(backend, out, fashion.ArticleMLP)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -243,13 +245,13 @@ func TestResumeContinuesTheRunItClaims(t *testing.T) {
 
 func TestCorruptModelsAreRefused(t *testing.T) {
 	requireData(t)
-	backend, _, _ := fashion.NewBackend("go")
+	backend, _, _ := backend.NewBackend("go")
 	m, err := fashion.New(backend, fashion.ArticleMLP, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
 	dir := filepath.Join(t.TempDir(), "model")
-	if err := m.Save(dir); err != nil {
+	if err := savedmodel.Save(m, dir); err != nil {
 		t.Fatal(err)
 	}
 	bins, _ := filepath.Glob(filepath.Join(dir, "checkpoint*", "*.bin"))

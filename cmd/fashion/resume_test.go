@@ -9,7 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fashion-gomlx/fashion-gomlx/internal/backend"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/savedmodel"
 )
 
 // asCLIEnv, set in the environment of a re-run test binary, makes it run the
@@ -79,15 +81,15 @@ func TestKilledTrainingResumes(t *testing.T) {
 		t.Errorf("resume output:\n%s", out)
 	}
 
-	backend, _, err := fashion.NewBackend("go")
+	backend, _, err := backend.NewBackend("go")
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := fashion.LoadModel(backend, whole, fashion.ArticleMLP)
+	a, err := savedmodel.Load(backend, whole, fashion.ArticleMLP)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := fashion.LoadModel(backend, killed, fashion.ArticleMLP)
+	b, err := savedmodel.Load(backend, killed, fashion.ArticleMLP)
 	if err != nil {
 		t.Fatal(err)
 	}

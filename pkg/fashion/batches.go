@@ -3,49 +3,41 @@ package fashion
 import (
 	"fmt"
 	"iter"
-	"math/rand/v2"
 
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/train"
 )
 
-// Tensors returns the whole split as GoMLX tensors: images as float32
+// Tensors returns a whole split as GoMLX tensors: images as float32
 // [N, 28, 28] scaled to [0, 1] (what a ModelFn takes), and labels as int32
 // [N, 1] (what GoMLX's sparse losses and metrics take).
-func (s *Split) Tensors() (images, labels *tensors.Tensor) {
-	return s.gather(nil)
+func Tensors(s *fashionmnist.Split) (images, labels *tensors.Tensor) {
+	return gather(s, nil)
 }
 
-// gather builds image and label tensors for the examples at the given
+// gather builds image and label tensors for the examples of s at the given
 // indices, or for all examples in order when indices is nil.
-func (s *Split) gather(indices []int) (images, labels *tensors.Tensor) {
+func gather(s *fashionmnist.Split, indices []int) (images, labels *tensors.Tensor) {
 	n := len(indices)
 	if indices == nil {
 		n = s.Len()
 	}
-	pixels := make([]float32, n*ImagePixels)
+	pixels := make([]float32, n*fashionmnist.ImagePixels)
 	ls := make([]int32, n)
 	for j := range n {
 		i := j
 		if indices != nil {
 			i = indices[j]
 		}
-		dst := pixels[j*ImagePixels : (j+1)*ImagePixels]
+		dst := pixels[j*fashionmnist.ImagePixels : (j+1)*fashionmnist.ImagePixels]
 		for k, p := range s.Pixels(i) {
 			dst[k] = float32(p) / 255
 		}
-		ls[j] = int32(s.labels[i])
+		ls[j] = int32(s.Label(i))
 	}
-	return tensors.FromFlatDataAndDimensions(pixels, n, ImageSize, ImageSize),
+	return tensors.FromFlatDataAndDimensions(pixels, n, fashionmnist.ImageSize, fashionmnist.ImageSize),
 		tensors.FromFlatDataAndDimensions(ls, n, 1)
-}
-
-// epochOrder returns the order in which an epoch visits n examples: a
-// permutation that depends only on seed and epoch, so that a run — or a run
-// resumed at some epoch — sees exactly the same batches.
-func epochOrder(n int, seed uint64, epoch int) []int {
-	rng := rand.New(rand.NewPCG(seed, uint64(epoch)))
-	return rng.Perm(n)
 }
 
 // Batches is a [train.Dataset] over a split: each call of Iter is one epoch
@@ -59,29 +51,29 @@ func epochOrder(n int, seed uint64, epoch int) []int {
 // does not use it: it keeps the whole split on the device and gathers each
 // batch there, in the same order, so both visit the same batches.
 type Batches struct {
-	split     *Split
+	split     *fashionmnist.Split
 	batchSize int
 	shuffle   bool
 	seed      uint64
 	epoch     int
 }
 
-// Batches returns the split as a dataset of batches of batchSize. With
+// NewBatches returns a split as a dataset of batches of batchSize. With
 // shuffle, every epoch visits the examples in an order drawn from the seed
 // and the epoch's number, the order in which Fit visits them; otherwise in
 // file order.
-func (s *Split) Batches(batchSize int, shuffle bool, seed uint64) (*Batches, error) {
+func NewBatches(s *fashionmnist.Split, batchSize int, shuffle bool, seed uint64) (*Batches, error) {
 	if batchSize <= 0 {
 		return nil, fmt.Errorf("batch size must be positive, got %d", batchSize)
 	}
 	if s.Len() == 0 {
-		return nil, fmt.Errorf("split %q is empty", s.name)
+		return nil, fmt.Errorf("split %q is empty", s.Name())
 	}
 	return &Batches{split: s, batchSize: batchSize, shuffle: shuffle, seed: seed}, nil
 }
 
 // Name implements train.Dataset.
-func (b *Batches) Name() string { return b.split.name }
+func (b *Batches) Name() string { return b.split.Name() }
 
 // order returns the example order of the epoch the next Iter call yields.
 func (b *Batches) order() []int {
@@ -92,7 +84,7 @@ func (b *Batches) order() []int {
 		}
 		return order
 	}
-	return epochOrder(b.split.Len(), b.seed, b.epoch)
+	return fashionmnist.EpochOrder(b.split.Len(), b.seed, b.epoch)
 }
 
 // Iter implements train.Dataset: it yields one epoch of batches and moves
@@ -102,7 +94,7 @@ func (b *Batches) Iter() iter.Seq2[train.Batch, error] {
 	b.epoch++
 	return func(yield func(train.Batch, error) bool) {
 		for start := 0; start < len(order); start += b.batchSize {
-			images, labels := b.split.gather(order[start:min(start+b.batchSize, len(order))])
+			images, labels := gather(b.split, order[start:min(start+b.batchSize, len(order))])
 			batch := train.Batch{Inputs: []*tensors.Tensor{images}, Labels: []*tensors.Tensor{labels}}
 			if !yield(batch, nil) {
 				return
@@ -111,16 +103,18 @@ func (b *Batches) Iter() iter.Seq2[train.Batch, error] {
 	}
 }
 
-// pixelTensor returns the split's images as Evaluate feeds them: uint8
+// pixelTensor returns a split's images as Evaluate feeds them: uint8
 // [N, 28, 28] (scaled on the device, 4 times less memory than float32).
-func (s *Split) pixelTensor() *tensors.Tensor {
-	return tensors.FromFlatDataAndDimensions(s.images, s.Len(), ImageSize, ImageSize)
+func pixelTensor(s *fashionmnist.Split) *tensors.Tensor {
+	pixels, _ := s.Bytes()
+	return tensors.FromFlatDataAndDimensions(pixels, s.Len(), fashionmnist.ImageSize, fashionmnist.ImageSize)
 }
 
-// labelTensor returns the split's labels, int32 [N, 1].
-func (s *Split) labelTensor() *tensors.Tensor {
+// labelTensor returns a split's labels, int32 [N, 1].
+func labelTensor(s *fashionmnist.Split) *tensors.Tensor {
+	_, labels := s.Bytes()
 	ls := make([]int32, s.Len())
-	for i, l := range s.labels {
+	for i, l := range labels {
 		ls[i] = int32(l)
 	}
 	return tensors.FromFlatDataAndDimensions(ls, s.Len(), 1)

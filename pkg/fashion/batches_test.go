@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/train"
@@ -14,48 +15,32 @@ import (
 
 // tinySplit returns n images whose pixels all equal the image's index and
 // whose labels are index % 10.
-func tinySplit(t testing.TB, n int) *Split {
+func tinySplit(t testing.TB, n int) *fashionmnist.Split {
 	t.Helper()
-	pixels := make([]byte, n*ImagePixels)
+	pixels := make([]byte, n*fashionmnist.ImagePixels)
 	labels := make([]byte, n)
 	for i := range n {
-		for k := range ImagePixels {
-			pixels[i*ImagePixels+k] = byte(i)
+		for k := range fashionmnist.ImagePixels {
+			pixels[i*fashionmnist.ImagePixels+k] = byte(i)
 		}
-		labels[i] = byte(i % NumClasses)
+		labels[i] = byte(i % fashionmnist.NumClasses)
 	}
-	s, err := NewSplit("tiny", pixels, labels)
+	s, err := fashionmnist.NewSplit("tiny", pixels, labels)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return s
 }
 
-func TestEpochOrder(t *testing.T) {
-	a, b := epochOrder(100, 7, 0), epochOrder(100, 7, 0)
-	if !slices.Equal(a, b) {
-		t.Fatal("the same seed and epoch give different orders")
-	}
-	if slices.Equal(a, epochOrder(100, 7, 1)) || slices.Equal(a, epochOrder(100, 8, 0)) {
-		t.Fatal("another epoch or seed gives the same order")
-	}
-	sorted := slices.Sorted(slices.Values(a))
-	for i, v := range sorted {
-		if v != i {
-			t.Fatalf("not a permutation: %v", a)
-		}
-	}
-}
-
 func TestTensors(t *testing.T) {
 	s := tinySplit(t, 3)
-	images, labels := s.Tensors()
-	if got := images.Shape().Dimensions; !slices.Equal(got, []int{3, ImageSize, ImageSize}) {
+	images, labels := Tensors(s)
+	if got := images.Shape().Dimensions; !slices.Equal(got, []int{3, fashionmnist.ImageSize, fashionmnist.ImageSize}) {
 		t.Fatalf("images shape %v", got)
 	}
 	px := tensors.MustCopyFlatData[float32](images)
-	if px[2*ImagePixels+7] != 2.0/255 {
-		t.Errorf("pixel of image 2 = %v, want 2/255", px[2*ImagePixels+7])
+	if px[2*fashionmnist.ImagePixels+7] != 2.0/255 {
+		t.Errorf("pixel of image 2 = %v, want 2/255", px[2*fashionmnist.ImagePixels+7])
 	}
 	if got := tensors.MustCopyFlatData[int32](labels); !slices.Equal(got, []int32{0, 1, 2}) {
 		t.Errorf("labels %v", got)
@@ -64,7 +49,7 @@ func TestTensors(t *testing.T) {
 
 func TestBatches(t *testing.T) {
 	s := tinySplit(t, 10)
-	b, err := s.Batches(4, true, 42)
+	b, err := NewBatches(s, 4, true, 42)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,8 +65,8 @@ func TestBatches(t *testing.T) {
 			labels := tensors.MustCopyFlatData[int32](batch.Labels[0])
 			sizes = append(sizes, len(labels))
 			for j, l := range labels {
-				idx := int(images[j*ImagePixels]*255 + 0.5)
-				if int(l) != idx%NumClasses {
+				idx := int(images[j*fashionmnist.ImagePixels]*255 + 0.5)
+				if int(l) != idx%fashionmnist.NumClasses {
 					t.Fatalf("label %d does not belong to image %d", l, idx)
 				}
 				seen = append(seen, idx)
@@ -93,22 +78,22 @@ func TestBatches(t *testing.T) {
 	if !slices.Equal(sizes, []int{4, 4, 2}) {
 		t.Fatalf("batch sizes %v, want [4 4 2] (last batch kept, as in Keras)", sizes)
 	}
-	if !slices.Equal(first, epochOrder(10, 42, 0)) {
-		t.Fatalf("epoch 0 order %v, want epochOrder(10, 42, 0)", first)
+	if !slices.Equal(first, fashionmnist.EpochOrder(10, 42, 0)) {
+		t.Fatalf("epoch 0 order %v, want fashionmnist.EpochOrder(10, 42, 0)", first)
 	}
 	_, second := epoch()
-	if slices.Equal(first, second) || !slices.Equal(second, epochOrder(10, 42, 1)) {
+	if slices.Equal(first, second) || !slices.Equal(second, fashionmnist.EpochOrder(10, 42, 1)) {
 		t.Fatalf("epoch 1 order %v", second)
 	}
-	if b, _ = s.Batches(4, true, 42); !slices.Equal(b.order(), first) {
+	if b, _ = NewBatches(s, 4, true, 42); !slices.Equal(b.order(), first) {
 		t.Fatal("the same seed does not replay epoch 0")
 	}
 
-	plain, _ := s.Batches(4, false, 0)
+	plain, _ := NewBatches(s, 4, false, 0)
 	if got := plain.order(); !slices.Equal(got, []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}) {
 		t.Fatalf("unshuffled order %v", got)
 	}
-	if _, err := s.Batches(0, true, 1); err == nil {
+	if _, err := NewBatches(s, 0, true, 1); err == nil {
 		t.Error("batch size 0 accepted")
 	}
 }
@@ -118,7 +103,7 @@ func TestBatches(t *testing.T) {
 // cross-entropy computed here in float64.
 func TestBatchesFeedGoMLXLoss(t *testing.T) {
 	s := tinySplit(t, 6)
-	b, err := s.Batches(6, false, 0)
+	b, err := NewBatches(s, 6, false, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,10 +118,10 @@ func TestBatchesFeedGoMLXLoss(t *testing.T) {
 		t.Fatalf("labels of shape %v, want [6 1]", got)
 	}
 	// Logits: class c of example i scores (i*c mod 7) / 3.
-	logits := make([]float32, 6*NumClasses)
+	logits := make([]float32, 6*fashionmnist.NumClasses)
 	for i := range 6 {
-		for c := range NumClasses {
-			logits[i*NumClasses+c] = float32(i*c%7) / 3
+		for c := range fashionmnist.NumClasses {
+			logits[i*fashionmnist.NumClasses+c] = float32(i*c%7) / 3
 		}
 	}
 	out, err := graph.ExecOnceN(testBackend(), func(logits, labels *graph.Node) []*graph.Node {
@@ -145,14 +130,14 @@ func TestBatchesFeedGoMLXLoss(t *testing.T) {
 			loss.SparseCategoricalCrossEntropyLogits(l, []*graph.Node{logits}),
 			metric.SparseCategoricalAccuracyGraph(nil, l, []*graph.Node{logits}),
 		}
-	}, tensors.FromFlatDataAndDimensions(logits, 6, NumClasses), batch.Labels[0])
+	}, tensors.FromFlatDataAndDimensions(logits, 6, fashionmnist.NumClasses), batch.Labels[0])
 	if err != nil {
 		t.Fatal(err)
 	}
 	var want float64
 	right := 0
 	for i := range 6 {
-		row, label := logits[i*NumClasses:(i+1)*NumClasses], i%NumClasses
+		row, label := logits[i*fashionmnist.NumClasses:(i+1)*fashionmnist.NumClasses], i%fashionmnist.NumClasses
 		var sum float64
 		for _, z := range row {
 			sum += math.Exp(float64(z))

@@ -47,12 +47,20 @@ type TrainEnder interface {
 	OnTrainEnd(m *Model, h *History) error
 }
 
-// EarlyStopping decides when to stop, as Keras' EarlyStopping monitoring
-// val_loss in "min" mode: an epoch improves when its loss is below the best
-// so far by more than MinDelta; training stops after Patience epochs in a
-// row without improvement.
+// EarlyStopping is a Callback that stops training, as Keras' EarlyStopping
+// monitoring val_loss in "min" mode: an epoch improves when its validation
+// loss is below the best so far by more than MinDelta (an equal loss is no
+// improvement); training stops after Patience epochs in a row without
+// improvement. Fit makes one from the recipe (Recipe.Patience and
+// MinDelta), whose best epoch is the History's BestEpoch and the one whose
+// weights Recipe.RestoreBestWeights puts back; one given to Fit among the
+// callbacks stops training by its own settings.
 type EarlyStopping struct {
+	// Patience is how many epochs without improvement end training; a
+	// negative patience never ends it.
 	Patience int
+	// MinDelta is the least decrease of the loss that counts as an
+	// improvement.
 	MinDelta float64
 
 	// Best is the lowest loss seen, at epoch BestEpoch (0 before any).
@@ -62,41 +70,52 @@ type EarlyStopping struct {
 	Wait int `json:"wait"`
 }
 
-// Update records an epoch's validation loss. It reports whether the epoch
-// improved on the best so far, and whether training should stop now.
-func (e *EarlyStopping) Update(epoch int, loss float64) (improved, stop bool) {
-	if e.BestEpoch == 0 || loss < e.Best-e.MinDelta {
-		e.Best, e.BestEpoch, e.Wait = loss, epoch, 0
-		return true, false
+var _ Callback = (*EarlyStopping)(nil)
+
+// OnEpochEnd implements Callback: it records the epoch's validation loss
+// and returns ErrStopTraining when the patience has run out.
+func (e *EarlyStopping) OnEpochEnd(_ *Model, log EpochLog) error {
+	if e.update(log.Epoch, log.ValLoss) {
+		return ErrStopTraining
 	}
-	e.Wait++
-	return false, e.Patience >= 0 && e.Wait >= e.Patience
+	return nil
 }
 
-// Progress prints training progress to w, the way Keras' verbose=1 does: on
-// a terminal a bar per epoch with the running loss and accuracy, and for
-// every epoch one summary line (only these lines when w is not a terminal,
-// so that logs and notebooks stay short).
-type Progress struct {
+// update records an epoch's validation loss and reports whether training
+// should stop now. The epoch improved when it is BestEpoch afterwards.
+func (e *EarlyStopping) update(epoch int, loss float64) (stop bool) {
+	if e.BestEpoch == 0 || loss < e.Best-e.MinDelta {
+		e.Best, e.BestEpoch, e.Wait = loss, epoch, 0
+		return false
+	}
+	e.Wait++
+	return e.Patience >= 0 && e.Wait >= e.Patience
+}
+
+// progressPrinter is the callback NewProgress returns.
+type progressPrinter struct {
 	w      io.Writer
 	epochs int
 	bar    *progress.Bar
 	tty    bool
 }
 
-// NewProgress returns a Progress callback writing to w.
-func NewProgress(w io.Writer) *Progress {
-	return &Progress{w: w, tty: progress.IsTerminal(w)}
+// NewProgress returns a callback that prints training progress to w, the
+// way Keras' verbose=1 does: on a terminal a bar per epoch with the running
+// loss and accuracy, and for every epoch one summary line (only these lines
+// when w is not a terminal, so that logs and notebooks stay short).
+func NewProgress(w io.Writer) Callback {
+	return &progressPrinter{w: w, tty: progress.IsTerminal(w)}
 }
 
 // OnTrainBegin implements TrainBeginner.
-func (p *Progress) OnTrainBegin(_ *Model, info TrainInfo) error {
+func (p *progressPrinter) OnTrainBegin(_ *Model, info TrainInfo) error {
 	p.epochs = info.Recipe.Epochs
 	return nil
 }
 
 // OnSteps implements StepObserver.
-func (p *Progress) OnSteps(epoch, done, total int, loss, accuracy float64) {
+func (p *progressPrinter) OnSteps(epoch, done, total int, loss, accuracy float64) {
 	if !p.tty {
 		return
 	}
@@ -107,7 +126,7 @@ func (p *Progress) OnSteps(epoch, done, total int, loss, accuracy float64) {
 }
 
 // OnEpochEnd implements Callback.
-func (p *Progress) OnEpochEnd(_ *Model, e EpochLog) error {
+func (p *progressPrinter) OnEpochEnd(_ *Model, e EpochLog) error {
 	if p.bar != nil {
 		p.bar.Done("")
 		p.bar = nil

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/layers/activation"
@@ -88,15 +89,15 @@ func TestDenseProductGradient(t *testing.T) {
 func TestModelGradientMatchesGenericDense(t *testing.T) {
 	m := newTestModel(t)
 	batch := syntheticSplit(t, "batch", 32, 11)
-	images, labels := batch.Tensors()
+	images, labels := Tensors(batch)
 	exec, err := model.NewExec(testBackend(), m.store, func(scope *model.Scope, images, labels *graph.Node) []*graph.Node {
 		g := images.Graph()
 		var values []*graph.Node
 		for _, v := range m.variables() {
 			values = append(values, v.NodeValue(g))
 		}
-		customLoss, _ := lossAndHits(ArticleMLP(scope.ResetVisited(), images), labels)
-		genericLoss, _ := lossAndHits(genericMLP(scope.ResetVisited(), images), labels)
+		customLoss, _ := lossAndHits(Recipe{}.lossFn(), ArticleMLP(scope.ResetVisited(), images), labels)
+		genericLoss, _ := lossAndHits(Recipe{}.lossFn(), genericMLP(scope.ResetVisited(), images), labels)
 		out := []*graph.Node{customLoss, genericLoss}
 		generic := graph.Gradient(genericLoss, values...)
 		for i, grad := range graph.Gradient(customLoss, values...) {
@@ -124,8 +125,8 @@ func TestModelGradientMatchesGenericDense(t *testing.T) {
 // genericMLP is ArticleMLP with GoMLX's generic matrix product: the same
 // variables, the generic gradient.
 func genericMLP(scope *model.Scope, images *graph.Node) *graph.Node {
-	x := graph.Reshape(images, -1, ImagePixels)
-	for i, units := range []int{500, 250, 100, NumClasses} {
+	x := graph.Reshape(images, -1, fashionmnist.ImagePixels)
+	for i, units := range []int{500, 250, 100, fashionmnist.NumClasses} {
 		s := scope.In("%s", layerName(i))
 		w := s.GetVariable("weights").NodeValue(x.Graph())
 		b := s.GetVariable("biases").NodeValue(x.Graph())

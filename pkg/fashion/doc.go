@@ -1,21 +1,29 @@
-// Package fashion is the domain of the project: the Fashion-MNIST data set and
-// the article's multilayer perceptron that classifies it.
+// Package fashion is the model and its training: the article's multilayer
+// perceptron that classifies Fashion-MNIST, and the Keras-like calls that
+// train, evaluate and use any model of the same kind.
 //
-// The data side reads the four canonical IDX files (verifying the SHA-256 of
-// their decompressed bytes wherever they come from), splits them the way the
-// article does (validation = the first 5,000 training images, training = the
-// other 55,000, test = 10,000) and hands them to GoMLX as tensors or as a
-// shuffled, batched [train.Dataset].
+// It is written the way GoMLX's examples write it: a model is a model
+// function (ModelFn) from images to logits, built from GoMLX layers
+// (ArticleMLP, the article's network, uses Dense and activation.Relu); New
+// creates its variables, Fit trains any model function with the recipe's
+// loss (GoMLX's sparse cross-entropy by default), automatic
+// differentiation (graph.Gradient) and an Optimizer, a GoMLX
+// optimizer.Interface that also says its learning rate (SGD, Keras'
+// Nesterov SGD with time-based decay, or any of GoMLX's in a
+// GoMLXOptimizer), with Keras-like callbacks (EarlyStopping, progress,
+// TensorBoard logs); Evaluate and Predict do the rest. Tensors and Batches
+// hand a fashionmnist.Split to GoMLX's own machinery (graphs of your own,
+// train.Trainer). RegisterModelFn names a model function, so that a saved
+// model records which one it needs.
 //
-// The model side is GoMLX, written the way GoMLX's examples write it: a model
-// is a model function (ModelFn) from images to logits, built from GoMLX
-// layers (ArticleMLP, the article's network, uses Dense and
-// activation.Relu); New creates its variables, Fit trains any model
-// function with GoMLX's loss, automatic differentiation (graph.Gradient) and
-// an optimizer.Interface (SGD, Keras' Nesterov SGD with time-based decay),
-// with Keras-like callbacks (early stopping, progress, TensorBoard logs,
-// checkpoints); Evaluate, Predict, Save and LoadModel do the rest.
+// The extension points are the interfaces: ModelFn (a model), Optimizer,
+// Callback (and TrainBeginner, StepObserver, TrainEnder), Recipe.Loss.
 //
-// The package knows no chapter, terminal or notebook: the command-line tool
-// (cmd/fashion) and the tutorial package (tutorial/) both call it.
+// It may import pkg/fashionmnist (the data), GoMLX, pkg/tensorboard and the
+// project's internal/progress. It never blank-imports a backend: New takes
+// the one the program chose. Saving and loading are in pkg/savedmodel,
+// which imports this package; the backend choice of the project's programs
+// is internal/backend. The package knows no chapter, terminal or notebook:
+// the command-line tool (cmd/fashion) and the tutorial package (tutorial/)
+// both call it.
 package fashion

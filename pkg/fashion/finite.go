@@ -24,5 +24,5 @@ func checkFiniteLoss(e EpochLog, r Recipe) error {
 		return nil
 	}
 	return fmt.Errorf("fit: epoch %d: the %s loss became %v: %w; try a lower learning rate (this run's is %g; the article's is %g)",
-		e.Epoch, which, value, ErrDiverged, r.Optimizer.LearningRate, ArticleRecipe().Optimizer.LearningRate)
+		e.Epoch, which, value, ErrDiverged, r.Optimizer.LearningRateAt(0), ArticleRecipe().Optimizer.LearningRateAt(0))
 }

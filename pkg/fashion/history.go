@@ -43,9 +43,9 @@ func (h *History) Last() EpochLog {
 	return h.Epochs[len(h.Epochs)-1]
 }
 
-// Series returns the per-epoch values of a metric named as in Keras ("loss",
+// Metric returns the per-epoch values of a metric named as in Keras ("loss",
 // "accuracy", "val_loss", "val_accuracy", "learning_rate", "seconds").
-func (h *History) Series(metric string) ([]float64, error) {
+func (h *History) Metric(metric string) ([]float64, error) {
 	get := map[string]func(EpochLog) float64{
 		"loss":          func(e EpochLog) float64 { return e.Loss },
 		"accuracy":      func(e EpochLog) float64 { return e.Accuracy },

@@ -47,7 +47,7 @@ func BenchmarkTrainingStep(b *testing.B) {
 		m := newTestModel(b)
 		trainer := train.NewTrainer(m.backend, m.store, m.logits, loss.SparseCategoricalCrossEntropyLogits, r.Optimizer, nil, nil)
 		loop := train.NewLoop(trainer)
-		batches, err := split.Batches(r.BatchSize, true, r.Seed)
+		batches, err := NewBatches(split, r.BatchSize, true, r.Seed)
 		if err != nil {
 			b.Fatal(err)
 		}

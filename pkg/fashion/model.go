@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/fashion-gomlx/fashion-gomlx/internal/num"
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
 	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/compute/shapes"
@@ -13,6 +15,7 @@ import (
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/layers/activation"
 	"github.com/gomlx/gomlx/ml/model"
+	"github.com/gomlx/gomlx/ml/train/loss"
 )
 
 // ModelFn is a model, written the way GoMLX writes one: a function that
@@ -20,8 +23,8 @@ import (
 // pixels scaled to [0, 1], to logits [B, classes], one score per class
 // (the softmax of the logits gives the probabilities). It creates its
 // variables in the scope it is given (scope.In("dense") for a layer named
-// "dense"). ArticleMLP is one; New, Fit, Evaluate, Predict, Save and
-// LoadModel take any.
+// "dense"). ArticleMLP is one; New, Fit, Evaluate, Predict,
+// savedmodel.Save and savedmodel.Load take any.
 type ModelFn func(scope *model.Scope, images *graph.Node) (logits *graph.Node)
 
 // ArticleMLP is the article's network, 784-500-250-100-10, as a model
@@ -38,11 +41,11 @@ type ModelFn func(scope *model.Scope, images *graph.Node) (logits *graph.Node)
 // The last layer returns logits: the softmax is left to the loss, which is
 // then computed stably, and to Predict.
 func ArticleMLP(scope *model.Scope, images *graph.Node) *graph.Node {
-	x := graph.Reshape(images, -1, ImagePixels)             // Flatten: [B, 28, 28] -> [B, 784]
-	x = activation.Relu(Dense(scope.In("dense"), x, 500))   // Dense(500, activation='relu')
-	x = activation.Relu(Dense(scope.In("dense_1"), x, 250)) // Dense(250, activation='relu')
-	x = activation.Relu(Dense(scope.In("dense_2"), x, 100)) // Dense(100, activation='relu')
-	return Dense(scope.In("dense_3"), x, NumClasses)        // Dense(10), softmax in the loss
+	x := graph.Reshape(images, -1, fashionmnist.ImagePixels)      // Flatten: [B, 28, 28] -> [B, 784]
+	x = activation.Relu(Dense(scope.In("dense"), x, 500))         // Dense(500, activation='relu')
+	x = activation.Relu(Dense(scope.In("dense_1"), x, 250))       // Dense(250, activation='relu')
+	x = activation.Relu(Dense(scope.In("dense_2"), x, 100))       // Dense(100, activation='relu')
+	return Dense(scope.In("dense_3"), x, fashionmnist.NumClasses) // Dense(10), softmax in the loss
 }
 
 // Model is a model function with its variables, on a GoMLX backend: the
@@ -82,7 +85,7 @@ func New(backend compute.Backend, fn ModelFn, seed uint64) (*Model, error) {
 		return nil, fmt.Errorf("new model: %w", err)
 	}
 	defer exec.Finalize()
-	out, err := exec.Call(tensors.FromShape(shapes.Make(dtypes.Float32, 1, ImageSize, ImageSize)))
+	out, err := exec.Call(tensors.FromShape(shapes.Make(dtypes.Float32, 1, fashionmnist.ImageSize, fashionmnist.ImageSize)))
 	if err != nil {
 		return nil, fmt.Errorf("new model: building the model function's graph: %w", err)
 	}
@@ -93,8 +96,8 @@ func New(backend compute.Backend, fn ModelFn, seed uint64) (*Model, error) {
 	m.classes = out[0].Shape().Dimensions[1]
 	m.classNames = make([]string, m.classes)
 	for i := range m.classNames {
-		if m.classes == NumClasses {
-			m.classNames[i] = ClassNames[i]
+		if m.classes == fashionmnist.NumClasses {
+			m.classNames[i] = fashionmnist.ClassNames[i]
 		} else {
 			m.classNames[i] = fmt.Sprintf("class %d", i)
 		}
@@ -131,6 +134,14 @@ func (m *Model) Recipe() *Recipe { return m.recipe }
 // trained.
 func (m *Model) History() *History { return m.history }
 
+// lossFn returns the loss the model is measured with: its recipe's.
+func (m *Model) lossFn() loss.LossFn {
+	if m.recipe == nil {
+		return Recipe{}.lossFn()
+	}
+	return m.recipe.lossFn()
+}
+
 // Backend returns the backend the model runs on.
 func (m *Model) Backend() compute.Backend { return m.backend }
 
@@ -140,7 +151,7 @@ func (m *Model) Backend() compute.Backend { return m.backend }
 func (m *Model) variables() []*model.Variable {
 	var vars []*model.Variable
 	for v := range m.store.IterVariables() {
-		if !isTrainingState(v.Path()) {
+		if !IsTrainingState(v.Path()) {
 			vars = append(vars, v)
 		}
 	}
@@ -227,10 +238,10 @@ func (m *Model) Predict(images [][]float32) ([][]float32, error) {
 	if len(images) == 0 {
 		return nil, errors.New("predict: no images")
 	}
-	flat := make([]float32, 0, len(images)*ImagePixels)
+	flat := make([]float32, 0, len(images)*fashionmnist.ImagePixels)
 	for i, img := range images {
-		if len(img) != ImagePixels {
-			return nil, fmt.Errorf("predict: image %d has %d pixels, want %d (28x28)", i, len(img), ImagePixels)
+		if len(img) != fashionmnist.ImagePixels {
+			return nil, fmt.Errorf("predict: image %d has %d pixels, want %d (28x28)", i, len(img), fashionmnist.ImagePixels)
 		}
 		flat = append(flat, img...)
 	}
@@ -241,7 +252,7 @@ func (m *Model) Predict(images [][]float32) ([][]float32, error) {
 		}
 		m.predictExec = exec
 	}
-	out, err := m.predictExec.Call(tensors.FromFlatDataAndDimensions(flat, len(images), ImageSize, ImageSize))
+	out, err := m.predictExec.Call(tensors.FromFlatDataAndDimensions(flat, len(images), fashionmnist.ImageSize, fashionmnist.ImageSize))
 	if err != nil {
 		return nil, fmt.Errorf("predict: %w", err)
 	}
@@ -257,7 +268,7 @@ func (m *Model) Predict(images [][]float32) ([][]float32, error) {
 }
 
 // PredictSplit returns the class probabilities of images [from, to) of a split.
-func (m *Model) PredictSplit(s *Split, from, to int) ([][]float32, error) {
+func (m *Model) PredictSplit(s *fashionmnist.Split, from, to int) ([][]float32, error) {
 	if from < 0 || to > s.Len() || from >= to {
 		return nil, fmt.Errorf("predict: range [%d, %d) is outside the %d images of %q", from, to, s.Len(), s.Name())
 	}
@@ -269,16 +280,8 @@ func (m *Model) PredictSplit(s *Split, from, to int) ([][]float32, error) {
 }
 
 // ArgMax returns the index of the largest value: the predicted class of a
-// row of probabilities.
-func ArgMax(row []float32) int {
-	best := 0
-	for i, p := range row {
-		if p > row[best] {
-			best = i
-		}
-	}
-	return best
-}
+// row of probabilities (the first of equal values; a NaN never wins).
+func ArgMax(row []float32) int { return num.ArgMax(row) }
 
 // scaledImages converts uint8 pixels [B, 28, 28] to float32 in [0, 1], the
 // input of a model function.

@@ -5,23 +5,18 @@ import (
 	"math"
 	"math/rand/v2"
 	"strings"
-	"sync"
 	"testing"
 
-	"github.com/gomlx/compute"
+	"github.com/fashion-gomlx/fashion-gomlx/internal/fashiontest"
+
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/ml/layers/activation"
 	"github.com/gomlx/gomlx/ml/model"
 )
 
 // testBackend returns the pure-Go backend, shared by the tests.
-var testBackend = sync.OnceValue(func() compute.Backend {
-	b, _, err := NewBackend("go")
-	if err != nil {
-		panic(err)
-	}
-	return b
-})
+var testBackend = fashiontest.GoBackend
 
 // newTestModel builds the article's model with seed 1.
 func newTestModel(t testing.TB) *Model {
@@ -38,11 +33,11 @@ func newTestModel(t testing.TB) *Model {
 // learner writes for another architecture.
 func mlp(hidden ...int) ModelFn {
 	return func(scope *model.Scope, images *graph.Node) *graph.Node {
-		x := graph.Reshape(images, -1, ImagePixels)
+		x := graph.Reshape(images, -1, fashionmnist.ImagePixels)
 		for i, units := range hidden {
 			x = activation.Relu(Dense(scope.In("%s", layerName(i)), x, units))
 		}
-		return Dense(scope.In("%s", layerName(len(hidden))), x, NumClasses)
+		return Dense(scope.In("%s", layerName(len(hidden))), x, fashionmnist.NumClasses)
 	}
 }
 
@@ -108,7 +103,7 @@ func TestSummary(t *testing.T) {
 
 func TestGlorotInitialisation(t *testing.T) {
 	m := newTestModel(t)
-	fanIn := ImagePixels
+	fanIn := fashionmnist.ImagePixels
 	for _, l := range m.Layers()[1:] {
 		lw, err := m.Weights(l.Name)
 		if err != nil {
@@ -209,10 +204,10 @@ func TestNewRejectsBadModelFunctions(t *testing.T) {
 			return Dense(scope.In("dense"), images, 10) // [B, 28, 10]
 		},
 		"one class": func(scope *model.Scope, images *graph.Node) *graph.Node {
-			return Dense(scope.In("dense"), graph.Reshape(images, -1, ImagePixels), 1)
+			return Dense(scope.In("dense"), graph.Reshape(images, -1, fashionmnist.ImagePixels), 1)
 		},
 		"no variables": func(_ *model.Scope, images *graph.Node) *graph.Node {
-			return graph.Reshape(images, -1, ImagePixels)
+			return graph.Reshape(images, -1, fashionmnist.ImagePixels)
 		},
 	} {
 		if _, err := New(testBackend(), fn, 1); err == nil {
@@ -226,7 +221,7 @@ func TestPredict(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	images := make([][]float32, 5)
 	for i := range images {
-		images[i] = make([]float32, ImagePixels)
+		images[i] = make([]float32, fashionmnist.ImagePixels)
 		for k := range images[i] {
 			images[i][k] = rng.Float32()
 		}

@@ -1,7 +1,9 @@
 package fashion
 
 import (
+	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -39,10 +41,81 @@ type SGD struct {
 	Nesterov bool `json:"nesterov"`
 }
 
+// Optimizer is what Fit needs of an optimizer: a GoMLX optimizer.Interface,
+// which builds each update of the weights in the training graph, and the
+// learning rate of each update, which Fit reports in the history
+// (EpochLog.LearningRate). It is where training is opened to other
+// optimizers: SGD is the article's, and GoMLXOptimizer makes one of any of
+// GoMLX's (optimizer.Adam().Done(), ...). An Optimizer with a Validate()
+// error method has its settings checked by Recipe.Validate.
+type Optimizer interface {
+	optimizer.Interface
+	// LearningRateAt returns the learning rate of update number update,
+	// counting from 0.
+	LearningRateAt(update int64) float64
+}
+
+var _ Optimizer = SGD{}
+
+// Validate checks the settings: numbers that are finite and small enough
+// for the float32 arithmetic of the training graph (a decay of 1e39 is a
+// finite float64 but overflows float32). The error lists every problem, on
+// one line.
+func (o SGD) Validate() error {
+	var errs []string
+	check := func(ok bool, format string, args ...any) {
+		if !ok {
+			errs = append(errs, fmt.Sprintf(format, args...))
+		}
+	}
+	finite := func(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+	check(finite(o.LearningRate) && o.LearningRate > 0 && o.LearningRate*o.stepScale() <= math.MaxFloat32,
+		"learning rate must be a positive number below %.3g, got %v", math.MaxFloat32/o.stepScale(), o.LearningRate)
+	check(finite(o.Decay) && o.Decay >= 0 && o.Decay <= math.MaxFloat32,
+		"decay must be a number in [0, %.3g] (float32), got %v", math.MaxFloat32, o.Decay)
+	check(finite(o.Momentum) && o.Momentum >= 0 && o.Momentum < 1, "momentum must be in [0, 1), got %v", o.Momentum)
+	if len(errs) > 0 {
+		return errors.New(strings.Join(errs, "; "))
+	}
+	return nil
+}
+
+// GoMLXOptimizer is an Optimizer made of one of GoMLX's, with the learning
+// rate it was configured with, for Fit to report. With Adam:
+//
+//	r.Optimizer = fashion.GoMLXOptimizer{Name: "adam", LearningRate: 0.001,
+//		Interface: optimizer.Adam().LearningRate(0.001).Done()}
+//
+// A saved recipe records its Name and LearningRate, not the optimizer
+// itself (code, like the model function): a run trained with it cannot be
+// resumed from its checkpoints, and Validate says so.
+type GoMLXOptimizer struct {
+	// Interface is the GoMLX optimizer.
+	optimizer.Interface `json:"-"`
+	// Name names it in a saved recipe ("adam"); not "" (an SGD's record
+	// has no name).
+	Name string `json:"name"`
+	// LearningRate is its learning rate, constant over training.
+	LearningRate float64 `json:"learning_rate"`
+}
+
+// LearningRateAt implements Optimizer: the learning rate is constant.
+func (o GoMLXOptimizer) LearningRateAt(int64) float64 { return o.LearningRate }
+
+// Validate reports an optimizer that cannot train: without a GoMLX
+// optimizer (as one read from a saved recipe), or without a name.
+func (o GoMLXOptimizer) Validate() error {
+	switch {
+	case o.Name == "":
+		return errors.New("a GoMLXOptimizer needs a name")
+	case o.Interface == nil:
+		return fmt.Errorf("the optimizer %q is a record of a saved recipe, without the GoMLX optimizer itself: give it again to train", o.Name)
+	}
+	return nil
+}
+
 // sgdScope is where the optimizer keeps the velocities.
 const sgdScope = "/" + optimizer.Scope + "/sgd"
-
-var _ optimizer.Interface = SGD{}
 
 // LearningRateAt returns the learning rate of update t (counting from 0).
 func (o SGD) LearningRateAt(t int64) float64 {
@@ -185,10 +258,16 @@ func (o SGD) Clear(scope *model.Scope) error {
 	return scope.Store().DeleteVariablesInScope(sgdScope)
 }
 
-// isTrainingState reports whether a variable path belongs to the state of
-// training rather than to the model: the optimizer's velocities, GoMLX's
-// update count (global step) and its random state.
-func isTrainingState(path string) bool {
-	return strings.HasPrefix(path, "/"+optimizer.Scope+"/") || path == "/"+optimizer.GlobalStepVariableName ||
-		path == "/"+model.RNGStateVariableName
+// IsTrainingState reports whether a variable path of a model's store
+// belongs to the state of training rather than to the model: the state of
+// GoMLX's optimizers (under /optimizers, where SGD keeps its velocities,
+// and /AdamOptimizer, Adam's moments), GoMLX's update count (global step)
+// and its random state.
+func IsTrainingState(path string) bool {
+	for _, scope := range []string{optimizer.Scope, optimizer.AdamDefaultScope} {
+		if strings.HasPrefix(path, "/"+scope+"/") {
+			return true
+		}
+	}
+	return path == "/"+optimizer.GlobalStepVariableName || path == "/"+model.RNGStateVariableName
 }

@@ -1,12 +1,17 @@
 package fashion
 
 import (
+	"encoding/json"
+	"errors"
 	"math"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
+	"github.com/gomlx/gomlx/ml/train/loss"
 	"github.com/gomlx/gomlx/ml/train/optimizer"
 )
 
@@ -128,8 +133,11 @@ func TestEarlyStopping(t *testing.T) {
 	losses := []float64{1.0, 0.8, 0.85, 0.9, 0.79, 0.8, 0.81, 0.82, 0.5}
 	run := func(e *EarlyStopping) (stopAt, best int) {
 		for i, l := range losses {
-			if _, stop := e.Update(i+1, l); stop {
+			switch err := e.OnEpochEnd(nil, EpochLog{Epoch: i + 1, ValLoss: l}); {
+			case errors.Is(err, ErrStopTraining):
 				return i + 1, e.BestEpoch
+			case err != nil:
+				t.Fatal(err)
 			}
 		}
 		return 0, e.BestEpoch
@@ -149,5 +157,125 @@ func TestEarlyStopping(t *testing.T) {
 	// A negative patience never stops, but still tracks the best epoch.
 	if stop, best := run(&EarlyStopping{Patience: -1}); stop != 0 || best != 9 {
 		t.Errorf("patience -1: stop at %d, best %d; want no stop and 9", stop, best)
+	}
+}
+
+// TestEarlyStoppingTieIsNoImprovement checks that an improvement is a loss
+// strictly below the best by more than MinDelta: a tie, or a decrease of
+// exactly MinDelta, counts as an epoch without improvement.
+func TestEarlyStoppingTieIsNoImprovement(t *testing.T) {
+	for _, tc := range []struct {
+		minDelta float64
+		losses   []float64
+	}{
+		{0, []float64{0.5, 0.5, 0.5}},      // ties
+		{0.25, []float64{0.5, 0.25, 0.25}}, // exactly MinDelta lower (all exact in binary)
+	} {
+		e := &EarlyStopping{Patience: 2, MinDelta: tc.minDelta}
+		var errs []error
+		for i, l := range tc.losses {
+			errs = append(errs, e.OnEpochEnd(nil, EpochLog{Epoch: i + 1, ValLoss: l}))
+		}
+		if e.BestEpoch != 1 || e.Wait != 2 || errs[1] != nil || !errors.Is(errs[2], ErrStopTraining) {
+			t.Errorf("min delta %g, losses %v: best epoch %d, wait %d, errors %v; want best epoch 1, wait 2, a stop after epoch 3",
+				tc.minDelta, tc.losses, e.BestEpoch, e.Wait, errs)
+		}
+	}
+}
+
+// TestFitWithGoMLXAdam plugs GoMLX's own Adam into Fit, through
+// GoMLXOptimizer: it trains, and the history reports its learning rate.
+func TestFitWithGoMLXAdam(t *testing.T) {
+	train := syntheticSplit(t, "train", 320, 41)
+	r := smallRecipe()
+	r.Epochs, r.Patience = 3, -1
+	r.Optimizer = GoMLXOptimizer{Name: "adam", LearningRate: 0.001, Interface: optimizer.Adam().LearningRate(0.001).Done()}
+	m := newTestModel(t)
+	before, err := m.Evaluate(train)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := m.Fit(train, nil, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, err := m.Evaluate(train)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.Loss > before.Loss/2 || after.Accuracy < 0.9 || h.Last().Loss >= h.Epochs[0].Loss {
+		t.Errorf("Adam did not train: loss %.4f -> %.4f, accuracy %.3f, history %+v", before.Loss, after.Loss, after.Accuracy, h.Epochs)
+	}
+	if lr := h.Last().LearningRate; lr != 0.001 {
+		t.Errorf("reported learning rate %g, want 0.001", lr)
+	}
+	adamState := 0
+	for v := range m.Store().IterVariables() {
+		if strings.HasPrefix(v.Path(), "/"+optimizer.AdamDefaultScope+"/") {
+			adamState++
+			if !IsTrainingState(v.Path()) {
+				t.Errorf("Adam's %s is not training state", v.Path())
+			}
+		}
+	}
+	if adamState == 0 {
+		t.Error("no variable of Adam's in the store")
+	}
+}
+
+// TestRecipeJSON checks what a saved recipe holds of its optimizer: an
+// SGD's settings, under the same names as before optimizers were an
+// interface, and another optimizer's name and learning rate, which cannot
+// train again.
+func TestRecipeJSON(t *testing.T) {
+	r := ArticleRecipe()
+	data, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `"optimizer":{"learning_rate":0.01,"decay":0.000001,"momentum":0.9,"nesterov":true}`; !strings.Contains(string(data), want) {
+		t.Errorf("%s lacks %s", data, want)
+	}
+	var back Recipe
+	if err := json.Unmarshal(data, &back); err != nil || back.Optimizer != r.Optimizer || back.Epochs != r.Epochs {
+		t.Errorf("read back %+v, %v", back, err)
+	}
+	r.Optimizer = GoMLXOptimizer{Name: "adam", LearningRate: 0.001, Interface: optimizer.Adam().Done()}
+	if data, err = json.Marshal(r); err != nil || !strings.Contains(string(data), `"optimizer":{"name":"adam","learning_rate":0.001}`) {
+		t.Fatalf("%s, %v", data, err)
+	}
+	if err := json.Unmarshal(data, &back); err != nil {
+		t.Fatal(err)
+	}
+	if o, ok := back.Optimizer.(GoMLXOptimizer); !ok || o.Name != "adam" || o.LearningRateAt(5) != 0.001 {
+		t.Errorf("read back %#v", back.Optimizer)
+	}
+	if err := back.Validate(); err == nil || !strings.Contains(err.Error(), "give it again") {
+		t.Errorf("a recorded optimizer trains: %v", err)
+	}
+}
+
+// TestRecipeLoss checks that Fit minimises, and Evaluate measures, the
+// recipe's loss: a loss of zero gives no gradient, so the weights stay.
+func TestRecipeLoss(t *testing.T) {
+	train := syntheticSplit(t, "train", 64, 42)
+	r := smallRecipe()
+	r.Epochs, r.Patience = 1, -1
+	r.Loss = func(labels, logits []*graph.Node) *graph.Node {
+		return graph.MulScalar(loss.SparseCategoricalCrossEntropyLogits(labels, logits), 0)
+	}
+	m := newTestModel(t)
+	w0, err := m.Weights("dense")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := m.Fit(train, nil, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w1, _ := m.Weights("dense")
+	metrics, _ := m.Evaluate(train)
+	if h.Last().Loss != 0 || metrics.Loss != 0 || !slices.Equal(w0.Weights[0], w1.Weights[0]) {
+		t.Errorf("a zero loss: history loss %g, evaluated %g, weights changed %v", h.Last().Loss, metrics.Loss, !slices.Equal(w0.Weights[0], w1.Weights[0]))
 	}
 }

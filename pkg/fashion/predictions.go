@@ -1,11 +1,15 @@
 package fashion
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
+)
 
 // Predictions holds what a model predicts for every image of a split.
 type Predictions struct {
 	// Split is the split predicted.
-	Split *Split
+	Split *fashionmnist.Split
 	// Probabilities has one row per image, one probability per class.
 	Probabilities [][]float32
 	// Classes holds the predicted class of each image (the most probable).
@@ -15,7 +19,7 @@ type Predictions struct {
 }
 
 // PredictAll predicts every image of a split, in batches.
-func (m *Model) PredictAll(s *Split) (*Predictions, error) {
+func (m *Model) PredictAll(s *fashionmnist.Split) (*Predictions, error) {
 	p := &Predictions{Split: s}
 	for from := 0; from < s.Len(); from += evalBatchSize {
 		probs, err := m.PredictSplit(s, from, min(from+evalBatchSize, s.Len()))
@@ -32,24 +36,20 @@ func (m *Model) PredictAll(s *Split) (*Predictions, error) {
 	return p, nil
 }
 
-// Labels returns the true classes of the predicted images, as ints.
-func (p *Predictions) Labels() []int {
-	out := make([]int, p.Split.Len())
-	for i := range out {
-		out[i] = p.Split.Label(i)
-	}
-	return out
-}
-
-// Accuracy returns the fraction of images predicted right.
-func (p *Predictions) Accuracy() float64 {
+// Right returns how many images were predicted right.
+func (p *Predictions) Right() int {
 	right := 0
 	for i, c := range p.Classes {
 		if c == p.Split.Label(i) {
 			right++
 		}
 	}
-	return float64(right) / float64(len(p.Classes))
+	return right
+}
+
+// Accuracy returns the fraction of images predicted right.
+func (p *Predictions) Accuracy() float64 {
+	return float64(p.Right()) / float64(len(p.Classes))
 }
 
 // String summarises the predictions.

@@ -1,9 +1,12 @@
 package fashion
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"strings"
+
+	"github.com/gomlx/gomlx/ml/train/loss"
 )
 
 // Recipe holds the training settings. ArticleRecipe returns the article's.
@@ -12,8 +15,17 @@ type Recipe struct {
 	Epochs int `json:"epochs"`
 	// BatchSize is the number of images per update (32, Keras' default).
 	BatchSize int `json:"batch_size"`
-	// Optimizer holds the SGD settings.
-	Optimizer SGD `json:"optimizer"`
+	// Optimizer updates the weights after every batch: SGD in the article
+	// (ArticleRecipe's), or any other Optimizer, such as GoMLX's Adam in a
+	// GoMLXOptimizer.
+	Optimizer Optimizer `json:"optimizer"`
+	// Loss is what training minimises, a GoMLX loss function of the labels
+	// (int32 [B, 1]) and the logits; nil is the article's,
+	// loss.SparseCategoricalCrossEntropyLogits. Evaluate, and so the
+	// validation loss, measures the loss of the recipe the model was
+	// trained with. It is code: a saved recipe does not hold it, and a
+	// model loaded from disk evaluates with the default.
+	Loss loss.LossFn `json:"-"`
 	// Patience is how many epochs without a lower validation loss early
 	// stopping waits (3). A negative value turns early stopping off.
 	Patience int `json:"patience"`
@@ -44,6 +56,7 @@ func ArticleRecipe() Recipe {
 		Epochs:            60,
 		BatchSize:         32,
 		Optimizer:         SGD{LearningRate: 0.01, Decay: 1e-6, Momentum: 0.9, Nesterov: true},
+		Loss:              nil, // loss.SparseCategoricalCrossEntropyLogits
 		Patience:          3,
 		Seed:              1,
 		StepsPerExecution: DefaultStepsPerExecution,
@@ -52,9 +65,10 @@ func ArticleRecipe() Recipe {
 
 // Validate checks every setting, so that bad options fail before any work:
 // counts must be positive and fit the int32 indices of a batch, and the
-// optimizer's numbers must be finite and small enough for the float32
-// arithmetic of the training graph (a decay of 1e39 is a finite float64
-// but overflows float32). The error is one line, listing every problem.
+// optimizer's settings must pass its own Validate method when it has one
+// (SGD's numbers must be finite and small enough for the float32
+// arithmetic of the training graph). The error is one line, listing every
+// problem.
 func (r Recipe) Validate() error {
 	var errs []string
 	check := func(ok bool, format string, args ...any) {
@@ -68,12 +82,12 @@ func (r Recipe) Validate() error {
 	check(r.Limit >= 0, "limit must be >= 0, got %d", r.Limit)
 	check(r.StepsPerExecution > 0 && r.StepsPerExecution <= maxStepsPerExecution,
 		"steps per execution must be in [1, %d], got %d", maxStepsPerExecution, r.StepsPerExecution)
-	o := r.Optimizer
-	check(finite(o.LearningRate) && o.LearningRate > 0 && o.LearningRate*o.stepScale() <= math.MaxFloat32,
-		"learning rate must be a positive number below %.3g, got %v", math.MaxFloat32/o.stepScale(), o.LearningRate)
-	check(finite(o.Decay) && o.Decay >= 0 && o.Decay <= math.MaxFloat32,
-		"decay must be a number in [0, %.3g] (float32), got %v", math.MaxFloat32, o.Decay)
-	check(finite(o.Momentum) && o.Momentum >= 0 && o.Momentum < 1, "momentum must be in [0, 1), got %v", o.Momentum)
+	if v, ok := r.Optimizer.(interface{ Validate() error }); ok {
+		if err := v.Validate(); err != nil {
+			errs = append(errs, err.Error())
+		}
+	}
+	check(r.Optimizer != nil, "no optimizer")
 	check(finite(r.MinDelta) && r.MinDelta >= 0, "min delta must be a number >= 0, got %v", r.MinDelta)
 	if len(errs) > 0 {
 		return fmt.Errorf("invalid recipe: %s", strings.Join(errs, "; "))
@@ -85,3 +99,48 @@ func (r Recipe) Validate() error {
 // unrolled in the training graph, and a graph of thousands of steps takes
 // long to compile for no gain in speed.
 const maxStepsPerExecution = 1024
+
+// lossFn returns the recipe's loss, the article's when none is set.
+func (r Recipe) lossFn() loss.LossFn {
+	if r.Loss == nil {
+		return loss.SparseCategoricalCrossEntropyLogits
+	}
+	return r.Loss
+}
+
+// UnmarshalJSON reads a recipe that a saved model records. Its optimizer
+// is an SGD, unless the record names another (see GoMLXOptimizer).
+func (r *Recipe) UnmarshalJSON(data []byte) error {
+	type fields Recipe // Recipe without this method.
+	var saved struct {
+		fields
+		Optimizer json.RawMessage `json:"optimizer"`
+	}
+	if err := json.Unmarshal(data, &saved); err != nil {
+		return err
+	}
+	*r = Recipe(saved.fields)
+	if len(saved.Optimizer) == 0 || string(saved.Optimizer) == "null" {
+		return nil
+	}
+	var named struct {
+		Name string `json:"name"`
+	}
+	if err := json.Unmarshal(saved.Optimizer, &named); err != nil {
+		return fmt.Errorf("recipe: optimizer: %w", err)
+	}
+	if named.Name == "" { // SGD's record has no name
+		var o SGD
+		if err := json.Unmarshal(saved.Optimizer, &o); err != nil {
+			return fmt.Errorf("recipe: optimizer: %w", err)
+		}
+		r.Optimizer = o
+		return nil
+	}
+	var o GoMLXOptimizer
+	if err := json.Unmarshal(saved.Optimizer, &o); err != nil {
+		return fmt.Errorf("recipe: optimizer %q: %w", named.Name, err)
+	}
+	r.Optimizer = o
+	return nil
+}

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
 	"github.com/gomlx/compute"
 )
 
@@ -44,15 +45,16 @@ func (s SplitInfo) String() string {
 }
 
 // describeSplit returns the SplitInfo of a split.
-func describeSplit(s *Split) SplitInfo {
+func describeSplit(s *fashionmnist.Split) SplitInfo {
 	h := sha256.New()
-	h.Write(s.labels)
-	h.Write(s.images)
-	return SplitInfo{Name: s.name, Images: s.Len(), SHA256: hex.EncodeToString(h.Sum(nil))}
+	pixels, labels := s.Bytes()
+	h.Write(labels)
+	h.Write(pixels)
+	return SplitInfo{Name: s.Name(), Images: s.Len(), SHA256: hex.EncodeToString(h.Sum(nil))}
 }
 
 // newRunInfo starts the record of a new run.
-func newRunInfo(backend compute.Backend, train, validation *Split) *RunInfo {
+func newRunInfo(backend compute.Backend, train, validation *fashionmnist.Split) *RunInfo {
 	var id [8]byte
 	rand.Read(id[:])
 	r := &RunInfo{ID: hex.EncodeToString(id[:]), Backend: backend.Name(), Train: describeSplit(train)}
@@ -65,8 +67,8 @@ func newRunInfo(backend compute.Backend, train, validation *Split) *RunInfo {
 
 // checkContinues reports, in one line, why the run cannot continue on
 // backend with these splits (train after Recipe.Limit), or nil if it can.
-func (r *RunInfo) checkContinues(backend compute.Backend, train, validation *Split) error {
-	same := func(what string, saved *SplitInfo, given *Split) error {
+func (r *RunInfo) checkContinues(backend compute.Backend, train, validation *fashionmnist.Split) error {
+	same := func(what string, saved *SplitInfo, given *fashionmnist.Split) error {
 		switch {
 		case saved == nil && given == nil:
 			return nil

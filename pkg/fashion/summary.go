@@ -3,6 +3,9 @@ package fashion
 import (
 	"fmt"
 	"strings"
+
+	"github.com/fashion-gomlx/fashion-gomlx/internal/num"
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
 )
 
 // Layer describes one layer of a model, as a Keras summary lists it, read
@@ -42,8 +45,8 @@ func (m *Model) Layers() []Layer {
 		l.Trainable = l.Trainable || v.Trainable
 		if v.Name() == "weights" && v.Shape().Rank() == 2 {
 			l.Type, l.Units = "Dense", v.Shape().Dimensions[1]
-			if i == 0 && v.Shape().Dimensions[0] == ImagePixels {
-				layers = append([]Layer{{Name: "flatten", Type: "Flatten", Units: ImagePixels, Trainable: true}}, layers...)
+			if i == 0 && v.Shape().Dimensions[0] == fashionmnist.ImagePixels {
+				layers = append([]Layer{{Name: "flatten", Type: "Flatten", Units: fashionmnist.ImagePixels, Trainable: true}}, layers...)
 				index[name]++
 			}
 		}
@@ -78,21 +81,9 @@ func (m *Model) Summary() string {
 		}
 	}
 	fmt.Fprintln(&b, double)
-	fmt.Fprintf(&b, "Total params: %s\n", groupThousands(total))
-	fmt.Fprintf(&b, "Trainable params: %s\n", groupThousands(trainable))
-	fmt.Fprintf(&b, "Non-trainable params: %s\n", groupThousands(total-trainable))
+	fmt.Fprintf(&b, "Total params: %s\n", num.Thousands(total))
+	fmt.Fprintf(&b, "Trainable params: %s\n", num.Thousands(trainable))
+	fmt.Fprintf(&b, "Non-trainable params: %s\n", num.Thousands(total-trainable))
 	fmt.Fprint(&b, rule)
 	return b.String()
-}
-
-// groupThousands writes n with commas between groups of three digits.
-func groupThousands(n int) string {
-	s := fmt.Sprint(n)
-	if n < 0 {
-		return "-" + groupThousands(-n)
-	}
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
 }

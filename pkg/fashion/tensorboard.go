@@ -25,9 +25,9 @@ type TensorBoard struct {
 	train, val *tensorboard.Writer
 }
 
-// RunDirName names a run directory as the article does:
+// runDirName names a run directory as the article does:
 // run_%Y_%m_%d-%H_%M_%S.
-func RunDirName(t time.Time) string {
+func runDirName(t time.Time) string {
 	return t.Format("run_2006_01_02-15_04_05")
 }
 
@@ -37,7 +37,7 @@ func NewTensorBoard(root string) (*TensorBoard, error) {
 	if err := os.MkdirAll(root, 0o755); err != nil {
 		return nil, fmt.Errorf("tensorboard: %w", err)
 	}
-	name := RunDirName(time.Now())
+	name := runDirName(time.Now())
 	dir := filepath.Join(root, name)
 	for i := 2; ; i++ {
 		err := os.Mkdir(dir, 0o755)

@@ -11,9 +11,9 @@ import (
 )
 
 func TestRunDirName(t *testing.T) {
-	got := RunDirName(time.Date(2026, 11, 26, 9, 5, 7, 0, time.UTC))
+	got := runDirName(time.Date(2026, 11, 26, 9, 5, 7, 0, time.UTC))
 	if got != "run_2026_11_26-09_05_07" {
-		t.Fatalf("RunDirName = %q", got)
+		t.Fatalf("runDirName = %q", got)
 	}
 }
 
@@ -59,7 +59,7 @@ func TestTensorBoardCallback(t *testing.T) {
 		{"train/epoch_learning_rate", "learning_rate"},
 		{"validation/epoch_loss", "val_loss"}, {"validation/epoch_accuracy", "val_accuracy"},
 	} {
-		want, _ := h.Series(c.metric)
+		want, _ := h.Metric(c.metric)
 		check(c.tag, want)
 	}
 

@@ -7,6 +7,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
 	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
@@ -28,19 +29,19 @@ type Metrics struct {
 // Fit trains the model on train, measuring validation after each epoch, with
 // the recipe's settings, and returns the history, as Keras' model.fit. Each
 // epoch visits the training images in an order drawn from the recipe's seed
-// and the epoch's number (the same as Split.Batches), in batches of
+// and the epoch's number (the same as Batches), in batches of
 // BatchSize; the model updates its weights after every batch, by the
 // recipe's optimizer from GoMLX's gradient of the loss (see stepsGraph).
 // Early stopping watches the validation loss (validation may be nil only
 // when early stopping is off).
-func (m *Model) Fit(trainSplit, validation *Split, r Recipe, callbacks ...Callback) (*History, error) {
+func (m *Model) Fit(trainSplit, validation *fashionmnist.Split, r Recipe, callbacks ...Callback) (*History, error) {
 	return m.fit(trainSplit, validation, r, &History{}, nil, callbacks)
 }
 
 // fit trains from the state a history records: epochs already done are
 // skipped, early stopping is replayed over them, and best holds the weights
 // of the best epoch so far when the recipe restores them.
-func (m *Model) fit(trainSplit, validation *Split, r Recipe, history *History, best map[string]*tensors.Tensor,
+func (m *Model) fit(trainSplit, validation *fashionmnist.Split, r Recipe, history *History, best map[string]*tensors.Tensor,
 	callbacks []Callback) (*History, error) {
 	if err := r.Validate(); err != nil {
 		return nil, err
@@ -67,7 +68,7 @@ func (m *Model) fit(trainSplit, validation *Split, r Recipe, history *History, b
 	stop := history.StoppedEarly
 	if validation != nil {
 		for _, e := range history.Epochs {
-			_, stop = stopper.Update(e.Epoch, e.ValLoss)
+			stop = stopper.update(e.Epoch, e.ValLoss)
 		}
 	}
 
@@ -99,10 +100,9 @@ func (m *Model) fit(trainSplit, validation *Split, r Recipe, history *History, b
 		history.Epochs = append(history.Epochs, log)
 
 		if validation != nil {
-			var improved bool
-			improved, stop = stopper.Update(epoch, log.ValLoss)
+			stop = errors.Is(stopper.OnEpochEnd(m, log), ErrStopTraining)
 			history.BestEpoch = stopper.BestEpoch
-			if improved && r.RestoreBestWeights {
+			if stopper.BestEpoch == epoch && r.RestoreBestWeights {
 				if best, err = m.snapshot(); err != nil {
 					return history, fmt.Errorf("fit: %w", err)
 				}
@@ -137,19 +137,19 @@ func (m *Model) fit(trainSplit, validation *Split, r Recipe, history *History, b
 type trainer struct {
 	m      *Model
 	r      Recipe
-	split  *Split
+	split  *fashionmnist.Split
 	pixels *tensors.Tensor // the whole training split, 8 pixels a word: uint64 [N, 98] (see pixelWords).
 	labels *tensors.Tensor // int32 [N, 1].
 	exec   *model.Exec
 }
 
 // newTrainer prepares the training data and the training graph.
-func (m *Model) newTrainer(s *Split, r Recipe) (*trainer, error) {
+func (m *Model) newTrainer(s *fashionmnist.Split, r Recipe) (*trainer, error) {
 	if s == nil || s.Len() == 0 {
 		return nil, errors.New("fit: no training images")
 	}
 	t := &trainer{m: m, r: r, split: s}
-	t.pixels, t.labels = pixelWords(s), s.labelTensor()
+	t.pixels, t.labels = pixelWords(s), labelTensor(s)
 	exec, err := model.NewExec(m.backend, m.store, t.stepsGraph)
 	if err != nil {
 		return nil, fmt.Errorf("fit: %w", err)
@@ -165,19 +165,20 @@ const pixelBytesPerWord = 8
 // word, [N, 98], in the machine's byte order. The pure-Go backend's Gather
 // copies one element at a time: gathering a batch as words moves it 8 times
 // faster, and graph.Bitcast turns the words back into the same bytes.
-func pixelWords(s *Split) *tensors.Tensor {
-	words := make([]uint64, len(s.images)/pixelBytesPerWord)
+func pixelWords(s *fashionmnist.Split) *tensors.Tensor {
+	pixels, _ := s.Bytes()
+	words := make([]uint64, len(pixels)/pixelBytesPerWord)
 	for i := range words {
-		words[i] = binary.NativeEndian.Uint64(s.images[i*pixelBytesPerWord:])
+		words[i] = binary.NativeEndian.Uint64(pixels[i*pixelBytesPerWord:])
 	}
-	return tensors.FromFlatDataAndDimensions(words, s.Len(), ImagePixels/pixelBytesPerWord)
+	return tensors.FromFlatDataAndDimensions(words, s.Len(), fashionmnist.ImagePixels/pixelBytesPerWord)
 }
 
 // gatherImages returns the images idx [B, 1] from the words of pixelWords,
 // as a model function takes them: float32 [B, 28, 28] in [0, 1].
 func gatherImages(words, idx *graph.Node) *graph.Node {
 	pixels := graph.Bitcast(graph.Gather(words, idx), dtypes.Uint8) // [B, 98, 8]
-	return scaledImages(graph.Reshape(pixels, idx.Shape().Dimensions[0], ImageSize, ImageSize))
+	return scaledImages(graph.Reshape(pixels, idx.Shape().Dimensions[0], fashionmnist.ImageSize, fashionmnist.ImageSize))
 }
 
 // stepsPerEpoch counts the updates of an epoch, the last batch included.
@@ -210,7 +211,7 @@ func (t *trainer) stepsGraph(scope *model.Scope, pixels, labels, indices *graph.
 	correct = graph.ScalarZero(g, dtypes.Float32)
 	for step := range k {
 		idx := graph.Reshape(graph.Slice(indices, graph.AxisElem(step)), b, 1)
-		meanLoss, hits := lossAndHits(t.m.logits(scope, gatherImages(pixels, idx)), graph.Gather(labels, idx))
+		meanLoss, hits := lossAndHits(t.r.lossFn(), t.m.logits(scope, gatherImages(pixels, idx)), graph.Gather(labels, idx))
 		t.r.Optimizer.UpdateGraph(scope, g, meanLoss)
 		lossSum = graph.Add(lossSum, graph.MulScalar(meanLoss, float64(b)))
 		correct = graph.Add(correct, hits)
@@ -218,18 +219,19 @@ func (t *trainer) stepsGraph(scope *model.Scope, pixels, labels, indices *graph.
 	return lossSum, correct
 }
 
-// lossAndHits returns the mean sparse categorical cross-entropy of logits
-// [B, classes] against int32 labels [B, 1], and how many are right (a
-// float, for GoMLX's metric gives a mean), with GoMLX's loss and metric.
-func lossAndHits(logits, labels *graph.Node) (meanLoss, hits *graph.Node) {
-	meanLoss = loss.SparseCategoricalCrossEntropyLogits([]*graph.Node{labels}, []*graph.Node{logits})
+// lossAndHits returns the mean loss of logits [B, classes] against int32
+// labels [B, 1] (lossFn, a recipe's: GoMLX's sparse categorical
+// cross-entropy by default), and how many are right (a float, for GoMLX's
+// metric gives a mean).
+func lossAndHits(lossFn loss.LossFn, logits, labels *graph.Node) (meanLoss, hits *graph.Node) {
+	meanLoss = lossFn([]*graph.Node{labels}, []*graph.Node{logits})
 	accuracy := metric.SparseCategoricalAccuracyGraph(nil, []*graph.Node{labels}, []*graph.Node{logits})
 	return meanLoss, graph.MulScalar(graph.ConvertDType(accuracy, dtypes.Float32), float64(labels.Shape().Dimensions[0]))
 }
 
 // epoch runs one epoch of updates and returns its training metrics.
 func (t *trainer) epoch(epoch int, callbacks []Callback) (EpochLog, error) {
-	order := epochOrder(t.split.Len(), t.r.Seed, epoch-1)
+	order := fashionmnist.EpochOrder(t.split.Len(), t.r.Seed, epoch-1)
 	b, k := t.r.BatchSize, t.r.StepsPerExecution
 	total := t.stepsPerEpoch()
 	var lossSum float64
@@ -270,13 +272,14 @@ func (t *trainer) epoch(epoch int, callbacks []Callback) (EpochLog, error) {
 // evalGraph returns the summed loss and the correct count of a batch of
 // uint8 pixels [B, 28, 28] and int32 labels [B, 1].
 func (m *Model) evalGraph(scope *model.Scope, pixels, labels *graph.Node) (lossSum, correct *graph.Node) {
-	meanLoss, correct := lossAndHits(m.logits(scope, scaledImages(pixels)), labels)
+	meanLoss, correct := lossAndHits(m.lossFn(), m.logits(scope, scaledImages(pixels)), labels)
 	return graph.MulScalar(meanLoss, float64(labels.Shape().Dimensions[0])), correct
 }
 
-// Evaluate measures the model's loss (sparse categorical cross-entropy) and
-// accuracy on a split, as Keras' model.evaluate.
-func (m *Model) Evaluate(s *Split) (Metrics, error) {
+// Evaluate measures the model's loss (its recipe's, the sparse categorical
+// cross-entropy by default) and accuracy on a split, as Keras'
+// model.evaluate.
+func (m *Model) Evaluate(s *fashionmnist.Split) (Metrics, error) {
 	if s == nil || s.Len() == 0 {
 		return Metrics{}, errors.New("evaluate: no images")
 	}
@@ -294,7 +297,7 @@ func (m *Model) Evaluate(s *Split) (Metrics, error) {
 		if err != nil {
 			return Metrics{}, err
 		}
-		out, err := m.evalExec.Call(part.pixelTensor(), part.labelTensor())
+		out, err := m.evalExec.Call(pixelTensor(part), labelTensor(part))
 		if err != nil {
 			return Metrics{}, fmt.Errorf("evaluate %s: %w", s.Name(), err)
 		}

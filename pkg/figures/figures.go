@@ -11,28 +11,29 @@ import (
 	"path/filepath"
 
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/viz"
 )
 
 // FirstImages draws the first n images of a split in a grid of cols columns,
 // each captioned with its class name (the article's first 20 training
 // images, 5 columns).
-func FirstImages(s *fashion.Split, n, cols int) (*viz.Figure, error) {
+func FirstImages(s *fashionmnist.Split, n, cols int) (*viz.Figure, error) {
 	if n <= 0 || n > s.Len() {
 		return nil, fmt.Errorf("figures: cannot show %d of the %d images of %q", n, s.Len(), s.Name())
 	}
 	g := viz.ImageGrid{Title: fmt.Sprintf("The first %d images (%s)", n, s.Name()), Cols: cols}
 	for i := range n {
 		g.Images = append(g.Images, s.Image(i))
-		g.Captions = append(g.Captions, fashion.ClassNames[s.Label(i)])
+		g.Captions = append(g.Captions, fashionmnist.ClassNames[s.Label(i)])
 	}
 	return g.Figure()
 }
 
 // OnePerClass draws the first image of each class of a split.
-func OnePerClass(s *fashion.Split) (*viz.Figure, error) {
+func OnePerClass(s *fashionmnist.Split) (*viz.Figure, error) {
 	g := viz.ImageGrid{Title: "One example of each class", Cols: 5}
-	for c, name := range fashion.ClassNames {
+	for c, name := range fashionmnist.ClassNames {
 		i := firstOfClass(s, c)
 		if i < 0 {
 			return nil, fmt.Errorf("figures: %q has no image of class %d (%s)", s.Name(), c, name)
@@ -44,7 +45,7 @@ func OnePerClass(s *fashion.Split) (*viz.Figure, error) {
 }
 
 // firstOfClass returns the index of the first image of class c, or -1.
-func firstOfClass(s *fashion.Split, c int) int {
+func firstOfClass(s *fashionmnist.Split, c int) int {
 	for i := range s.Len() {
 		if s.Label(i) == c {
 			return i
@@ -53,19 +54,19 @@ func firstOfClass(s *fashion.Split, c int) int {
 	return -1
 }
 
-// Pixels draws image i of a split large, with a colour bar: the raw bytes
+// PixelValues draws image i of a split large, with a colour bar: the raw bytes
 // (0-255) or, scaled, the values the model sees (0-1).
-func Pixels(s *fashion.Split, i int, scaled bool) (*viz.Figure, error) {
+func PixelValues(s *fashionmnist.Split, i int, scaled bool) (*viz.Figure, error) {
 	if i < 0 || i >= s.Len() {
 		return nil, fmt.Errorf("figures: image %d is outside the %d images of %q", i, s.Len(), s.Name())
 	}
-	name := fashion.ClassNames[s.Label(i)]
+	name := fashionmnist.ClassNames[s.Label(i)]
 	v := viz.ImageView{Title: fmt.Sprintf("Image %d of %s (%s), raw pixels", i, s.Name(), name)}
 	var err error
 	if scaled {
 		v.Title = fmt.Sprintf("Image %d of %s (%s), scaled to [0, 1]", i, s.Name(), name)
 		v.ValueLabel = "pixel / 255"
-		v.Image, err = viz.NewRaster(s.Scaled(i), fashion.ImageSize, fashion.ImageSize, 0, 1)
+		v.Image, err = viz.NewRaster(s.Scaled(i), fashionmnist.ImageSize, fashionmnist.ImageSize, 0, 1)
 	} else {
 		v.Image = viz.GrayRaster(s.Image(i))
 	}
@@ -77,9 +78,9 @@ func Pixels(s *fashion.Split, i int, scaled bool) (*viz.Figure, error) {
 
 // ClassDistribution draws how many images of each class the three
 // partitions hold.
-func ClassDistribution(d *fashion.Data) (*viz.Figure, error) {
-	c := viz.ClassDistribution{Title: "Images per class", ClassNames: fashion.ClassNames[:]}
-	for _, s := range []*fashion.Split{d.Train, d.Validation, d.Test} {
+func ClassDistribution(d *fashionmnist.Data) (*viz.Figure, error) {
+	c := viz.ClassDistribution{Title: "Images per class", ClassNames: fashionmnist.ClassNames[:]}
+	for _, s := range []*fashionmnist.Split{d.Train, d.Validation, d.Test} {
 		counts := s.ClassCounts()
 		values := make([]float64, len(counts))
 		for i, n := range counts {
@@ -98,20 +99,24 @@ func TrainingCurves(h *fashion.History) (*viz.Figure, error) {
 	}
 	series := map[string][]float64{}
 	for _, metric := range []string{"loss", "accuracy", "val_loss", "val_accuracy"} {
-		series[metric], _ = h.Series(metric)
+		series[metric], _ = h.Metric(metric)
 	}
 	return viz.TrainingCurves{Title: "Training history", Panels: viz.HistoryPanels(series), BestEpoch: h.BestEpoch}.Figure()
 }
 
 // LearningRate draws the recipe's learning rate over the given number of
-// updates (Keras' time-based decay).
+// updates (Keras' time-based decay, for SGD).
 func LearningRate(r fashion.Recipe, updates int) (*viz.Figure, error) {
 	xs, ys, err := viz.Sample(func(t float64) float64 { return r.Optimizer.LearningRateAt(int64(t)) }, 0, float64(updates), 300)
 	if err != nil {
 		return nil, fmt.Errorf("figures: %w", err)
 	}
+	title := fmt.Sprintf("learning rate of %T", r.Optimizer)
+	if o, ok := r.Optimizer.(fashion.SGD); ok {
+		title = fmt.Sprintf("lr(t) = %g / (1 + %g t)", o.LearningRate, o.Decay)
+	}
 	return viz.LearningRateSchedule{
-		Title:   fmt.Sprintf("lr(t) = %g / (1 + %g t)", r.Optimizer.LearningRate, r.Optimizer.Decay),
+		Title:   title,
 		Updates: xs, Rates: ys,
 	}.Figure()
 }
@@ -169,8 +174,8 @@ func Predictions(p *fashion.Predictions, n int) (*viz.Figure, error) {
 		return nil, fmt.Errorf("figures: cannot show %d of %d predictions", n, len(p.Classes))
 	}
 	g := viz.PredictionGrid{
-		Title: fmt.Sprintf("Predictions for the first %d images (%s)", n, p.Split.Name()), ClassNames: fashion.ClassNames[:],
-		Predicted: p.Classes[:n], Labels: p.Labels()[:n],
+		Title: fmt.Sprintf("Predictions for the first %d images (%s)", n, p.Split.Name()), ClassNames: fashionmnist.ClassNames[:],
+		Predicted: p.Classes[:n], Labels: p.Split.Labels()[:n],
 	}
 	for i := range n {
 		g.Images = append(g.Images, p.Split.Image(i))
@@ -188,36 +193,36 @@ func Probabilities(p *fashion.Predictions, i int) (*viz.Figure, error) {
 		probs[k] = float64(v)
 	}
 	return viz.ProbabilityChart{
-		Probabilities: probs, ClassNames: fashion.ClassNames[:], Label: p.Split.Label(i), Image: p.Split.Image(i),
+		Probabilities: probs, ClassNames: fashionmnist.ClassNames[:], Label: p.Split.Label(i), Image: p.Split.Image(i),
 	}.Figure()
 }
 
 // Confusion draws the confusion matrix of the predictions.
 func Confusion(p *fashion.Predictions) (*viz.Figure, error) {
-	counts, err := viz.ConfusionCounts(p.Labels(), p.Classes, fashion.NumClasses)
+	counts, err := viz.ConfusionCounts(p.Split.Labels(), p.Classes, fashionmnist.NumClasses)
 	if err != nil {
 		return nil, fmt.Errorf("figures: %w", err)
 	}
 	return viz.ConfusionMatrix{
 		Title: fmt.Sprintf("Confusion matrix on %s (%d images)", p.Split.Name(), len(p.Classes)), Counts: counts,
-		ClassNames: fashion.ClassNames[:],
+		ClassNames: fashionmnist.ClassNames[:],
 	}.Figure()
 }
 
 // ClassAccuracy draws the accuracy of each class.
 func ClassAccuracy(p *fashion.Predictions) (*viz.Figure, error) {
-	counts, err := viz.ConfusionCounts(p.Labels(), p.Classes, fashion.NumClasses)
+	counts, err := viz.ConfusionCounts(p.Split.Labels(), p.Classes, fashionmnist.NumClasses)
 	if err != nil {
 		return nil, fmt.Errorf("figures: %w", err)
 	}
-	return viz.ClassAccuracy{Title: "Accuracy per class on " + p.Split.Name(), Counts: counts, ClassNames: fashion.ClassNames[:]}.Figure()
+	return viz.ClassAccuracy{Title: "Accuracy per class on " + p.Split.Name(), Counts: counts, ClassNames: fashionmnist.ClassNames[:]}.Figure()
 }
 
 // Mistakes draws the n images the model got wrong with the most confidence.
 func Mistakes(p *fashion.Predictions, n int) (*viz.Figure, error) {
 	g := viz.MistakeGallery{
-		Title: "The most confident mistakes", Labels: p.Labels(), Predicted: p.Classes, Confidence: p.Confidence,
-		ClassNames: fashion.ClassNames[:], Count: n,
+		Title: "The most confident mistakes", Labels: p.Split.Labels(), Predicted: p.Classes, Confidence: p.Confidence,
+		ClassNames: fashionmnist.ClassNames[:], Count: n,
 	}
 	for i := range p.Split.Len() {
 		g.Images = append(g.Images, p.Split.Image(i))
@@ -234,12 +239,12 @@ type named struct {
 // WriteAll writes every figure that applies, as PNG and SVG, into dir: the
 // data figures always, the model figures when m is not nil. It returns the
 // paths written.
-func WriteAll(dir string, d *fashion.Data, m *fashion.Model) ([]string, error) {
+func WriteAll(dir string, d *fashionmnist.Data, m *fashion.Model) ([]string, error) {
 	list := []named{
 		{"01-first-images", func() (*viz.Figure, error) { return FirstImages(d.TrainFile, 20, 5) }},
 		{"02-one-per-class", func() (*viz.Figure, error) { return OnePerClass(d.TrainFile) }},
-		{"03-pixels-raw", func() (*viz.Figure, error) { return Pixels(d.TrainFile, 0, false) }},
-		{"04-pixels-scaled", func() (*viz.Figure, error) { return Pixels(d.TrainFile, 0, true) }},
+		{"03-pixels-raw", func() (*viz.Figure, error) { return PixelValues(d.TrainFile, 0, false) }},
+		{"04-pixels-scaled", func() (*viz.Figure, error) { return PixelValues(d.TrainFile, 0, true) }},
 		{"05-class-distribution", func() (*viz.Figure, error) { return ClassDistribution(d) }},
 		{"06-learning-rate", func() (*viz.Figure, error) {
 			r := fashion.ArticleRecipe()

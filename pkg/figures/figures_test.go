@@ -9,34 +9,37 @@ import (
 	"testing"
 
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
+	"github.com/gomlx/compute"
+	_ "github.com/gomlx/compute/gobackend" // The tests run on the pure-Go backend.
 )
 
 // syntheticData builds a small data set with every class in every split.
-func syntheticData(t *testing.T) *fashion.Data {
+func syntheticData(t *testing.T) *fashionmnist.Data {
 	t.Helper()
-	split := func(name string, n int, seed uint64) *fashion.Split {
+	split := func(name string, n int, seed uint64) *fashionmnist.Split {
 		rng := rand.New(rand.NewPCG(seed, 1))
-		pixels := make([]byte, n*fashion.ImagePixels)
+		pixels := make([]byte, n*fashionmnist.ImagePixels)
 		labels := make([]byte, n)
 		for i := range n {
-			labels[i] = byte(i % fashion.NumClasses)
-			for k := range fashion.ImagePixels {
-				pixels[i*fashion.ImagePixels+k] = byte(rng.IntN(256))
+			labels[i] = byte(i % fashionmnist.NumClasses)
+			for k := range fashionmnist.ImagePixels {
+				pixels[i*fashionmnist.ImagePixels+k] = byte(rng.IntN(256))
 			}
 		}
-		s, err := fashion.NewSplit(name, pixels, labels)
+		s, err := fashionmnist.NewSplit(name, pixels, labels)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return s
 	}
 	train := split("train", 40, 1)
-	return &fashion.Data{Source: "synthetic", TrainFile: train, Train: train, Validation: split("validation", 20, 2), Test: split("test", 30, 3)}
+	return &fashionmnist.Data{Source: "synthetic", TrainFile: train, Train: train, Validation: split("validation", 20, 2), Test: split("test", 30, 3)}
 }
 
 func TestWriteAll(t *testing.T) {
 	d := syntheticData(t)
-	backend, _, err := fashion.NewBackend("go")
+	backend, err := compute.NewWithConfig("go") // the pure-Go backend, blank-imported above
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +88,7 @@ func TestFigureErrors(t *testing.T) {
 	if _, err := FirstImages(d.Train, 41, 5); err == nil {
 		t.Error("FirstImages(41 of 40) accepted")
 	}
-	if _, err := Pixels(d.Train, 40, false); err == nil {
+	if _, err := PixelValues(d.Train, 40, false); err == nil {
 		t.Error("Pixels of a missing image accepted")
 	}
 	if _, err := TrainingCurves(&fashion.History{}); err == nil {

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"image"
 	"image/color"
-	"math"
 
+	"github.com/fashion-gomlx/fashion-gomlx/internal/num"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/palette"
 	"gonum.org/v1/plot/plotter"
@@ -127,7 +127,7 @@ func (pc ProbabilityChart) Figure() (*Figure, error) {
 	if pc.Image != nil && pc.Image.Bounds().Empty() {
 		return nil, errorf("probability chart: image has no pixels")
 	}
-	pred := argmax(probs)
+	pred := num.ArgMax(probs)
 	title := pc.Title
 	if title == "" {
 		title = fmt.Sprintf("Predicted %s (p=%.2f)", pc.ClassNames[pred], probs[pred])
@@ -197,15 +197,4 @@ func (pc ProbabilityChart) addLegend(p *plot.Plot, pred int, colors []color.Colo
 	}
 	p.Legend.Top = pred >= len(pc.Probabilities)/2
 	p.Add(legendBackdrop{})
-}
-
-// argmax returns the index of the largest value, the first if several.
-func argmax(values []float64) int {
-	best := 0
-	for i, v := range values {
-		if v > values[best] || math.IsNaN(values[best]) {
-			best = i
-		}
-	}
-	return best
 }

@@ -82,17 +82,6 @@ func TestPredictionGridBadInput(t *testing.T) {
 	}
 }
 
-func TestArgmax(t *testing.T) {
-	for _, c := range []struct {
-		v    []float64
-		want int
-	}{{[]float64{0.1, 0.7, 0.2}, 1}, {[]float64{0.5, 0.5}, 0}, {[]float64{1}, 0}} {
-		if got := argmax(c.v); got != c.want {
-			t.Errorf("argmax(%v) = %d, want %d", c.v, got, c.want)
-		}
-	}
-}
-
 func TestProbabilityChart(t *testing.T) {
 	probs := []float64{0.30, 0.001, 0.02, 0.01, 0.004, 0, 0.62, 0, 0.045, 0}
 	for _, c := range []ProbabilityChart{

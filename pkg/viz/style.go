@@ -2,7 +2,6 @@ package viz
 
 import (
 	"math"
-	"strconv"
 
 	"image/color"
 
@@ -141,17 +140,4 @@ func sub(c draw.Canvas, r vg.Rectangle) draw.Canvas {
 // inset returns c less m figure pixels on every side.
 func inset(c draw.Canvas, m float64) draw.Canvas {
 	return draw.Crop(c, px(m), -px(m), px(m), -px(m))
-}
-
-// thousands formats n with commas between groups of three digits.
-func thousands(n int) string {
-	s := strconv.Itoa(n)
-	start := 0
-	if n < 0 {
-		start = 1
-	}
-	for i := len(s) - 3; i > start; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
 }

@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"math"
 
+	"github.com/fashion-gomlx/fashion-gomlx/internal/num"
 	"gonum.org/v1/plot/plotter"
 )
 
@@ -64,7 +65,7 @@ func (wh WeightHistogram) Figure() (*Figure, error) {
 			top = max(top, b.Weight)
 		}
 		p.Add(h)
-		p.Legend.Add(fmt.Sprintf("%s (%s weights)", s.Name, thousands(len(s.Values))), h)
+		p.Legend.Add(fmt.Sprintf("%s (%s weights)", s.Name, num.Thousands(len(s.Values))), h)
 	}
 	if wh.Limit > 0 {
 		for _, x := range []float64{-wh.Limit, wh.Limit} {

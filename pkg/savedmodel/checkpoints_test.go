@@ -1,20 +1,24 @@
-package fashion
+package savedmodel
 
 import (
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
 )
 
 // abortAfter fails training after an epoch, as a crash would.
 type abortAfter int
 
-func (a abortAfter) OnEpochEnd(_ *Model, e EpochLog) error {
+func (a abortAfter) OnEpochEnd(_ *fashion.Model, e fashion.EpochLog) error {
 	if e.Epoch == int(a) {
 		return errors.New("simulated crash")
 	}
@@ -22,7 +26,7 @@ func (a abortAfter) OnEpochEnd(_ *Model, e EpochLog) error {
 }
 
 // sameHistories fails unless two histories hold the same epochs and ending.
-func sameHistories(t *testing.T, got, want *History) {
+func sameHistories(t *testing.T, got, want *fashion.History) {
 	t.Helper()
 	if len(got.Epochs) != len(want.Epochs) || got.StoppedEarly != want.StoppedEarly ||
 		got.BestEpoch != want.BestEpoch || got.RestoredBest != want.RestoredBest {
@@ -37,7 +41,7 @@ func sameHistories(t *testing.T, got, want *History) {
 }
 
 // sameWeights fails unless two models hold the same weights, bit for bit.
-func sameWeights(t *testing.T, a, b *Model) {
+func sameWeights(t *testing.T, a, b *fashion.Model) {
 	t.Helper()
 	for _, layer := range []string{"dense", "dense_1", "dense_2", "dense_3"} {
 		wa, _ := a.Weights(layer)
@@ -51,11 +55,12 @@ func sameWeights(t *testing.T, a, b *Model) {
 // divergingSplits returns splits whose validation loss soon gets worse
 // (shuffled labels), so that early stopping acts after a few epochs and the
 // best epoch is not the last.
-func divergingSplits(t testing.TB) (train, validation *Split) {
+func divergingSplits(t testing.TB) (train, validation *fashionmnist.Split) {
 	train = syntheticSplit(t, "train", 150, 30)
 	validation = syntheticSplit(t, "validation", 60, 31)
 	rng := rand.New(rand.NewPCG(5, 6))
-	rng.Shuffle(train.Len(), func(i, j int) { train.labels[i], train.labels[j] = train.labels[j], train.labels[i] })
+	_, labels := train.Bytes() // shared: shuffling them shuffles train's labels
+	rng.Shuffle(train.Len(), func(i, j int) { labels[i], labels[j] = labels[j], labels[i] })
 	return train, validation
 }
 
@@ -76,7 +81,7 @@ func TestResumeEndsWhereAnUninterruptedRunEnds(t *testing.T) {
 		if _, err := crashed.Fit(train, validation, r, NewCheckpoints(dir, 2), abortAfter(2)); err == nil {
 			t.Fatal("the simulated crash did not stop training")
 		}
-		resumed, gotHistory, err := ResumeTraining(testBackend(), dir, ArticleMLP, train, validation, NewCheckpoints(dir, 2))
+		resumed, gotHistory, err := ResumeTraining(testBackend(), dir, fashion.ArticleMLP, train, validation, NewCheckpoints(dir, 2))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -106,7 +111,7 @@ func TestOldCheckpointsDoNotOvertakeANewRun(t *testing.T) {
 
 	r := earlier
 	r.Epochs, r.Seed = 2, 7
-	whole, err := New(testBackend(), ArticleMLP, r.Seed)
+	whole, err := fashion.New(testBackend(), fashion.ArticleMLP, r.Seed)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +119,7 @@ func TestOldCheckpointsDoNotOvertakeANewRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	crashed, _ := New(testBackend(), ArticleMLP, r.Seed)
+	crashed, _ := fashion.New(testBackend(), fashion.ArticleMLP, r.Seed)
 	if _, err := crashed.Fit(train, validation, r, NewCheckpoints(dir, 2), abortAfter(1)); err == nil {
 		t.Fatal("the simulated crash did not stop training")
 	}
@@ -125,7 +130,7 @@ func TestOldCheckpointsDoNotOvertakeANewRun(t *testing.T) {
 	if len(epochs) != 1 || epochs[0].epoch != 1 {
 		t.Fatalf("checkpoints after the new run's first epoch: %+v, want only its epoch 1", epochs)
 	}
-	resumed, gotHistory, err := ResumeTraining(testBackend(), dir, ArticleMLP, train, validation)
+	resumed, gotHistory, err := ResumeTraining(testBackend(), dir, fashion.ArticleMLP, train, validation)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,7 +176,7 @@ func TestCheckpointsKeepTheNewestOfTheRunAndTheBest(t *testing.T) {
 	if got := dirNames(t, dir); !slices.Equal(got, []string{checkpointsMarkerName, "epoch-0001"}) {
 		t.Errorf("after a new run the directory holds %q", got)
 	}
-	if _, _, err := ResumeTraining(testBackend(), t.TempDir(), ArticleMLP, train, validation); !errors.Is(err, ErrNoCheckpoint) {
+	if _, _, err := ResumeTraining(testBackend(), t.TempDir(), fashion.ArticleMLP, train, validation); !errors.Is(err, errNoCheckpoint) {
 		t.Errorf("resuming from an empty directory: %v", err)
 	}
 }
@@ -238,7 +243,7 @@ func TestResumeRefusesAnotherRun(t *testing.T) {
 	other := syntheticSplit(t, "training file", 120, 52)
 	tests := []struct {
 		name             string
-		train, valid     *Split
+		train, valid     *fashionmnist.Split
 		want             string
 		changeBackendTag bool
 	}{
@@ -258,7 +263,7 @@ func TestResumeRefusesAnotherRun(t *testing.T) {
 				mf["history"].(map[string]any)["run"].(map[string]any)["backend"] = "xla"
 				writeModelJSON(t, p, mf)
 			}
-			_, _, err := ResumeTraining(testBackend(), d, ArticleMLP, tc.train, tc.valid)
+			_, _, err := ResumeTraining(testBackend(), d, fashion.ArticleMLP, tc.train, tc.valid)
 			if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "\n") {
 				t.Fatalf("got %v, want one line containing %q", err, tc.want)
 			}
@@ -280,8 +285,42 @@ func TestResumeNeedsTheBestEpoch(t *testing.T) {
 		t.Fatal("want a best epoch before the crash")
 	}
 	os.RemoveAll(filepath.Join(dir, fmt.Sprintf("epoch-%04d", best)))
-	_, _, err := ResumeTraining(testBackend(), dir, ArticleMLP, train, validation)
+	_, _, err := ResumeTraining(testBackend(), dir, fashion.ArticleMLP, train, validation)
 	if err == nil || !strings.Contains(err.Error(), "best epoch") {
 		t.Fatalf("got %v", err)
+	}
+}
+
+// finite reports whether x is neither NaN nor infinite.
+func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+
+// TestFitStopsWhenTheLossDiverges trains with learning rates that make the
+// loss overflow: 1e30 (NaN in the first epoch), and 1e9 with a decay of
+// 3e38 (infinite in the second). Fit must stop after the first such
+// epoch, with one line saying what happened and what to change, and before
+// that epoch's checkpoint.
+func TestFitStopsWhenTheLossDiverges(t *testing.T) {
+	for _, o := range []fashion.SGD{
+		{LearningRate: 1e30, Momentum: 0.9, Nesterov: true},
+		{LearningRate: 1e9, Decay: 3e38, Momentum: 0.9, Nesterov: true},
+	} {
+		train := syntheticSplit(t, "train", 100, 60)
+		validation := syntheticSplit(t, "validation", 30, 61)
+		r := smallRecipe()
+		r.Optimizer = o
+		dir := t.TempDir()
+		h, err := newTestModel(t).Fit(train, validation, r, NewCheckpoints(dir, 2))
+		if !errors.Is(err, fashion.ErrDiverged) || !strings.Contains(err.Error(), "try a lower learning rate") ||
+			strings.Contains(err.Error(), "\n") {
+			t.Fatalf("%+v: got %v", o, err)
+		}
+		for _, e := range h.Epochs {
+			if !finite(e.Loss) || !finite(e.ValLoss) {
+				t.Errorf("%+v: the history keeps the broken epoch %+v", o, e)
+			}
+		}
+		if epochs, _ := listEpochs(dir); len(epochs) != len(h.Epochs) || len(h.Epochs) > 1 {
+			t.Errorf("%+v: %d checkpoints for the %d good epochs: %+v", o, len(epochs), len(h.Epochs), epochs)
+		}
 	}
 }

@@ -1,4 +1,4 @@
-package fashion
+package fashionmnist
 
 import (
 	"bytes"
@@ -151,7 +151,7 @@ func meanDifference(a, b *image.Gray) float64 {
 
 func TestDecodePictureTurnsPhotosUpright(t *testing.T) {
 	upright := trousers()
-	want, err := DecodePicture(bytes.NewReader(encodeAs(t, "jpeg", upright)))
+	want, err := decodePicture(bytes.NewReader(encodeAs(t, "jpeg", upright)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,7 +168,7 @@ func TestDecodePictureTurnsPhotosUpright(t *testing.T) {
 	}
 	for o, img := range stored {
 		data := withOrientation(encodeAs(t, "jpeg", img), o, binary.BigEndian)
-		got, err := DecodePicture(bytes.NewReader(data))
+		got, err := decodePicture(bytes.NewReader(data))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -179,7 +179,7 @@ func TestDecodePictureTurnsPhotosUpright(t *testing.T) {
 			continue
 		}
 		// The test's own check: read without the tag, it does differ.
-		plain, _ := DecodePicture(bytes.NewReader(encodeAs(t, "jpeg", img)))
+		plain, _ := decodePicture(bytes.NewReader(encodeAs(t, "jpeg", img)))
 		if d := meanDifference(plain, want); d < 15 {
 			t.Errorf("orientation %d: the stored picture differs by only %.1f from the upright one: a weak test", o, d)
 		}
@@ -206,11 +206,11 @@ func TestDecodePictureCompositesTransparencyOntoWhite(t *testing.T) {
 	if err := png.Encode(&b, cutout); err != nil {
 		t.Fatal(err)
 	}
-	got, err := DecodePicture(&b)
+	got, err := decodePicture(&b)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, _ := DecodePicture(bytes.NewReader(encodeAs(t, "png", upright)))
+	want, _ := decodePicture(bytes.NewReader(encodeAs(t, "png", upright)))
 	if d := meanDifference(got, want); d > 4 {
 		t.Errorf("the cut-out differs from the same garment on white by %.1f grey levels on average", d)
 	}

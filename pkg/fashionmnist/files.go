@@ -1,4 +1,4 @@
-package fashion
+package fashionmnist
 
 import (
 	"crypto/sha256"
@@ -20,14 +20,14 @@ type File struct {
 
 // The four canonical files of Fashion-MNIST.
 var (
-	TrainImagesFile = File{"train-images-idx3-ubyte.gz", "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888"}
-	TrainLabelsFile = File{"train-labels-idx1-ubyte.gz", "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9"}
-	TestImagesFile  = File{"t10k-images-idx3-ubyte.gz", "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b"}
-	TestLabelsFile  = File{"t10k-labels-idx1-ubyte.gz", "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34"}
+	trainImagesFile = File{"train-images-idx3-ubyte.gz", "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888"}
+	trainLabelsFile = File{"train-labels-idx1-ubyte.gz", "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9"}
+	testImagesFile  = File{"t10k-images-idx3-ubyte.gz", "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b"}
+	testLabelsFile  = File{"t10k-labels-idx1-ubyte.gz", "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34"}
 )
 
 // Files lists the four canonical files in the order Load reads them.
-var Files = []File{TrainImagesFile, TrainLabelsFile, TestImagesFile, TestLabelsFile}
+var Files = []File{trainImagesFile, trainLabelsFile, testImagesFile, testLabelsFile}
 
 // rawName is the file's name once decompressed ("train-images-idx3-ubyte").
 func (f File) rawName() string { return f.Name[:len(f.Name)-len(".gz")] }
@@ -65,17 +65,6 @@ func (f File) verify(content []byte, path string) error {
 
 // readVerified reads the file at path (gzip or raw), checks its checksum and
 // decodes it as IDX.
-func (f File) readVerified(path string) (*IDX, error) {
-	raw, err := readMaybeGzip(path)
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", path, err)
-	}
-	if err := f.verify(raw, path); err != nil {
-		return nil, err
-	}
-	idx, err := ParseIDX(raw)
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", path, err)
-	}
-	return idx, nil
+func (f File) readVerified(path string) (*idxData, error) {
+	return readIDX(path, f.verify)
 }

@@ -1,4 +1,4 @@
-package fashion
+package savedmodel
 
 import (
 	"crypto/rand"
@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/fashion-gomlx/fashion-gomlx/internal/atomicfile"
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
 	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
@@ -58,14 +59,14 @@ const (
 // writeWeights writes the model's variables as a GoMLX checkpoint into a
 // new weights directory of dir, reads it back to check it and take its
 // checksums, and syncs it to disk.
-func (m *Model) writeWeights(dir string) (weightsRef, error) {
+func writeWeights(m *fashion.Model, dir string) (weightsRef, error) {
 	var suffix [4]byte
 	rand.Read(suffix[:])
 	ref := weightsRef{Dir: weightsDirPrefix + hex.EncodeToString(suffix[:]), SHA256: map[string]string{}}
 	wdir := filepath.Join(dir, ref.Dir)
 	// The checkpoint handler attaches itself to the store it saves: give it a
 	// copy, so that the live model stays untouched.
-	clone, err := m.store.Clone()
+	clone, err := m.Store().Clone()
 	if err != nil {
 		return ref, err
 	}
@@ -254,13 +255,14 @@ func readAtMost(path string, limit int64) ([]byte, error) {
 // loadCheckpoint loads verified checkpoint data into a separate store,
 // checks it against the model's variables (shapes, and finite values), and
 // copies its values in.
-func (m *Model) loadCheckpoint(w *weightsData) error {
+func loadCheckpoint(m *fashion.Model, w *weightsData) error {
 	loaded := model.NewStore()
 	defer loaded.Finalize()
 	if _, err := checkpoint.Load(loaded).FromEmbed(string(w.index), w.values).Immediate().Done(); err != nil {
 		return fmt.Errorf("reading the checkpoint: %w", err)
 	}
-	for v := range m.store.IterVariables() {
+	store := m.Store()
+	for v := range store.IterVariables() {
 		lv := loaded.GetVariable(v.Path())
 		if lv == nil {
 			return fmt.Errorf("the checkpoint lacks variable %s", v.Path())
@@ -281,16 +283,16 @@ func (m *Model) loadCheckpoint(w *weightsData) error {
 		if err != nil {
 			return fmt.Errorf("reading %s: %w", lv.Path(), err)
 		}
-		if v := m.store.GetVariable(lv.Path()); v != nil {
+		if v := store.GetVariable(lv.Path()); v != nil {
 			if err := v.SetValue(value); err != nil {
 				return err
 			}
 			continue
 		}
-		if !isTrainingState(lv.Path()) {
+		if !fashion.IsTrainingState(lv.Path()) {
 			return fmt.Errorf("the checkpoint holds %s, which the model function does not create", lv.Path())
 		}
-		v, err := m.store.CreateVariable(lv.Path(), value)
+		v, err := store.CreateVariable(lv.Path(), value)
 		if err != nil {
 			return err
 		}

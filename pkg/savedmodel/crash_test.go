@@ -1,6 +1,6 @@
 //go:build unix
 
-package fashion
+package savedmodel
 
 import (
 	"errors"
@@ -14,6 +14,9 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
 )
 
 // crashEnv, in the environment of this test binary run again, makes
@@ -54,9 +57,9 @@ func TestCrashHelper(t *testing.T) {
 	}
 	switch job {
 	case "save": // save a model of seed 2 over dir
-		m, err := New(testBackend(), ArticleMLP, 2)
+		m, err := fashion.New(testBackend(), fashion.ArticleMLP, 2)
 		if err == nil {
-			err = m.Save(dir)
+			err = Save(m, dir)
 		}
 		t.Fatalf("not killed; save returned %v", err)
 	case "train-best": // the run of trainRestoringBest, checkpoints in dir
@@ -69,18 +72,18 @@ func TestCrashHelper(t *testing.T) {
 
 func TestSaveSurvivesAKillAtEveryPoint(t *testing.T) {
 	a := newTestModel(t) // seed 1; the helper saves seed 2 over it
-	b, err := New(testBackend(), ArticleMLP, 2)
+	b, err := fashion.New(testBackend(), fashion.ArticleMLP, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
 	images := syntheticSplit(t, "images", 20, 3)
 	saved := filepath.Join(t.TempDir(), "saved")
-	if err := a.Save(saved); err != nil {
+	if err := Save(a, saved); err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {
 		point string
-		want  *Model // the model found after the kill
+		want  *fashion.Model // the model found after the kill
 	}{
 		{"save: weights written", a},
 		{"save: committed", b},
@@ -89,7 +92,7 @@ func TestSaveSurvivesAKillAtEveryPoint(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "model")
 			os.CopyFS(dir, os.DirFS(saved))
 			crashAt(t, "save", tc.point, 1, dir)
-			got, err := LoadModel(testBackend(), dir, ArticleMLP)
+			got, err := Load(testBackend(), dir, fashion.ArticleMLP)
 			if err != nil {
 				t.Fatalf("after a kill at %q: %v", tc.point, err)
 			}
@@ -98,7 +101,7 @@ func TestSaveSurvivesAKillAtEveryPoint(t *testing.T) {
 			if n := len(weightsDirs(t, dir)); n != 2 && tc.point == "save: weights written" {
 				t.Errorf("%d weights directories after the kill, want the old one and the orphan", n)
 			}
-			if err := a.Save(dir); err != nil {
+			if err := Save(a, dir); err != nil {
 				t.Fatal(err)
 			}
 			if got := dirNames(t, dir); len(got) != 3 || len(weightsDirs(t, dir)) != 1 {
@@ -113,10 +116,10 @@ func TestSaveSurvivesAKillAtEveryPoint(t *testing.T) {
 	// said so, and the next save goes ahead.
 	fresh := filepath.Join(t.TempDir(), "fresh")
 	crashAt(t, "save", "save: weights written", 1, fresh)
-	if _, err := LoadModel(testBackend(), fresh, ArticleMLP); err == nil || !strings.Contains(err.Error(), "interrupted") {
+	if _, err := Load(testBackend(), fresh, fashion.ArticleMLP); err == nil || !strings.Contains(err.Error(), "interrupted") {
 		t.Errorf("after a kill during the first save: %v", err)
 	}
-	if err := a.Save(fresh); err != nil {
+	if err := Save(a, fresh); err != nil {
 		t.Fatal(err)
 	}
 	if got := dirNames(t, fresh); len(got) != 3 {
@@ -127,11 +130,12 @@ func TestSaveSurvivesAKillAtEveryPoint(t *testing.T) {
 // restoreBestRun is a run that restores its best weights, whose validation
 // loss improves at epochs 1, 2 and 5 and gets worse at 6: half of its
 // training labels are shuffled.
-func restoreBestRun(t testing.TB) (train, validation *Split, r Recipe) {
+func restoreBestRun(t testing.TB) (train, validation *fashionmnist.Split, r fashion.Recipe) {
 	train = syntheticSplit(t, "train", 150, 30)
 	validation = syntheticSplit(t, "validation", 60, 31)
 	rng := rand.New(rand.NewPCG(5, 6))
-	rng.Shuffle(train.Len()/2, func(i, j int) { train.labels[i], train.labels[j] = train.labels[j], train.labels[i] })
+	_, labels := train.Bytes() // shared: shuffling them shuffles train's labels
+	rng.Shuffle(train.Len()/2, func(i, j int) { labels[i], labels[j] = labels[j], labels[i] })
 	r = smallRecipe()
 	r.Epochs, r.Patience, r.RestoreBestWeights = 6, -1, true
 	return train, validation, r
@@ -153,7 +157,7 @@ func TestRestoreBestKilledRightAfterACheckpoint(t *testing.T) {
 	}
 	dir := filepath.Join(t.TempDir(), "ck")
 	crashAt(t, "train-best", "checkpoint: saved", want.BestEpoch, dir)
-	resumed, got, err := ResumeTraining(testBackend(), dir, ArticleMLP, train, validation, NewCheckpoints(dir, 1))
+	resumed, got, err := ResumeTraining(testBackend(), dir, fashion.ArticleMLP, train, validation, NewCheckpoints(dir, 1))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package fashion
+package fashionmnist
 
 import (
 	"errors"
@@ -21,15 +21,15 @@ const (
 	DebianDir = "/usr/share/datasets/fashion-mnist"
 )
 
-// DefaultMirrors are the base URLs Load downloads from, in order: Zalando's
+// defaultMirrors are the base URLs Load downloads from, in order: Zalando's
 // canonical location, then the copy Keras downloads.
-var DefaultMirrors = []string{
+var defaultMirrors = []string{
 	"http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",
 	"https://storage.googleapis.com/tensorflow/tf-keras-datasets/",
 }
 
-// HowToGet tells a user how to obtain the data when it is nowhere to be found.
-const HowToGet = "install it with `apt-get install dataset-fashion-mnist` (Debian/Ubuntu), " +
+// howToGet tells a user how to obtain the data when it is nowhere to be found.
+const howToGet = "install it with `apt-get install dataset-fashion-mnist` (Debian/Ubuntu), " +
 	"or put the four .gz files in a directory and set " + DirEnv
 
 // LoadOptions says where Load looks for the data. The zero value searches the
@@ -45,7 +45,8 @@ type LoadOptions struct {
 	SystemDir string
 	// Offline forbids downloading.
 	Offline bool
-	// Mirrors are the base URLs to download from; nil means DefaultMirrors.
+	// Mirrors are the base URLs to download from; nil means Zalando's
+	// canonical location, then the copy Keras downloads.
 	Mirrors []string
 	// Progress receives download progress bars; nil keeps downloads quiet.
 	Progress io.Writer
@@ -53,7 +54,7 @@ type LoadOptions struct {
 	Client *http.Client
 	// Timeout is how long a download may go without progress (connecting,
 	// waiting for the response, or for the next bytes of the file) before
-	// the next mirror is tried; 0 means DefaultDownloadTimeout.
+	// the next mirror is tried; 0 means 30 seconds.
 	Timeout time.Duration
 
 	// files replaces the canonical files in tests, which use small ones.
@@ -85,7 +86,7 @@ func (opts LoadOptions) locate(files []File) (dir, source string, err error) {
 	}
 	if explicit != "" {
 		if st, err := os.Stat(explicit); errors.Is(err, fs.ErrNotExist) {
-			return "", "", fmt.Errorf("fashion-mnist: %s (%s) does not exist; %s", explicit, how, HowToGet)
+			return "", "", fmt.Errorf("fashion-mnist: %s (%s) does not exist; %s", explicit, how, howToGet)
 		} else if err != nil {
 			return "", "", fmt.Errorf("fashion-mnist: %s (%s): %w", explicit, how, err)
 		} else if !st.IsDir() {
@@ -97,7 +98,7 @@ func (opts LoadOptions) locate(files []File) (dir, source string, err error) {
 		}
 		if len(missing) > 0 {
 			return "", "", fmt.Errorf("fashion-mnist: %s (%s) lacks %s; %s",
-				explicit, how, strings.Join(missing, ", "), HowToGet)
+				explicit, how, strings.Join(missing, ", "), howToGet)
 		}
 		return explicit, explicit, nil
 	}
@@ -131,12 +132,12 @@ func (opts LoadOptions) locate(files []File) (dir, source string, err error) {
 			reason = "no user cache directory to download into"
 		}
 		return "", "", fmt.Errorf("fashion-mnist: data not found: searched $%s (not set), %s; %s; %s",
-			DirEnv, strings.Join(searched, ", "), reason, HowToGet)
+			DirEnv, strings.Join(searched, ", "), reason, howToGet)
 	}
 	url, err := opts.download(cache, files)
 	if err != nil {
 		return "", "", fmt.Errorf("fashion-mnist: data not found: searched $%s (not set), %s; download failed: %w; %s",
-			DirEnv, strings.Join(searched, ", "), err, HowToGet)
+			DirEnv, strings.Join(searched, ", "), err, howToGet)
 	}
 	return cache, fmt.Sprintf("%s (downloaded from %s)", cache, url), nil
 }
@@ -173,7 +174,7 @@ func describeMissing(dir string, missing []string, total int, err error) string 
 
 // loadDir reads and verifies the files in dir and partitions them.
 func loadDir(dir, source string, files []File) (*Data, error) {
-	idx := make([]*IDX, len(files))
+	idx := make([]*idxData, len(files))
 	paths := make([]string, len(files))
 	for i, f := range files {
 		var err error

@@ -1,4 +1,4 @@
-package fashion
+package savedmodel
 
 import (
 	"encoding/json"
@@ -12,14 +12,15 @@ import (
 	"strconv"
 
 	"github.com/fashion-gomlx/fashion-gomlx/internal/atomicfile"
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
 	"github.com/gomlx/compute"
-	"github.com/gomlx/gomlx/core/tensors"
 )
 
 // Checkpoints is a Callback that saves the whole training state after every
 // epoch, so that a run that is killed can resume (see ResumeTraining) and end
 // exactly where an uninterrupted run ends. Each epoch is a saved model
-// directory, dir/epoch-NNNN (see Model.Save): it holds the weights, the
+// directory, dir/epoch-NNNN (see Save): it holds the weights, the
 // optimizer's velocities and update count, the recipe and the history
 // (from which early stopping's counters are replayed, and which names the
 // run, see RunInfo).
@@ -108,7 +109,7 @@ func inspectCheckpointsDir(dir string) (dirState, error) {
 // OnTrainBegin implements TrainBeginner: it takes the directory for the
 // run that begins (the History's RunInfo), deleting the checkpoints of any
 // other run and those of interrupted saves.
-func (c *Checkpoints) OnTrainBegin(m *Model, _ TrainInfo) error {
+func (c *Checkpoints) OnTrainBegin(m *fashion.Model, _ fashion.TrainInfo) error {
 	h := m.History()
 	if h == nil || h.Run == nil {
 		return errors.New("checkpoints: the training history names no run")
@@ -139,11 +140,11 @@ func (c *Checkpoints) OnTrainBegin(m *Model, _ TrainInfo) error {
 }
 
 // OnEpochEnd implements Callback.
-func (c *Checkpoints) OnEpochEnd(m *Model, e EpochLog) error {
+func (c *Checkpoints) OnEpochEnd(m *fashion.Model, e fashion.EpochLog) error {
 	if c.run == "" {
 		return errors.New("checkpoints: OnEpochEnd before OnTrainBegin")
 	}
-	if err := m.Save(filepath.Join(c.dir, fmt.Sprintf("epoch-%04d", e.Epoch))); err != nil {
+	if err := Save(m, filepath.Join(c.dir, fmt.Sprintf("epoch-%04d", e.Epoch))); err != nil {
 		return fmt.Errorf("checkpoints: %w", err)
 	}
 	crashHook("checkpoint: saved")
@@ -153,7 +154,7 @@ func (c *Checkpoints) OnEpochEnd(m *Model, e EpochLog) error {
 // prune deletes the checkpoints of other runs, incomplete ones, and those
 // of this run beyond the newest Keep (and the best epoch's, when the recipe
 // restores the best weights).
-func (c *Checkpoints) prune(m *Model) error {
+func (c *Checkpoints) prune(m *fashion.Model) error {
 	epochs, err := listEpochs(c.dir)
 	if err != nil {
 		return err
@@ -260,17 +261,17 @@ func removeV1ModelDir(dir string) error {
 	return os.Remove(dir)
 }
 
-// ErrNoCheckpoint is returned by ResumeTraining and LatestCheckpoint when
+// errNoCheckpoint is returned by ResumeTraining and LatestCheckpoint when
 // there is nothing to resume from.
-var ErrNoCheckpoint = errors.New("no checkpoint to resume from")
+var errNoCheckpoint = errors.New("no checkpoint to resume from")
 
 // CheckpointInfo describes the newest complete checkpoint of a run.
 type CheckpointInfo struct {
 	// Dir is the checkpoint's directory.
 	Dir string
 	// Run is the run it belongs to; Recipe its recipe.
-	Run    RunInfo
-	Recipe Recipe
+	Run    fashion.RunInfo
+	Recipe fashion.Recipe
 	// Epoch is the last epoch it holds; StoppedEarly says whether early
 	// stopping ended the run there.
 	Epoch        int
@@ -285,11 +286,11 @@ func (ci *CheckpointInfo) Finished() bool {
 
 // LatestCheckpoint describes the checkpoint that ResumeTraining would
 // resume from: the newest complete one of the run the directory belongs
-// to. It returns an error wrapping ErrNoCheckpoint when there is none.
+// to. It returns an error wrapping errNoCheckpoint when there is none.
 func LatestCheckpoint(dir string) (*CheckpointInfo, error) {
 	marker, err := readCheckpointsMarker(dir)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("%s: %w", dir, ErrNoCheckpoint)
+		return nil, fmt.Errorf("%s: %w", dir, errNoCheckpoint)
 	} else if err != nil {
 		return nil, err
 	}
@@ -312,12 +313,12 @@ func LatestCheckpoint(dir string) (*CheckpointInfo, error) {
 		return &CheckpointInfo{Dir: e.path, Run: *mf.History.Run, Recipe: *mf.Recipe, Epoch: e.epoch,
 			StoppedEarly: mf.History.StoppedEarly}, nil
 	}
-	return nil, fmt.Errorf("%s: %w (the run %s had not finished an epoch)", dir, ErrNoCheckpoint, marker.Run)
+	return nil, fmt.Errorf("%s: %w (the run %s had not finished an epoch)", dir, errNoCheckpoint, marker.Run)
 }
 
 // ResumeTraining loads the newest complete checkpoint of dir's run, a model
-// of the model function fn, and goes
-// on training it with the recipe it was started with, from the epoch after
+// of the model function fn (nil: the one its model.json names, see Load),
+// and goes on training it with the recipe it was started with, from the epoch after
 // the one saved. train and validation must be the images the run was
 // started with (train before Recipe.Limit), and backend of the same kind
 // (see RunInfo): otherwise, and when the checkpoint of the best epoch is
@@ -325,41 +326,23 @@ func LatestCheckpoint(dir string) (*CheckpointInfo, error) {
 // error saying why. The callbacks see the resumed epochs only
 // (OnTrainBegin's FirstEpoch says where training resumes); a Checkpoints
 // callback among them goes on writing the same run.
-func ResumeTraining(backend compute.Backend, dir string, fn ModelFn, train, validation *Split, callbacks ...Callback) (*Model, *History, error) {
+func ResumeTraining(backend compute.Backend, dir string, fn fashion.ModelFn, train, validation *fashionmnist.Split, callbacks ...fashion.Callback) (*fashion.Model, *fashion.History, error) {
 	latest, err := LatestCheckpoint(dir)
 	if err != nil {
 		return nil, nil, fmt.Errorf("resume: %w", err)
 	}
-	m, err := LoadModel(backend, latest.Dir, fn)
+	m, err := Load(backend, latest.Dir, fn)
 	if err != nil {
 		return nil, nil, fmt.Errorf("resume: %w", err)
 	}
-	if train == nil {
-		return nil, nil, errors.New("resume: no training images")
-	}
-	r, run := *m.recipe, m.history.Run
-	used := train
-	if r.Limit > 0 {
-		if used, err = train.Head(r.Limit); err != nil {
-			return nil, nil, fmt.Errorf("resume: the run trained on the first %d images of %q; the training images given are %s",
-				r.Limit, run.Train.Name, describeSplit(train))
-		}
-	}
-	if err := run.checkContinues(backend, used, validation); err != nil {
-		return nil, nil, fmt.Errorf("resume: %w", err)
-	}
-	var best map[string]*tensors.Tensor
-	if r.RestoreBestWeights && m.history.BestEpoch > 0 {
-		if best, err = bestWeights(backend, dir, fn, run.ID, m.history.BestEpoch); err != nil {
-			return nil, nil, fmt.Errorf("resume: %w", err)
-		}
-	}
-	h, err := m.fit(train, validation, r, m.history, best, callbacks)
+	h, err := m.Resume(train, validation, func(epoch int) (*fashion.Model, error) {
+		return bestModel(backend, dir, fn, m.History().Run.ID, epoch)
+	}, callbacks...)
 	return m, h, err
 }
 
-// bestWeights loads the weights of the best epoch from its checkpoint.
-func bestWeights(backend compute.Backend, dir string, fn ModelFn, run string, epoch int) (map[string]*tensors.Tensor, error) {
+// bestModel loads the model of the run's best epoch from its checkpoint.
+func bestModel(backend compute.Backend, dir string, fn fashion.ModelFn, run string, epoch int) (*fashion.Model, error) {
 	epochs, err := listEpochs(dir)
 	if err != nil {
 		return nil, err
@@ -368,14 +351,14 @@ func bestWeights(backend compute.Backend, dir string, fn ModelFn, run string, ep
 		if e.epoch != epoch || !e.complete || e.run != run {
 			continue
 		}
-		m, err := LoadModel(backend, e.path, fn)
+		m, err := Load(backend, e.path, fn)
 		if err != nil {
 			return nil, fmt.Errorf("the best epoch's weights: %w", err)
 		}
 		if h := m.History(); h == nil || len(h.Epochs) != epoch {
 			return nil, fmt.Errorf("%s does not hold epoch %d", e.path, epoch)
 		}
-		return m.snapshot()
+		return m, nil
 	}
 	return nil, fmt.Errorf("the checkpoint of the best epoch (%d), whose weights the recipe restores, is missing from %s", epoch, dir)
 }

@@ -1,4 +1,4 @@
-package fashion
+package fashionmnist
 
 import (
 	"bytes"
@@ -10,10 +10,10 @@ import (
 	"os"
 )
 
-// IDX is the content of one IDX file (the format of the MNIST family of data
+// idxData is the content of one IDX file (the format of the MNIST family of data
 // sets): the dimensions from its header and the unsigned bytes that follow,
 // in row-major order.
-type IDX struct {
+type idxData struct {
 	// Dims holds the size of each dimension, outermost first: [N, 28, 28] for
 	// an images file, [N] for a labels file.
 	Dims []int
@@ -32,15 +32,15 @@ var idxTypeNames = map[byte]string{
 	0x0C: "int32", 0x0D: "float32", 0x0E: "float64",
 }
 
-// maxIDXBytes bounds the decompressed size of a file read by ReadIDXFile, so
+// maxIDXBytes bounds the decompressed size of a file read by readIDX, so
 // that a corrupt or hostile gzip stream cannot exhaust memory. The largest
 // Fashion-MNIST file (training images) is 47,040,016 bytes.
 const maxIDXBytes = 256 << 20
 
-// ParseIDX decodes the bytes of an uncompressed IDX file. It checks the magic
+// parseIDX decodes the bytes of an uncompressed IDX file. It checks the magic
 // number, the element type (unsigned bytes), the rank, that every dimension
 // is positive and that the data is exactly as long as the header says.
-func ParseIDX(raw []byte) (*IDX, error) {
+func parseIDX(raw []byte) (*idxData, error) {
 	if len(raw) < 4 {
 		return nil, fmt.Errorf("truncated header: %d bytes, want at least 4", len(raw))
 	}
@@ -82,7 +82,7 @@ func ParseIDX(raw []byte) (*IDX, error) {
 	case got > size:
 		return nil, fmt.Errorf("%d unexpected bytes after the data of dimensions %v", got-size, dims)
 	}
-	return &IDX{Dims: dims, Data: raw[headerLen:]}, nil
+	return &idxData{Dims: dims, Data: raw[headerLen:]}, nil
 }
 
 // readMaybeGzip returns the bytes of the file at path, decompressed when the
@@ -123,14 +123,20 @@ func decompress(r io.Reader, limit int) ([]byte, error) {
 	return data, nil
 }
 
-// ReadIDXFile reads and decodes the IDX file at path, gzip-compressed or not.
-// Errors name the file.
-func ReadIDXFile(path string) (*IDX, error) {
+// readIDX reads and decodes the IDX file at path, gzip-compressed or not,
+// checking its decompressed bytes with verify first when verify is not
+// nil. Errors name the file.
+func readIDX(path string, verify func(raw []byte, path string) error) (*idxData, error) {
 	raw, err := readMaybeGzip(path)
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", path, err)
 	}
-	idx, err := ParseIDX(raw)
+	if verify != nil {
+		if err := verify(raw, path); err != nil {
+			return nil, err
+		}
+	}
+	idx, err := parseIDX(raw)
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", path, err)
 	}

@@ -1,4 +1,4 @@
-package fashion
+package fashionmnist
 
 import (
 	"bytes"
@@ -52,7 +52,7 @@ func encodeAs(t *testing.T, format string, img image.Image) []byte {
 func TestPreparePicture(t *testing.T) {
 	for _, format := range []string{"png", "jpeg", "gif"} {
 		t.Run(format, func(t *testing.T) {
-			img, err := DecodePicture(bytes.NewReader(encodeAs(t, format, photo())))
+			img, err := decodePicture(bytes.NewReader(encodeAs(t, format, photo())))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -77,12 +77,8 @@ func TestPreparePicture(t *testing.T) {
 
 func TestPrepareKeepsDarkBackgrounds(t *testing.T) {
 	// A light garment on black, as in Fashion-MNIST, is not inverted.
-	s := tinySplit(t, 1)
-	src := s.Image(0)
-	for i := range src.Pix {
-		src.Pix[i] = 0
-	}
-	for y := 9; y < 19; y++ { // 20 wide, 10 high
+	src := image.NewGray(image.Rect(0, 0, ImageSize, ImageSize)) // black
+	for y := 9; y < 19; y++ {                                    // 20 wide, 10 high
 		for x := 4; x < 24; x++ {
 			src.Pix[y*28+x] = 200
 		}
@@ -146,7 +142,7 @@ func TestDecodePictureErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := DecodePicture(bytes.NewReader(tc.data))
+			_, err := decodePicture(bytes.NewReader(tc.data))
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("got %v, want %q", err, tc.want)
 			}
@@ -185,12 +181,12 @@ func FuzzDecodePicture(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		// Large pictures (allowed up to MaxPicturePixels) take seconds each:
+		// Large pictures (allowed up to maxPicturePixels) take seconds each:
 		// the fuzzer explores small ones.
 		if cfg, _, err := image.DecodeConfig(bytes.NewReader(data)); err == nil && cfg.Width*cfg.Height > 1<<20 {
 			t.Skip()
 		}
-		img, err := DecodePicture(bytes.NewReader(data))
+		img, err := decodePicture(bytes.NewReader(data))
 		if err != nil {
 			return
 		}

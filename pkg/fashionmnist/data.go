@@ -1,4 +1,4 @@
-package fashion
+package fashionmnist
 
 import (
 	"fmt"
@@ -15,9 +15,9 @@ const (
 	ImagePixels = ImageSize * ImageSize
 	// NumClasses is the number of clothing classes, labelled 0 to 9.
 	NumClasses = 10
-	// ValidationSize is how many images of the training file the article keeps
+	// validationSize is how many images of the training file the article keeps
 	// for validation: the first 5,000.
-	ValidationSize = 5000
+	validationSize = 5000
 )
 
 // ClassNames holds the name of each class, indexed by label, in the
@@ -38,9 +38,9 @@ type Data struct {
 	// what the article inspects (train_images.shape == (60000, 28, 28)).
 	TrainFile *Split
 	// Train holds the 55,000 images the model learns from: TrainFile
-	// without its first ValidationSize images.
+	// without its first 5,000 images.
 	Train *Split
-	// Validation holds the first ValidationSize images of TrainFile, used to
+	// Validation holds the first 5,000 images of TrainFile, used to
 	// watch for over-fitting after each epoch.
 	Validation *Split
 	// Test holds the 10,000 images of the test file, used once at the end.
@@ -87,7 +87,7 @@ func NewSplit(name string, pixels, labels []uint8) (*Split, error) {
 
 // newSplitFromIDX pairs an images file and a labels file, checking that each
 // is of its kind and that they hold the same number of items.
-func newSplitFromIDX(name string, images *IDX, imagesPath string, labels *IDX, labelsPath string) (*Split, error) {
+func newSplitFromIDX(name string, images *idxData, imagesPath string, labels *idxData, labelsPath string) (*Split, error) {
 	if err := checkImagesIDX(images); err != nil {
 		return nil, fmt.Errorf("%s: %w", imagesPath, err)
 	}
@@ -106,7 +106,7 @@ func newSplitFromIDX(name string, images *IDX, imagesPath string, labels *IDX, l
 }
 
 // checkImagesIDX checks that an IDX file holds 28x28 images.
-func checkImagesIDX(idx *IDX) error {
+func checkImagesIDX(idx *idxData) error {
 	if len(idx.Dims) != 3 {
 		hint := ""
 		if len(idx.Dims) == 1 {
@@ -122,7 +122,7 @@ func checkImagesIDX(idx *IDX) error {
 }
 
 // checkLabelsIDX checks that an IDX file holds a vector of labels.
-func checkLabelsIDX(idx *IDX) error {
+func checkLabelsIDX(idx *idxData) error {
 	if len(idx.Dims) != 1 {
 		hint := ""
 		if len(idx.Dims) == 3 {
@@ -142,8 +142,20 @@ func (s *Split) Len() int { return len(s.labels) }
 // Label returns the label (0-9) of image i.
 func (s *Split) Label(i int) int { return int(s.labels[i]) }
 
-// Labels returns all labels, in order. The slice is shared: do not modify it.
-func (s *Split) Labels() []uint8 { return s.labels }
+// Labels returns the label (0-9) of every image, in order (a copy).
+func (s *Split) Labels() []int {
+	out := make([]int, len(s.labels))
+	for i, l := range s.labels {
+		out[i] = int(l)
+	}
+	return out
+}
+
+// Bytes returns the pixels of all the split's images (Len() * ImagePixels
+// bytes, image after image, row by row) and their labels, as the files
+// store them: what a trainer uploads to the device at once. The slices are
+// shared: do not modify them.
+func (s *Split) Bytes() (pixels, labels []uint8) { return s.images, s.labels }
 
 // Pixels returns the 784 bytes of image i, row by row (0 = background,
 // 255 = full ink). The slice is shared: do not modify it.
@@ -201,17 +213,17 @@ func (s *Split) Head(n int) (*Split, error) {
 }
 
 // partition splits the training file the way the article describes: the
-// first ValidationSize images for validation, the rest for training.
+// first validationSize images for validation, the rest for training.
 func partition(trainFile, test *Split, source string) (*Data, error) {
-	if trainFile.Len() <= ValidationSize {
+	if trainFile.Len() <= validationSize {
 		return nil, fmt.Errorf("the training file holds %d images: need more than %d to keep %d for validation",
-			trainFile.Len(), ValidationSize, ValidationSize)
+			trainFile.Len(), validationSize, validationSize)
 	}
-	validation, err := trainFile.Slice("validation", 0, ValidationSize)
+	validation, err := trainFile.Slice("validation", 0, validationSize)
 	if err != nil {
 		return nil, err
 	}
-	train, err := trainFile.Slice("train", ValidationSize, trainFile.Len())
+	train, err := trainFile.Slice("train", validationSize, trainFile.Len())
 	if err != nil {
 		return nil, err
 	}

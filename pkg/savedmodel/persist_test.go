@@ -1,4 +1,4 @@
-package fashion
+package savedmodel
 
 import (
 	"crypto/sha256"
@@ -13,11 +13,17 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
+	"github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/ml/layers"
+	"github.com/gomlx/gomlx/ml/layers/activation"
+	"github.com/gomlx/gomlx/ml/model"
 	"github.com/gomlx/gomlx/ml/train/optimizer"
 )
 
 // trainedModel returns a model trained for one short epoch and its data.
-func trainedModel(t *testing.T) (*Model, *Split) {
+func trainedModel(t *testing.T) (*fashion.Model, *fashionmnist.Split) {
 	t.Helper()
 	train := syntheticSplit(t, "train", 200, 10)
 	validation := syntheticSplit(t, "validation", 50, 11)
@@ -57,7 +63,7 @@ func weightsDirs(t *testing.T, dir string) []string {
 }
 
 // samePredictions fails unless two models predict split identically.
-func samePredictions(t *testing.T, a, b *Model, s *Split) {
+func samePredictions(t *testing.T, a, b *fashion.Model, s *fashionmnist.Split) {
 	t.Helper()
 	pa, err := a.PredictSplit(s, 0, s.Len())
 	if err != nil {
@@ -77,10 +83,10 @@ func samePredictions(t *testing.T, a, b *Model, s *Split) {
 func TestSaveLoadRoundTrip(t *testing.T) {
 	m, validation := trainedModel(t)
 	dir := filepath.Join(t.TempDir(), "models", "latest")
-	if err := m.Save(dir); err != nil {
+	if err := Save(m, dir); err != nil {
 		t.Fatal(err)
 	}
-	loaded, err := LoadModel(testBackend(), dir, ArticleMLP)
+	loaded, err := Load(testBackend(), dir, fashion.ArticleMLP)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,15 +97,15 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 	if run := loaded.History().Run; run == nil || run.ID == "" || run.Train.Images != 200 || run.Validation.Name != "validation" {
 		t.Errorf("run %+v not restored", run)
 	}
-	if got := optimizer.GetGlobalStep(loaded.store); got != 7 { // 200 images / 32 = 7 updates.
+	if got := optimizer.GetGlobalStep(loaded.Store()); got != 7 { // 200 images / 32 = 7 updates.
 		t.Errorf("update count %d after loading, want 7", got)
 	}
-	if !slices.Equal(loaded.ClassNames(), ClassNames[:]) || loaded.NumParams() != 543_860 {
+	if !slices.Equal(loaded.ClassNames(), fashionmnist.ClassNames[:]) || loaded.NumParams() != 543_860 {
 		t.Errorf("class names %v, params %d", loaded.ClassNames(), loaded.NumParams())
 	}
 
 	// Saving again replaces the model; nothing else is left beside or in it.
-	if err := loaded.Save(dir); err != nil {
+	if err := Save(loaded, dir); err != nil {
 		t.Fatal(err)
 	}
 	if got := dirNames(t, filepath.Dir(dir)); len(got) != 1 {
@@ -118,14 +124,14 @@ func TestSaveRefusesToReplaceOtherData(t *testing.T) {
 	if err := os.WriteFile(precious, []byte("years of work"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	err := m.Save(dir)
+	err := Save(m, dir)
 	if err == nil || !strings.Contains(err.Error(), "did not write") {
 		t.Fatalf("got %v", err)
 	}
 	if data, _ := os.ReadFile(precious); string(data) != "years of work" {
 		t.Fatal("the user's file was touched")
 	}
-	if err := m.Save(precious); err == nil || !strings.Contains(err.Error(), "is a file") {
+	if err := Save(m, precious); err == nil || !strings.Contains(err.Error(), "is a file") {
 		t.Errorf("saving over a file: %v", err)
 	}
 
@@ -137,7 +143,7 @@ func TestSaveRefusesToReplaceOtherData(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := m.Save(tfjs); err == nil || CheckSaveDir(tfjs) == nil {
+	if err := Save(m, tfjs); err == nil || CheckSaveDir(tfjs) == nil {
 		t.Fatalf("saving over another tool's model.json: %v", err)
 	}
 	if got := dirNames(t, tfjs); !slices.Equal(got, []string{"group1-shard1of1.bin", "model.json"}) {
@@ -151,7 +157,7 @@ func TestSaveRefusesToReplaceOtherData(t *testing.T) {
 func TestSaveKeepsTheUsersFiles(t *testing.T) {
 	m, validation := trainedModel(t)
 	dir := filepath.Join(t.TempDir(), "model")
-	if err := m.Save(dir); err != nil {
+	if err := Save(m, dir); err != nil {
 		t.Fatal(err)
 	}
 	notes := filepath.Join(dir, "notes.txt")
@@ -162,7 +168,7 @@ func TestSaveKeepsTheUsersFiles(t *testing.T) {
 	if err := CheckSaveDir(dir); err != nil {
 		t.Fatalf("our model with the user's files in it: %v", err)
 	}
-	if err := m.Save(dir); err != nil {
+	if err := Save(m, dir); err != nil {
 		t.Fatal(err)
 	}
 	for _, p := range []string{notes, figure} {
@@ -170,7 +176,7 @@ func TestSaveKeepsTheUsersFiles(t *testing.T) {
 			t.Errorf("a second save lost the user's %s: %v", p, err)
 		}
 	}
-	loaded, err := LoadModel(testBackend(), dir, ArticleMLP)
+	loaded, err := Load(testBackend(), dir, fashion.ArticleMLP)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,16 +196,16 @@ func TestSaveUpgradesAFormat1Model(t *testing.T) {
 	os.MkdirAll(filepath.Join(dir, v1WeightsDirName), 0o755)
 	os.WriteFile(filepath.Join(dir, v1WeightsDirName, "checkpoint-n0000000-step-00000007.bin"), []byte("old"), 0o644)
 	os.WriteFile(filepath.Join(dir, modelFileName), []byte(`{"format": "fashion-gomlx/mlp", "version": 1}`), 0o644)
-	if _, err := LoadModel(testBackend(), dir, ArticleMLP); err == nil || !strings.Contains(err.Error(), "older version") {
+	if _, err := Load(testBackend(), dir, fashion.ArticleMLP); err == nil || !strings.Contains(err.Error(), "older version") {
 		t.Errorf("loading a format 1 model: %v", err)
 	}
-	if err := m.Save(dir); err != nil {
+	if err := Save(m, dir); err != nil {
 		t.Fatal(err)
 	}
 	if slices.Contains(dirNames(t, dir), v1WeightsDirName) {
 		t.Error("the format 1 checkpoint was not removed")
 	}
-	loaded, err := LoadModel(testBackend(), dir, ArticleMLP)
+	loaded, err := Load(testBackend(), dir, fashion.ArticleMLP)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -299,15 +305,15 @@ func rewriteValues(t *testing.T, dir string, change func(values []byte) []byte) 
 func TestLoadModelErrors(t *testing.T) {
 	m, _ := trainedModel(t)
 	good := filepath.Join(t.TempDir(), "good")
-	if err := m.Save(good); err != nil {
+	if err := Save(m, good); err != nil {
 		t.Fatal(err)
 	}
-	small, err := New(testBackend(), mlp(7), 1)
+	small, err := fashion.New(testBackend(), mlp(7), 1)
 	if err != nil {
 		t.Fatal(err)
 	}
 	smallDir := filepath.Join(t.TempDir(), "small")
-	if err := small.Save(smallDir); err != nil {
+	if err := Save(small, smallDir); err != nil {
 		t.Fatal(err)
 	}
 	setJSON := func(key string, value any) func(string) {
@@ -402,13 +408,13 @@ func TestLoadModelErrors(t *testing.T) {
 			})
 		}},
 		{"class names do not match", "names 11 classes", func(t *testing.T) string {
-			return modelVariant(t, good, setJSON("class_names", append(slices.Clone(ClassNames[:]), "Hat")))
+			return modelVariant(t, good, setJSON("class_names", append(slices.Clone(fashionmnist.ClassNames[:]), "Hat")))
 		}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := tc.dir(t)
-			_, err := LoadModel(testBackend(), dir, ArticleMLP)
+			_, err := Load(testBackend(), dir, fashion.ArticleMLP)
 			if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "\n") {
 				t.Fatalf("got %v, want one line containing %q", err, tc.want)
 			}
@@ -425,17 +431,128 @@ func TestLoadModelChecksSizesBeforeAllocating(t *testing.T) {
 	// many for a model function of 5,577: LoadModel must refuse them from
 	// the file's size, without reading it.
 	dir := filepath.Join(t.TempDir(), "big")
-	if err := newTestModel(t).Save(dir); err != nil {
+	if err := Save(newTestModel(t), dir); err != nil {
 		t.Fatal(err)
 	}
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	_, err := LoadModel(testBackend(), dir, mlp(7))
+	_, err := Load(testBackend(), dir, mlp(7))
 	runtime.ReadMemStats(&after)
 	if err == nil || !strings.Contains(err.Error(), "do not belong together") {
 		t.Fatalf("got %v", err)
 	}
 	if mb := (after.TotalAlloc - before.TotalAlloc) >> 20; mb > 64 {
 		t.Errorf("LoadModel allocated %d MB before refusing", mb)
+	}
+}
+
+// dropoutMLP is a 784-64-10 network with dropout after its hidden layer.
+func dropoutMLP(scope *model.Scope, images *graph.Node) *graph.Node {
+	x := graph.Reshape(images, -1, fashionmnist.ImagePixels)
+	x = layers.DropoutStatic(scope, activation.Relu(fashion.Dense(scope.In("dense"), x, 64)), 0.5)
+	return fashion.Dense(scope.In("dense_1"), x, fashionmnist.NumClasses)
+}
+
+// TestDropoutModelSavesAndLoads checks that the random state a model with
+// dropout leaves after training is saved and loaded with it.
+func TestDropoutModelSavesAndLoads(t *testing.T) {
+	train := syntheticSplit(t, "train", 200, 31)
+	r := smallRecipe()
+	r.Epochs, r.Patience = 2, -1
+	m, err := fashion.New(testBackend(), dropoutMLP, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Fit(train, nil, r); err != nil {
+		t.Fatal(err)
+	}
+	a, err := m.Evaluate(train)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "dropout")
+	if err := Save(m, dir); err != nil {
+		t.Fatal(err)
+	}
+	loaded, err := Load(testBackend(), dir, dropoutMLP)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if loaded.Store().GetVariable("/"+model.RNGStateVariableName) == nil {
+		t.Error("the random state was not loaded")
+	}
+	if b, _ := loaded.Evaluate(train); a != b {
+		t.Errorf("loaded model evaluates %+v, the saved one %+v", b, a)
+	}
+}
+
+// TestAdamModelSavesAndLoads checks that a model trained with GoMLX's Adam
+// saves and loads, Adam's moments included, and that its saved recipe
+// names the optimizer.
+func TestAdamModelSavesAndLoads(t *testing.T) {
+	train := syntheticSplit(t, "train", 96, 43)
+	r := smallRecipe()
+	r.Epochs, r.Patience = 1, -1
+	r.Optimizer = fashion.GoMLXOptimizer{Name: "adam", LearningRate: 0.001, Interface: optimizer.Adam().LearningRate(0.001).Done()}
+	m := newTestModel(t)
+	if _, err := m.Fit(train, nil, r); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "adam")
+	if err := Save(m, dir); err != nil {
+		t.Fatal(err)
+	}
+	loaded, err := Load(testBackend(), dir, fashion.ArticleMLP)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o, ok := loaded.Recipe().Optimizer.(fashion.GoMLXOptimizer); !ok || o.Name != "adam" {
+		t.Errorf("the loaded recipe's optimizer is %#v", loaded.Recipe().Optimizer)
+	}
+	samePredictions(t, m, loaded, train)
+}
+
+// TestLoadFindsTheRegisteredModelFn checks that model.json names the model
+// function when it is registered, and that Load given no function uses it;
+// a model of an unregistered function needs its function.
+func TestLoadFindsTheRegisteredModelFn(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "article")
+	m := newTestModel(t)
+	if err := Save(m, dir); err != nil {
+		t.Fatal(err)
+	}
+	if got := readModelJSON(t, dir)["model_fn"]; got != "ArticleMLP" {
+		t.Errorf("model.json names model function %v, want ArticleMLP", got)
+	}
+	loaded, err := Load(testBackend(), dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fashion.ModelFnName(loaded.ModelFn()) != "ArticleMLP" || loaded.NumParams() != m.NumParams() {
+		t.Errorf("loaded %q with %d parameters", fashion.ModelFnName(loaded.ModelFn()), loaded.NumParams())
+	}
+
+	small, err := fashion.New(testBackend(), mlp(7), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	unnamed := filepath.Join(t.TempDir(), "unnamed")
+	if err := Save(small, unnamed); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := readModelJSON(t, unnamed)["model_fn"]; ok {
+		t.Error("model.json names an unregistered function")
+	}
+	if _, err := Load(testBackend(), unnamed, nil); err == nil || !strings.Contains(err.Error(), "give the function") {
+		t.Errorf("loading an unregistered function's model without it: %v", err)
+	}
+	if _, err := Load(testBackend(), unnamed, mlp(7)); err != nil {
+		t.Errorf("with its function: %v", err)
+	}
+	mf := readModelJSON(t, dir)
+	mf["model_fn"] = "NoSuchFn"
+	writeModelJSON(t, dir, mf)
+	if _, err := Load(testBackend(), dir, nil); err == nil || !strings.Contains(err.Error(), `"NoSuchFn"`) {
+		t.Errorf("an unknown name: %v", err)
 	}
 }

@@ -1,4 +1,4 @@
-package fashion
+package savedmodel
 
 import (
 	"encoding/json"
@@ -32,7 +32,7 @@ const (
 
 // modelMarker returns the content of a model directory's marker file.
 func modelMarker() []byte {
-	return []byte(ModelFormat + " " + strconv.Itoa(ModelFormatVersion) + "\n")
+	return []byte(modelFormat + " " + strconv.Itoa(modelFormatVersion) + "\n")
 }
 
 // dirState says what a directory is to Save.
@@ -125,10 +125,10 @@ func isV1ModelDir(dir string, entries []fs.DirEntry) bool {
 		Format  string `json:"format"`
 		Version int    `json:"version"`
 	}
-	return err == nil && json.Unmarshal(data, &head) == nil && head.Format == ModelFormat && head.Version == 1
+	return err == nil && json.Unmarshal(data, &head) == nil && head.Format == modelFormat && head.Version == 1
 }
 
-// CheckSaveDir reports, before any work, whether Model.Save could write a
+// CheckSaveDir reports, before any work, whether Save could write a
 // model into dir: it refuses "", a file, a directory that holds files this
 // program did not write, and a place where nothing can be written. It
 // creates nothing (it writes and removes a probe file).

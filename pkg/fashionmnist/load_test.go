@@ -1,4 +1,4 @@
-package fashion
+package fashionmnist
 
 import (
 	"bytes"
@@ -76,7 +76,7 @@ func isolated(t *testing.T, files []File) LoadOptions {
 	}
 }
 
-const nTrainFake, nTestFake = ValidationSize + 20, 30
+const nTrainFake, nTestFake = validationSize + 20, 30
 
 func TestLoadPartitions(t *testing.T) {
 	content, files := fakeFiles(t, nTrainFake, nTestFake)
@@ -89,15 +89,15 @@ func TestLoadPartitions(t *testing.T) {
 	if data.Source != opts.Dir {
 		t.Errorf("source %q, want %q", data.Source, opts.Dir)
 	}
-	if data.TrainFile.Len() != nTrainFake || data.Validation.Len() != ValidationSize ||
-		data.Train.Len() != nTrainFake-ValidationSize || data.Test.Len() != nTestFake {
+	if data.TrainFile.Len() != nTrainFake || data.Validation.Len() != validationSize ||
+		data.Train.Len() != nTrainFake-validationSize || data.Test.Len() != nTestFake {
 		t.Fatalf("sizes: file %d, validation %d, train %d, test %d", data.TrainFile.Len(),
 			data.Validation.Len(), data.Train.Len(), data.Test.Len())
 	}
 	// Validation is the first images of the file, training the rest.
 	if !bytes.Equal(data.Validation.Pixels(0), data.TrainFile.Pixels(0)) ||
-		!bytes.Equal(data.Train.Pixels(0), data.TrainFile.Pixels(ValidationSize)) ||
-		data.Train.Label(0) != data.TrainFile.Label(ValidationSize) {
+		!bytes.Equal(data.Train.Pixels(0), data.TrainFile.Pixels(validationSize)) ||
+		data.Train.Label(0) != data.TrainFile.Label(validationSize) {
 		t.Fatal("partitions are not the article's: validation = first 5,000, train = the rest")
 	}
 }
@@ -122,10 +122,10 @@ func TestLoadExplicitDirMustHoldTheFiles(t *testing.T) {
 	// Even with a complete system copy, an explicit directory is not skipped.
 	opts.SystemDir = writeFakeDir(t, content)
 	opts.Dir = t.TempDir()
-	writeFile(t, opts.Dir, TrainImagesFile.Name, content[TrainImagesFile.Name])
+	writeFile(t, opts.Dir, trainImagesFile.Name, content[trainImagesFile.Name])
 	_, err := Load(opts)
-	if err == nil || !strings.Contains(err.Error(), opts.Dir) || !strings.Contains(err.Error(), TestLabelsFile.Name) ||
-		strings.Contains(err.Error(), "lacks "+TrainImagesFile.Name) {
+	if err == nil || !strings.Contains(err.Error(), opts.Dir) || !strings.Contains(err.Error(), testLabelsFile.Name) ||
+		strings.Contains(err.Error(), "lacks "+trainImagesFile.Name) {
 		t.Fatalf("got %v, want an error naming the directory and the missing files", err)
 	}
 }
@@ -161,7 +161,7 @@ func TestLoadChecksumMismatchNamesFileAndPlace(t *testing.T) {
 	opts := isolated(t, files)
 	opts.Dir = writeFakeDir(t, content)
 	other, _ := fakeFiles(t, nTrainFake, nTestFake+1)
-	bad := writeFile(t, opts.Dir, TestImagesFile.Name, other[TestImagesFile.Name])
+	bad := writeFile(t, opts.Dir, testImagesFile.Name, other[testImagesFile.Name])
 	_, err := Load(opts)
 	if err == nil || !strings.Contains(err.Error(), "checksum mismatch for t10k-images-idx3-ubyte") ||
 		!strings.Contains(err.Error(), bad) {
@@ -193,13 +193,13 @@ func TestLoadWrongKindAndMismatchedFiles(t *testing.T) {
 		swap       func(c map[string][]byte)
 	}{
 		{"labels given as images", "expected an images file of rank 3", func(c map[string][]byte) {
-			c[TrainImagesFile.Name] = content[TrainLabelsFile.Name]
+			c[trainImagesFile.Name] = content[trainLabelsFile.Name]
 		}},
 		{"images given as labels", "expected a labels file of rank 1", func(c map[string][]byte) {
-			c[TestLabelsFile.Name] = content[TestImagesFile.Name]
+			c[testLabelsFile.Name] = content[testImagesFile.Name]
 		}},
 		{"test labels with train images", "do not belong together", func(c map[string][]byte) {
-			c[TrainLabelsFile.Name] = content[TestLabelsFile.Name]
+			c[trainLabelsFile.Name] = content[testLabelsFile.Name]
 		}},
 	}
 	for _, tc := range tests {
@@ -269,7 +269,7 @@ func TestLoadDownloadsIntoCache(t *testing.T) {
 	if *requests != len(Files) {
 		t.Errorf("%d requests, want %d", *requests, len(Files))
 	}
-	if !strings.Contains(progressOut.String(), "downloading "+TrainImagesFile.Name) {
+	if !strings.Contains(progressOut.String(), "downloading "+trainImagesFile.Name) {
 		t.Errorf("no progress shown: %q", progressOut.String())
 	}
 	// The next load finds the cache and downloads nothing.
@@ -285,7 +285,7 @@ func TestLoadDownloadsIntoCache(t *testing.T) {
 func TestLoadCorruptDownloadLeavesNothing(t *testing.T) {
 	content, files := fakeFiles(t, nTrainFake, nTestFake)
 	opts := isolated(t, files)
-	srv, _ := mirror(t, content, TrainLabelsFile.Name)
+	srv, _ := mirror(t, content, trainLabelsFile.Name)
 	opts.Offline = false
 	opts.Mirrors = []string{srv.URL + "/"}
 	_, err := Load(opts)
@@ -295,7 +295,7 @@ func TestLoadCorruptDownloadLeavesNothing(t *testing.T) {
 	}
 	entries, _ := os.ReadDir(opts.CacheDir)
 	for _, e := range entries {
-		if strings.Contains(e.Name(), TrainLabelsFile.Name) {
+		if strings.Contains(e.Name(), trainLabelsFile.Name) {
 			t.Errorf("the cache keeps %s after a corrupt download", e.Name())
 		}
 	}
@@ -423,8 +423,8 @@ func TestLoadDirectoryErrors(t *testing.T) {
 		}},
 		{"a directory in place of a file", "train-labels-idx1-ubyte.gz is a directory", func(t *testing.T) string {
 			dir := writeFakeDir(t, content)
-			os.Remove(filepath.Join(dir, TrainLabelsFile.Name))
-			os.Mkdir(filepath.Join(dir, TrainLabelsFile.Name), 0o755)
+			os.Remove(filepath.Join(dir, trainLabelsFile.Name))
+			os.Mkdir(filepath.Join(dir, trainLabelsFile.Name), 0o755)
 			return dir
 		}},
 	}
@@ -441,8 +441,8 @@ func TestLoadDirectoryErrors(t *testing.T) {
 	// In a searched place, it is said too.
 	opts := isolated(t, files)
 	opts.SystemDir = writeFakeDir(t, content)
-	os.Remove(filepath.Join(opts.SystemDir, TestImagesFile.Name))
-	os.Mkdir(filepath.Join(opts.SystemDir, TestImagesFile.Name), 0o755)
+	os.Remove(filepath.Join(opts.SystemDir, testImagesFile.Name))
+	os.Mkdir(filepath.Join(opts.SystemDir, testImagesFile.Name), 0o755)
 	if _, err := Load(opts); err == nil || !strings.Contains(err.Error(), "t10k-images-idx3-ubyte.gz is a directory") {
 		t.Errorf("got %v", err)
 	}

@@ -1,4 +1,4 @@
-package fashion
+package fashionmnist
 
 import (
 	"bytes"
@@ -47,7 +47,7 @@ func writeFile(t testing.TB, dir, name string, content []byte) string {
 
 func TestParseIDX(t *testing.T) {
 	data := []byte{1, 2, 3, 4, 5, 6}
-	idx, err := ParseIDX(encodeIDX([]int{3, 2}, data))
+	idx, err := parseIDX(encodeIDX([]int{3, 2}, data))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,9 +81,9 @@ func TestParseIDXErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := ParseIDX(tc.raw)
+			_, err := parseIDX(tc.raw)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
-				t.Fatalf("ParseIDX: got error %v, want one containing %q", err, tc.want)
+				t.Fatalf("parseIDX: got error %v, want one containing %q", err, tc.want)
 			}
 		})
 	}
@@ -96,7 +96,7 @@ func TestReadIDXFileGzipAndRaw(t *testing.T) {
 		writeFile(t, dir, "labels.gz", gzipBytes(t, raw)),
 		writeFile(t, dir, "labels", raw),
 	} {
-		idx, err := ReadIDXFile(p)
+		idx, err := readIDX(p, nil)
 		if err != nil {
 			t.Fatalf("%s: %v", p, err)
 		}
@@ -106,7 +106,7 @@ func TestReadIDXFileGzipAndRaw(t *testing.T) {
 	}
 }
 
-func TestReadIDXFileErrorsNameTheFile(t *testing.T) {
+func TestReadIDXErrorsNameTheFile(t *testing.T) {
 	dir := t.TempDir()
 	gz := gzipBytes(t, encodeIDX([]int{4}, []byte{9, 0, 0, 3}))
 	corrupt := append([]byte{}, gz[:len(gz)-6]...) // cut the gzip trailer
@@ -117,12 +117,12 @@ func TestReadIDXFileErrorsNameTheFile(t *testing.T) {
 	}
 	for name, content := range tests {
 		p := writeFile(t, dir, name, content)
-		_, err := ReadIDXFile(p)
+		_, err := readIDX(p, nil)
 		if err == nil || !strings.Contains(err.Error(), p) {
 			t.Errorf("%s: got error %v, want one naming the file", name, err)
 		}
 	}
-	if _, err := ReadIDXFile(filepath.Join(dir, "missing")); err == nil || !strings.Contains(err.Error(), "missing") {
+	if _, err := readIDX(filepath.Join(dir, "missing"), nil); err == nil || !strings.Contains(err.Error(), "missing") {
 		t.Errorf("missing file: got %v", err)
 	}
 }
@@ -142,7 +142,7 @@ func FuzzParseIDX(f *testing.F) {
 	f.Add(encodeIDX([]int{1, 28, 28}, make([]byte, 784)))
 	f.Add([]byte{0, 0, 8, 1, 0, 0, 0, 1})
 	f.Fuzz(func(t *testing.T, raw []byte) {
-		idx, err := ParseIDX(raw)
+		idx, err := parseIDX(raw)
 		if err != nil {
 			return
 		}

@@ -1,4 +1,4 @@
-package fashion
+package savedmodel
 
 import (
 	"encoding/json"
@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/fashion-gomlx/fashion-gomlx/internal/atomicfile"
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
 	"github.com/gomlx/compute"
 )
 
@@ -17,7 +18,8 @@ import (
 //
 //	.fashion-gomlx-model  a marker: this program wrote the directory (see
 //	                      modeldir.go for what that allows it to delete)
-//	model.json            format, layers (as Summary lists them), class
+//	model.json            format, the model function's registered name,
+//	                      layers (as Summary lists them), class
 //	                      names, the recipe and the history of its
 //	                      training, and the name and SHA-256 of each
 //	                      weights file
@@ -30,30 +32,33 @@ import (
 // one, then replaces model.json, then deletes the old checkpoint, so that
 // a kill at any moment leaves a complete model, the old or the new.
 //
-// The model function is code, not data: LoadModel takes it, and rebuilds
-// the model from it and the checkpoint's values.
+// The model function is code, not data: model.json records its name
+// when it is registered (fashion.RegisterModelFn), and Load rebuilds the
+// model from that function, or the one it is given, and the checkpoint's
+// values.
 const (
 	modelFileName = "model.json"
 
-	// ModelFormat names the layout of a saved model directory.
-	ModelFormat = "fashion-gomlx/mlp"
-	// ModelFormatVersion is the version of the layout this package writes
+	// modelFormat names the layout of a saved model directory.
+	modelFormat = "fashion-gomlx/mlp"
+	// modelFormatVersion is the version of the layout this package writes
 	// and reads. Version 2 added the marker and the weights' checksums, and
 	// lists the layers where version 1 held an MLP's architecture.
-	ModelFormatVersion = 2
+	modelFormatVersion = 2
 )
 
 // modelFile is the content of model.json.
 type modelFile struct {
-	Format     string     `json:"format"`
-	Version    int        `json:"version"`
-	Layers     []Layer    `json:"layers"`
-	ClassNames []string   `json:"class_names"`
-	Params     int        `json:"params"`
-	Recipe     *Recipe    `json:"recipe,omitempty"`
-	History    *History   `json:"history,omitempty"`
-	SavedAt    time.Time  `json:"saved_at"`
-	Weights    weightsRef `json:"weights"`
+	Format     string           `json:"format"`
+	Version    int              `json:"version"`
+	ModelFn    string           `json:"model_fn,omitempty"` // the registered name of the model function
+	Layers     []fashion.Layer  `json:"layers"`
+	ClassNames []string         `json:"class_names"`
+	Params     int              `json:"params"`
+	Recipe     *fashion.Recipe  `json:"recipe,omitempty"`
+	History    *fashion.History `json:"history,omitempty"`
+	SavedAt    time.Time        `json:"saved_at"`
+	Weights    weightsRef       `json:"weights"`
 }
 
 // crashHook is called at the points of a save where a crash leaves the
@@ -66,28 +71,28 @@ var crashHook = func(point string) {}
 // absent, empty or one it wrote itself; files a user put in a saved
 // model's directory stay. Save is not meant to be called on the same
 // directory by two processes at once.
-func (m *Model) Save(dir string) error {
-	if err := m.save(dir); err != nil {
+func Save(m *fashion.Model, dir string) error {
+	if err := save(m, dir); err != nil {
 		return fmt.Errorf("save: %w", err)
 	}
 	return nil
 }
 
 // save implements Save.
-func (m *Model) save(dir string) error {
+func save(m *fashion.Model, dir string) error {
 	state, err := prepareModelDir(dir)
 	if err != nil {
 		return err
 	}
-	ref, err := m.writeWeights(dir)
+	ref, err := writeWeights(m, dir)
 	if err != nil {
 		os.RemoveAll(filepath.Join(dir, ref.Dir))
 		return fmt.Errorf("writing the weights in %s: %w", dir, err)
 	}
 	crashHook("save: weights written")
 	mf := modelFile{
-		Format: ModelFormat, Version: ModelFormatVersion, Layers: m.Layers(),
-		ClassNames: m.classNames, Params: m.NumParams(), Recipe: m.recipe, History: m.history,
+		Format: modelFormat, Version: modelFormatVersion, ModelFn: fashion.ModelFnName(m.ModelFn()), Layers: m.Layers(),
+		ClassNames: m.ClassNames(), Params: m.NumParams(), Recipe: m.Recipe(), History: m.History(),
 		SavedAt: time.Now().UTC(), Weights: ref,
 	}
 	data, err := json.MarshalIndent(mf, "", "  ")
@@ -105,37 +110,49 @@ func (m *Model) save(dir string) error {
 	return nil
 }
 
-// LoadModel reads a model saved by Save onto backend, rebuilding it from
-// fn, the model function it was saved from (ArticleMLP for the models
-// "fashion train" saves). A missing, partial or corrupt directory, one
+// Load reads a model saved by Save onto backend, rebuilding it from
+// fn, the model function it was saved from, or, when fn is nil, from the
+// function model.json names: the one registered under that name (see
+// fashion.RegisterModelFn; "fashion train" saves ArticleMLP's models, and
+// they load with a nil fn). A missing, partial or corrupt directory, one
 // written by another version of the format, weights whose checksum does
 // not match (random bytes, flipped bits), whose variables or sizes do not
 // match those fn creates, or that hold NaNs, is an error that says what is
 // wrong; sizes are checked before the weights are read.
-func LoadModel(backend compute.Backend, dir string, fn ModelFn) (*Model, error) {
+func Load(backend compute.Backend, dir string, fn fashion.ModelFn) (*fashion.Model, error) {
 	mf, err := readModelFile(dir)
 	if err != nil {
 		return nil, err
 	}
-	m, err := New(backend, fn, 0)
+	if fn == nil {
+		if mf.ModelFn == "" {
+			return nil, fmt.Errorf("load %s: %s names no model function (the model was saved from one not registered with fashion.RegisterModelFn): give the function", dir, modelFileName)
+		}
+		if fn, err = fashion.LookupModelFn(mf.ModelFn); err != nil {
+			return nil, fmt.Errorf("load %s: %w", dir, err)
+		}
+	}
+	m, err := fashion.New(backend, fn, 0)
 	if err != nil {
 		return nil, fmt.Errorf("load %s: %w", dir, err)
 	}
-	if len(mf.ClassNames) != m.classes {
-		return nil, fmt.Errorf("load %s: %s names %d classes; the model function scores %d", dir, modelFileName, len(mf.ClassNames), m.classes)
+	if classes := len(m.ClassNames()); len(mf.ClassNames) != classes {
+		return nil, fmt.Errorf("load %s: %s names %d classes; the model function scores %d", dir, modelFileName, len(mf.ClassNames), classes)
 	}
 	w, err := readWeights(dir, mf, int64(m.NumParams()))
 	if err != nil {
 		return nil, fmt.Errorf("load %s: %w", dir, err)
 	}
-	m.classNames, m.recipe, m.history = mf.ClassNames, mf.Recipe, mf.History
-	if err := m.loadCheckpoint(w); err != nil {
+	if err := m.Restore(mf.ClassNames, mf.Recipe, mf.History); err != nil {
+		return nil, fmt.Errorf("load %s: %w", dir, err)
+	}
+	if err := loadCheckpoint(m, w); err != nil {
 		return nil, fmt.Errorf("load %s: %w", dir, err)
 	}
 	return m, nil
 }
 
-// maxModelFileBytes bounds the size of a model.json LoadModel reads. Ours
+// maxModelFileBytes bounds the size of a model.json Load reads. Ours
 // are a few kilobytes; the history of 10,000 epochs stays under 3 MB.
 const maxModelFileBytes = 16 << 20
 
@@ -169,16 +186,16 @@ func readModelFile(dir string) (*modelFile, error) {
 		return nil, fmt.Errorf("load: %s is corrupt: %w", path, err)
 	}
 	switch {
-	case mf.Format != ModelFormat:
-		return nil, fmt.Errorf("load: %s has format %q, want %q", path, mf.Format, ModelFormat)
-	case mf.Version > ModelFormatVersion:
+	case mf.Format != modelFormat:
+		return nil, fmt.Errorf("load: %s has format %q, want %q", path, mf.Format, modelFormat)
+	case mf.Version > modelFormatVersion:
 		return nil, fmt.Errorf("load: %s was written by a newer version of this program (format version %d; this one reads %d)",
-			path, mf.Version, ModelFormatVersion)
+			path, mf.Version, modelFormatVersion)
 	case mf.Version == 1:
 		return nil, fmt.Errorf("load: %s was saved by an older version of this program (format version 1, without checksums): train the model again",
 			dir)
-	case mf.Version != ModelFormatVersion:
-		return nil, fmt.Errorf("load: %s has unknown format version %d (this program reads %d)", path, mf.Version, ModelFormatVersion)
+	case mf.Version != modelFormatVersion:
+		return nil, fmt.Errorf("load: %s has unknown format version %d (this program reads %d)", path, mf.Version, modelFormatVersion)
 	}
 	return &mf, nil
 }

@@ -1,4 +1,4 @@
-package fashion
+package fashionmnist
 
 import (
 	"os"

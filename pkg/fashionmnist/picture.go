@@ -1,4 +1,4 @@
-package fashion
+package fashionmnist
 
 import (
 	"bytes"
@@ -16,9 +16,9 @@ import (
 	"golang.org/x/image/draw"
 )
 
-// MaxPicturePixels bounds the size of a picture ReadPicture accepts (width
+// maxPicturePixels bounds the size of a picture ReadPicture accepts (width
 // times height), so that a huge file cannot exhaust memory: 50 megapixels.
-const MaxPicturePixels = 50_000_000
+const maxPicturePixels = 50_000_000
 
 // maxPictureBytes bounds the size of a picture file: 100 MB.
 const maxPictureBytes = 100 << 20
@@ -31,19 +31,19 @@ func ReadPicture(path string) (*image.Gray, error) {
 		return nil, fmt.Errorf("picture: %w", err)
 	}
 	defer f.Close()
-	img, err := DecodePicture(f)
+	img, err := decodePicture(f)
 	if err != nil {
 		return nil, fmt.Errorf("picture %s: %w", path, err)
 	}
 	return img, nil
 }
 
-// DecodePicture decodes a PNG, JPEG or GIF picture and prepares it as
+// decodePicture decodes a PNG, JPEG or GIF picture and prepares it as
 // PreparePicture does, first turning it upright as its EXIF orientation
 // says (phones store JPEG photos sideways, with a tag saying how to turn
-// them). Empty input, other formats and pictures over MaxPicturePixels are
+// them). Empty input, other formats and pictures over maxPicturePixels are
 // errors.
-func DecodePicture(r io.Reader) (*image.Gray, error) {
+func decodePicture(r io.Reader) (*image.Gray, error) {
 	data, err := io.ReadAll(io.LimitReader(r, maxPictureBytes+1))
 	if err != nil {
 		return nil, err
@@ -64,8 +64,8 @@ func DecodePicture(r io.Reader) (*image.Gray, error) {
 	if cfg.Width <= 0 || cfg.Height <= 0 {
 		return nil, fmt.Errorf("the %s picture has no pixels (%dx%d)", format, cfg.Width, cfg.Height)
 	}
-	if cfg.Width > MaxPicturePixels/cfg.Height {
-		return nil, fmt.Errorf("the %s picture is %dx%d: over the limit of %d megapixels", format, cfg.Width, cfg.Height, MaxPicturePixels/1_000_000)
+	if cfg.Width > maxPicturePixels/cfg.Height {
+		return nil, fmt.Errorf("the %s picture is %dx%d: over the limit of %d megapixels", format, cfg.Width, cfg.Height, maxPicturePixels/1_000_000)
 	}
 	img, _, err := image.Decode(bytes.NewReader(data))
 	if err != nil {

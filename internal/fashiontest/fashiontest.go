@@ -1,0 +1,51 @@
+// Package fashiontest holds what the tests of pkg/fashion and
+// pkg/savedmodel share: small, learnable splits and the pure-Go backend.
+// It may import pkg/fashionmnist and a backend, never pkg/fashion (whose
+// own tests import it).
+package fashiontest
+
+import (
+	"math/rand/v2"
+	"sync"
+	"testing"
+
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
+	"github.com/gomlx/compute"
+	_ "github.com/gomlx/compute/gobackend" // The pure-Go backend the tests run on.
+)
+
+// SyntheticSplit returns n images a small network can learn quickly: an
+// image of class c is dim noise with rows 2c..2c+3 bright. The same name,
+// size and seed give the same images.
+func SyntheticSplit(t testing.TB, name string, n int, seed uint64) *fashionmnist.Split {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(seed, 99))
+	pixels := make([]byte, n*fashionmnist.ImagePixels)
+	labels := make([]byte, n)
+	for i := range n {
+		c := rng.IntN(fashionmnist.NumClasses)
+		labels[i] = byte(c)
+		img := pixels[i*fashionmnist.ImagePixels : (i+1)*fashionmnist.ImagePixels]
+		for k := range img {
+			img[k] = byte(rng.IntN(60))
+			if row := k / fashionmnist.ImageSize; row >= 2*c && row < 2*c+4 {
+				img[k] = byte(180 + rng.IntN(70))
+			}
+		}
+	}
+	s, err := fashionmnist.NewSplit(name, pixels, labels)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// GoBackend returns GoMLX's pure-Go backend, one for all the tests of a
+// package.
+var GoBackend = sync.OnceValue(func() compute.Backend {
+	b, err := compute.NewWithConfig("go")
+	if err != nil {
+		panic(err)
+	}
+	return b
+})
