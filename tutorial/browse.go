@@ -10,7 +10,9 @@ import (
 	"image/png"
 	"strings"
 
+	"github.com/fashion-gomlx/fashion-gomlx/internal/num"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/figures"
 	"github.com/janpfeifer/gonb/gonbui/widgets"
 )
@@ -27,7 +29,7 @@ const (
 // filterChoices names the browser's filters, in the order of their values.
 func filterChoices() []string {
 	choices := []string{"all test images", "only the mistakes"}
-	for _, name := range fashion.ClassNames {
+	for _, name := range fashionmnist.ClassNames {
 		choices = append(choices, "only "+name)
 	}
 	return choices
@@ -40,7 +42,7 @@ func filterImages(labels, predicted []int, filter int) ([]int, error) {
 	if len(labels) != len(predicted) {
 		return nil, fmt.Errorf("%d labels for %d predictions", len(labels), len(predicted))
 	}
-	if filter < 0 || filter >= filterFirstClass+fashion.NumClasses {
+	if filter < 0 || filter >= filterFirstClass+fashionmnist.NumClasses {
 		return nil, fmt.Errorf("no filter %d", filter)
 	}
 	var kept []int
@@ -102,7 +104,7 @@ type browser struct {
 
 // newBrowser starts on all images, at image 0.
 func newBrowser(p *fashion.Predictions) *browser {
-	b := &browser{p: p, labels: p.Labels()}
+	b := &browser{p: p, labels: p.Split.Labels()}
 	b.kept, _ = filterImages(b.labels, p.Classes, filterAll)
 	return b
 }
@@ -141,11 +143,11 @@ func (b *browser) view() string {
 	if answer != label {
 		verdict = "wrong"
 	}
-	names := fashion.ClassNames[:]
+	names := fashionmnist.ClassNames[:]
 	return fmt.Sprintf(`<div class="fw-row">%s<div><div class="fw-answer-line" data-image="%d" data-label="%s" data-answer="%s">`+
 		`Test image %d (%s of %s shown), true class %s. The model says %s (%.0f%%): %s.</div>%s</div></div>`,
 		pixelsImg(b.p.Split.Image(i), 6, fmt.Sprintf("test image %d", i)), i, html.EscapeString(names[label]), html.EscapeString(names[answer]),
-		i, thousands(b.pos+1), thousands(len(b.kept)), html.EscapeString(names[label]), html.EscapeString(names[answer]),
+		i, num.Thousands(b.pos+1), num.Thousands(len(b.kept)), html.EscapeString(names[label]), html.EscapeString(names[answer]),
 		100*b.p.Confidence[i], verdict, probabilityBars(b.p.Probabilities[i], names, label))
 }
 
@@ -159,7 +161,7 @@ var browseJS string
 // livePage for the other ways it ends); then it shows the image it was on
 // as a still picture. Without a live page (nbconvert), it shows test image 0
 // that way and returns.
-func BrowseTestSet(m *fashion.Model, d *fashion.Data) {
+func BrowseTestSet(m *fashion.Model, d *fashionmnist.Data) {
 	live := probePage()
 	b := newBrowser(predictTest(m, d))
 	if !<-live {

@@ -1,17 +1,20 @@
 package tutorial
 
 import (
-	"bytes"
 	_ "embed"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html"
 	"image"
 	"image/color"
 	"math"
+	"os"
+	"strings"
 
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
 	"github.com/janpfeifer/gonb/gonbui/widgets"
 )
 
@@ -125,17 +128,17 @@ var sampleDrawings = []struct {
 }
 
 // reader predicts what a model reads in pictures prepared as `fashion predict
-// --image` prepares them (fashion.PreparePicture and fashion.DecodePicture).
+// --image` prepares them (fashionmnist.PreparePicture and fashionmnist.DecodePicture).
 type reader struct{ m *fashion.Model }
 
 // read returns the picture as the model sees it and the model's ten
 // probabilities.
 func (r reader) read(picture image.Image) (*image.Gray, []float32, error) {
 	prepared, ok := picture.(*image.Gray)
-	if !ok || prepared.Bounds().Dx() != fashion.ImageSize || prepared.Bounds().Dy() != fashion.ImageSize {
-		prepared = fashion.PreparePicture(picture)
+	if !ok || prepared.Bounds().Dx() != fashionmnist.ImageSize || prepared.Bounds().Dy() != fashionmnist.ImageSize {
+		prepared = fashionmnist.PreparePicture(picture)
 	}
-	pixels, err := fashion.ScalePixels(prepared)
+	pixels, err := fashionmnist.ScalePixels(prepared)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -152,15 +155,28 @@ func (r reader) readDrawing(strokes []stroke) (*image.Gray, []float32, error) {
 }
 
 // readFile reads a picture file, base64-encoded, as `fashion predict --image`
-// reads it.
+// reads it: from a file (a temporary one, removed after), with
+// fashionmnist.ReadPicture.
 func (r reader) readFile(encoded string) (*image.Gray, []float32, error) {
 	data, err := base64.StdEncoding.DecodeString(encoded)
 	if err != nil {
 		return nil, nil, fmt.Errorf("the picture did not arrive whole: %w", err)
 	}
-	prepared, err := fashion.DecodePicture(bytes.NewReader(data))
+	f, err := os.CreateTemp("", "fashion-picture-*")
 	if err != nil {
 		return nil, nil, err
+	}
+	defer os.Remove(f.Name())
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	prepared, err := fashionmnist.ReadPicture(f.Name())
+	if err != nil {
+		return nil, nil, errors.New(strings.Replace(err.Error(), f.Name(), "file", 1))
 	}
 	return r.read(prepared)
 }
@@ -182,7 +198,7 @@ const maxUploadBytes = 20 << 20
 
 // DrawGarment shows a drawing pad: draw with the mouse (or a finger), and
 // after each stroke the model reads the drawing, prepared as `fashion
-// predict --image` prepares a picture (fashion.PreparePicture: grey, inverted
+// predict --image` prepares a picture (fashionmnist.PreparePicture: grey, inverted
 // to light on black, trimmed, scaled into 28x28 and centred); the pad shows
 // that 28x28 picture beside the model's ten probabilities. A button loads a
 // picture file from the learner's computer, read the same way. The cell keeps

@@ -8,11 +8,14 @@ import (
 	"image/color"
 	"image/png"
 	"math"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
 )
 
 func TestFilterImages(t *testing.T) {
@@ -33,7 +36,7 @@ func TestFilterImages(t *testing.T) {
 			t.Errorf("filter %d (%s): %v, %v; want %v", c.filter, filterChoices()[c.filter], got, err, c.want)
 		}
 	}
-	for _, bad := range []int{-1, filterFirstClass + fashion.NumClasses} {
+	for _, bad := range []int{-1, filterFirstClass + fashionmnist.NumClasses} {
 		if _, err := filterImages(labels, predicted, bad); err == nil {
 			t.Errorf("filter %d: no error", bad)
 		}
@@ -41,7 +44,7 @@ func TestFilterImages(t *testing.T) {
 	if _, err := filterImages(labels, predicted[:2], filterAll); err == nil {
 		t.Error("labels and predictions of different lengths: no error")
 	}
-	if n := len(filterChoices()); n != filterFirstClass+fashion.NumClasses {
+	if n := len(filterChoices()); n != filterFirstClass+fashionmnist.NumClasses {
 		t.Errorf("%d filter choices", n)
 	}
 }
@@ -51,12 +54,12 @@ func TestFilterImages(t *testing.T) {
 func fakePredictions(t *testing.T, n int) *fashion.Predictions {
 	t.Helper()
 	labels := make([]uint8, n)
-	pixels := make([]uint8, n*fashion.ImagePixels)
+	pixels := make([]uint8, n*fashionmnist.ImagePixels)
 	for i := range labels {
 		labels[i] = uint8(i % 10)
-		pixels[i*fashion.ImagePixels+i%fashion.ImagePixels] = 255
+		pixels[i*fashionmnist.ImagePixels+i%fashionmnist.ImagePixels] = 255
 	}
-	s, err := fashion.NewSplit("test", pixels, labels)
+	s, err := fashionmnist.NewSplit("test", pixels, labels)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +69,7 @@ func fakePredictions(t *testing.T, n int) *fashion.Predictions {
 		if i%3 == 0 {
 			c = 0
 		}
-		probs := make([]float32, fashion.NumClasses)
+		probs := make([]float32, fashionmnist.NumClasses)
 		probs[c] = 0.9
 		probs[(c+1)%10] = 0.1
 		p.Probabilities = append(p.Probabilities, probs)
@@ -121,7 +124,7 @@ func TestBrowser(t *testing.T) {
 func TestProbabilityBars(t *testing.T) {
 	probs := make([]float32, 10)
 	probs[7], probs[5] = 0.75, 0.25
-	bars := probabilityBars(probs, fashion.ClassNames[:], 5)
+	bars := probabilityBars(probs, fashionmnist.ClassNames[:], 5)
 	if n := strings.Count(bars, `data-class=`); n != 10 {
 		t.Errorf("%d bars", n)
 	}
@@ -129,7 +132,7 @@ func TestProbabilityBars(t *testing.T) {
 		!strings.Contains(bars, `width:75.0%`) || !strings.Contains(bars, `width:25.0%`) {
 		t.Errorf("bars:\n%s", bars)
 	}
-	if strings.Contains(probabilityBars(probs, fashion.ClassNames[:], -1), "fw-wrong") {
+	if strings.Contains(probabilityBars(probs, fashionmnist.ClassNames[:], -1), "fw-wrong") {
 		t.Error("without a label, the answer is marked wrong")
 	}
 }
@@ -235,10 +238,10 @@ func TestSampleDrawingsAsTheModelSeesThem(t *testing.T) {
 	}
 	// The vertical bar, prepared, is the preparation of its picture.
 	bar := rasterise(sampleDrawings[0].strokes, padSize, padPen)
-	want := fashion.PreparePicture(bar)
+	want := fashionmnist.PreparePicture(bar)
 	got, _, _ := r.readDrawing(sampleDrawings[0].strokes)
 	if !bytes.Equal(got.Pix, want.Pix) {
-		t.Error("readDrawing does not prepare the drawing as fashion.PreparePicture")
+		t.Error("readDrawing does not prepare the drawing as fashionmnist.PreparePicture")
 	}
 }
 
@@ -262,9 +265,13 @@ func TestReadFile(t *testing.T) {
 	if err != nil || len(probs) != 10 {
 		t.Fatalf("readFile: %v", err)
 	}
-	want, err := fashion.DecodePicture(bytes.NewReader(b.Bytes()))
+	path := filepath.Join(t.TempDir(), "picture.png")
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	want, err := fashionmnist.ReadPicture(path)
 	if err != nil || !bytes.Equal(prepared.Pix, want.Pix) {
-		t.Errorf("readFile does not read the picture as fashion.DecodePicture: %v", err)
+		t.Errorf("readFile does not read the picture as fashionmnist.ReadPicture: %v", err)
 	}
 	if _, _, err := r.readFile("not base64!"); err == nil {
 		t.Error("bad base64: no error")
@@ -321,22 +328,22 @@ func (p *pressedCurves) OnTrainBegin(*fashion.Model, fashion.TrainInfo) error {
 }
 
 // smallData is a data set of 64 training images.
-func smallData(t *testing.T) *fashion.Data {
+func smallData(t *testing.T) *fashionmnist.Data {
 	t.Helper()
 	n := 64
-	pixels := make([]uint8, n*fashion.ImagePixels)
+	pixels := make([]uint8, n*fashionmnist.ImagePixels)
 	labels := make([]uint8, n)
 	for i := range labels {
 		labels[i] = uint8(i % 10)
 		for k := range 40 {
-			pixels[i*fashion.ImagePixels+int(labels[i])*70+k] = 200
+			pixels[i*fashionmnist.ImagePixels+int(labels[i])*70+k] = 200
 		}
 	}
-	s, err := fashion.NewSplit("train", pixels, labels)
+	s, err := fashionmnist.NewSplit("train", pixels, labels)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &fashion.Data{Train: s}
+	return &fashionmnist.Data{Train: s}
 }
 
 func TestRateLosses(t *testing.T) {
