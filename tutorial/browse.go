@@ -162,13 +162,13 @@ var browseJS string
 // as a still picture. Without a live page (nbconvert), it shows test image 0
 // that way and returns.
 func BrowseTestSet(m *fashion.Model, d *fashionmnist.Data) {
-	live := probePage()
-	b := newBrowser(predictTest(m, d))
-	if !<-live {
+	if !<-probePage() {
 		fmt.Fprintln(stdout, "No live page (the notebook runs without a browser): here is test image 0; in JupyterLab, a slider shows any of them.")
-		Show(figures.Probabilities(b.p, 0))
+		first := Must(d.Test.Slice("test", 0, 1))
+		Show(figures.Probabilities(Must(m.PredictAll(first)), 0))
 		return
 	}
+	b := newBrowser(predictTest(m, d))
 	page := newLivePage("browse", `<div class="fw-controls" id="{{ID}}-controls"></div><div id="{{ID}}-view"></div>`+
 		`<div class="fw-note">Move the slider (or click it and use the arrow keys) to go through the test images; `+
 		`the menu keeps only the mistakes, or one class. `+keepsRunning+`</div>`, true)

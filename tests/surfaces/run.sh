@@ -21,7 +21,8 @@
 # Environment:
 #   SURFACES_OUT  screenshots and server logs (default tests/surfaces/screenshots, git-ignored)
 #   CHAPTER       the chapter the browser runs (default 02_perceptron.ipynb: short, with
-#                 formulas and figures)
+#                 formulas and figures); not 08 or 10, whose widgets' cells run until a
+#                 learner clicks Done (the widgets part drives those)
 #   FASHION_QUICK passed to the kernel (default 1: chapters train briefly); the widgets
 #                 part runs chapter 8 with FASHION_QUICK=0, as a learner does, for epochs long
 #                 enough to click Stop in the first one
