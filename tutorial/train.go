@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
@@ -106,14 +107,49 @@ func maxUpdates(d *fashionmnist.Data, r fashion.Recipe) int {
 }
 
 // LiveCurves returns a training callback that draws the loss and accuracy
-// curves in the notebook and redraws them after every epoch.
-func LiveCurves() fashion.Callback { return liveCurves{id: "training-curves-" + gonbui.UniqueID()} }
+// curves in the notebook and redraws them after every epoch. In a live page
+// (JupyterLab), a Stop button beside the curves ends training after the
+// current epoch: the callback then returns fashion.ErrStopTraining, so Fit
+// returns normally with the epochs done, and the cell goes on (saving the
+// model, for one). Without a live page there is no button.
+func LiveCurves() fashion.Callback {
+	return &liveCurves{id: "training-curves-" + gonbui.UniqueID()}
+}
 
-// liveCurves redraws the training curves in the notebook after each epoch.
-type liveCurves struct{ id string }
+// liveCurves redraws the training curves in the notebook after each epoch;
+// in a live page, it draws them in a widget, under its Stop button.
+type liveCurves struct {
+	id string
+
+	mu   sync.Mutex
+	stop *stopButton // set once the page answered the probe
+}
+
+// OnTrainBegin implements fashion.TrainBeginner: it asks the page whether
+// it is live, in the background, so that training starts at once, and shows
+// the Stop button when it is.
+func (l *liveCurves) OnTrainBegin(*fashion.Model, fashion.TrainInfo) error {
+	live := probePage()
+	go func() {
+		if <-live {
+			b := newStopButton()
+			l.mu.Lock()
+			l.stop = b
+			l.mu.Unlock()
+		}
+	}()
+	return nil
+}
+
+// button returns the Stop button, nil while there is none.
+func (l *liveCurves) button() *stopButton {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.stop
+}
 
 // OnEpochEnd implements fashion.Callback.
-func (l liveCurves) OnEpochEnd(m *fashion.Model, _ fashion.EpochLog) error {
+func (l *liveCurves) OnEpochEnd(m *fashion.Model, e fashion.EpochLog) error {
 	f, err := figures.TrainingCurves(m.History())
 	if err != nil {
 		return err
@@ -122,13 +158,27 @@ func (l liveCurves) OnEpochEnd(m *fashion.Model, _ fashion.EpochLog) error {
 	if err != nil {
 		return err
 	}
-	out.update(l.id, png)
+	b := l.button()
+	if b == nil {
+		out.update(l.id, png)
+		return nil
+	}
+	out.update(l.id, nil) // drawn in the widget from now on
+	b.showCurves(png)
+	if b.pressed() {
+		b.stopped(e.Epoch)
+		fmt.Fprintf(stdout, "Stopped with the Stop button after epoch %d: the model keeps the weights of that epoch.\n", e.Epoch)
+		return fashion.ErrStopTraining
+	}
 	return nil
 }
 
 // OnTrainEnd implements fashion.TrainEnder: it replaces the live picture by
-// a lasting one, which stays in the saved notebook.
-func (l liveCurves) OnTrainEnd(m *fashion.Model, h *fashion.History) error {
+// a lasting one, which stays in the saved notebook, and removes the widget.
+func (l *liveCurves) OnTrainEnd(m *fashion.Model, h *fashion.History) error {
+	if b := l.button(); b != nil {
+		b.page.close()
+	}
 	out.update(l.id, nil)
 	Show(figures.TrainingCurves(h))
 	return nil
