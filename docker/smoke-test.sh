@@ -60,7 +60,7 @@ start=$SECONDS
 # expected-output check, both by scripts/check_notebooks.py.
 # shellcheck disable=SC2016 # The script runs in the container, with its own variables.
 "${offline[@]}" timeout -k 10 "$limit" buildah run --isolation chroot --user jovyan --env HOME=$home \
-    --env FASHION_QUICK="$quick" --workingdir "$home/work" "$ctr" -- \
+    --env FASHION_QUICK="$quick" --env FASHION_NO_PAGE=1 --workingdir "$home/work" "$ctr" -- \
     bash -c '
   project=$1 notebook=$2 limit=$3
   if ! FASHION_NB_FAILURE=/tmp/smoke-failure.json jupyter nbconvert \

@@ -13,6 +13,8 @@
 #
 # Environment:
 #   FASHION_QUICK=1     train briefly (default here; FASHION_QUICK=0 runs the chapters in full)
+#   FASHION_NO_PAGE=1   the widgets' cells show their still pictures without asking for a live
+#                       page (default here; FASHION_NO_PAGE=0 makes them ask, as in a lab)
 #   NOTEBOOK_TIMEOUT    seconds a cell may run (default 1800)
 #   NOTEBOOK_OUT        output folder (default notebooks/_executed)
 #   FASHION_VENV        the virtual environment (default .venv in this checkout)
@@ -23,6 +25,9 @@ source scripts/env.sh
 die() { echo "run-notebooks: $*" >&2; exit 1; }
 
 export FASHION_QUICK=${FASHION_QUICK-1}
+# No page runs the cells' JavaScript under nbconvert: the interactive cells show their still
+# pictures at once (tutorial.NoPageEnv), instead of asking a page for seconds.
+export FASHION_NO_PAGE=${FASHION_NO_PAGE-1}
 timeout=${NOTEBOOK_TIMEOUT:-1800}
 out=${NOTEBOOK_OUT:-notebooks/_executed}
 [[ $timeout =~ ^[0-9]+$ ]] || die "NOTEBOOK_TIMEOUT must be a number of seconds, not '$timeout'"

@@ -26,6 +26,13 @@
 // that take the learner's code run it and compare with a computation of
 // their own.
 //
+// A few cells are interactive, with GoNB's widgets (gonbui/widgets,
+// gonbui/comms): BrowseTestSet and DrawGarment in chapter 10,
+// ExploreLearningRate and the Stop button of LiveCurves in chapter 8. Their
+// program talks with the notebook's page while it runs (page.go says how it
+// ends); without a live page (nbconvert, FASHION_NO_PAGE=1) each shows a
+// still picture and returns.
+//
 // Setting FASHION_QUICK=1 makes training chapters train briefly (see
 // QuickEnv): CI uses it to run every notebook in minutes. Learners get the
 // article's full recipe by default.

@@ -2,6 +2,8 @@ package tutorial
 
 import (
 	"fmt"
+	"math"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"sync"
@@ -12,6 +14,10 @@ import (
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/figures"
 	"github.com/gomlx/compute"
+	"github.com/gomlx/compute/dtypes"
+	"github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gomlx/gomlx/ml/model"
 )
 
 // Chapter 7: building the model.
@@ -94,7 +100,66 @@ func CheckSmallModel(fn fashion.ModelFn) bool {
 		return verdict(false, "", fmt.Sprintf("The layers are right but the model has %s parameters, not %s: does it create other variables, or a layer without biases?",
 			num.Thousands(m.NumParams()), num.Thousands(want)))
 	}
+	gap, err := nonLinearity(m)
+	if err != nil {
+		return verdict(false, "", "Your model does not run: "+oneLine(err))
+	}
+	if gap < minNonLinearity {
+		return verdict(false, "", fmt.Sprintf("The layers and the %s parameters are right, but your network is linear: f(a+b) = f(a) + f(b) - f(0) "+
+			"to %.1g, so its three layers compute no more than one would. Put activation.Relu on the output of each hidden layer.", num.Thousands(want), gap))
+	}
 	return verdict(true, fmt.Sprintf("784-300-100-10: 784×300 + 300 + 300×100 + 100 + 100×10 + 10 = %s parameters, "+
-		"read from your model's variables. (The check counts layers and parameters; it cannot see whether ReLU is between them.)",
-		num.Thousands(want)), "")
+		"read from your model's variables, and the network is not linear in its input (f(a+b) differs from f(a) + f(b) - f(0) by %.2g of its size): "+
+		"the non-linearity between the layers is there.", num.Thousands(want), gap), "")
+}
+
+// minNonLinearity is the least relative gap between f(a+b) and f(a) + f(b)
+// - f(0) that shows a non-linear model: a linear (affine) one leaves only
+// float32 rounding, about 1e-6.
+const minNonLinearity = 1e-3
+
+// nonLinearity returns how far a model's logits are from affine in its
+// input: |f(a+b) - f(a) - f(b) + f(0)| over |f(a+b)|, largest over the
+// logits, for two random images a and b. Layers with ReLU (or any other
+// non-linear activation) between them give a gap of the order of 0.1;
+// without an activation, dense layers compose to one affine map, and the
+// gap is rounding.
+func nonLinearity(m *fashion.Model) (float64, error) {
+	rng := rand.New(rand.NewPCG(Seed, 7))
+	a, b := make([]float32, fashionmnist.ImagePixels), make([]float32, fashionmnist.ImagePixels)
+	for i := range a {
+		a[i], b[i] = rng.Float32(), rng.Float32()
+	}
+	batch := make([]float32, 0, 4*fashionmnist.ImagePixels)
+	batch = append(batch, a...)
+	batch = append(batch, b...)
+	for i := range a {
+		batch = append(batch, a[i]+b[i])
+	}
+	batch = append(batch, make([]float32, fashionmnist.ImagePixels)...)
+	var logits []float32
+	err := tryRun(func() error {
+		out, err := model.CallOnce(m.Backend(), m.Store(), func(scope *model.Scope, images *graph.Node) *graph.Node {
+			return graph.ConvertDType(m.ModelFn()(scope, images), dtypes.Float32)
+		}, tensors.FromFlatDataAndDimensions(batch, 4, fashionmnist.ImageSize, fashionmnist.ImageSize))
+		if err != nil {
+			return err
+		}
+		logits, err = tensors.CopyFlatData[float32](out)
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	k := len(logits) / 4
+	var gap, size float64
+	for j := range k {
+		fa, fb, fab, f0 := float64(logits[j]), float64(logits[k+j]), float64(logits[2*k+j]), float64(logits[3*k+j])
+		gap = max(gap, math.Abs(fab-fa-fb+f0))
+		size = max(size, math.Abs(fab))
+	}
+	if size == 0 {
+		return 0, fmt.Errorf("all logits are 0")
+	}
+	return gap / size, nil
 }

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
@@ -106,14 +107,49 @@ func maxUpdates(d *fashionmnist.Data, r fashion.Recipe) int {
 }
 
 // LiveCurves returns a training callback that draws the loss and accuracy
-// curves in the notebook and redraws them after every epoch.
-func LiveCurves() fashion.Callback { return liveCurves{id: "training-curves-" + gonbui.UniqueID()} }
+// curves in the notebook and redraws them after every epoch. In a live page
+// (JupyterLab), a Stop button beside the curves ends training after the
+// current epoch: the callback then returns fashion.ErrStopTraining, so Fit
+// returns normally with the epochs done, and the cell goes on (saving the
+// model, for one). Without a live page there is no button.
+func LiveCurves() fashion.Callback {
+	return &liveCurves{id: "training-curves-" + gonbui.UniqueID()}
+}
 
-// liveCurves redraws the training curves in the notebook after each epoch.
-type liveCurves struct{ id string }
+// liveCurves redraws the training curves in the notebook after each epoch;
+// in a live page, it draws them in a widget, under its Stop button.
+type liveCurves struct {
+	id string
+
+	mu   sync.Mutex
+	stop *stopButton // set once the page answered the probe
+}
+
+// OnTrainBegin implements fashion.TrainBeginner: it asks the page whether
+// it is live, in the background, so that training starts at once, and shows
+// the Stop button when it is.
+func (l *liveCurves) OnTrainBegin(*fashion.Model, fashion.TrainInfo) error {
+	live := probePage()
+	go func() {
+		if <-live {
+			b := newStopButton()
+			l.mu.Lock()
+			l.stop = b
+			l.mu.Unlock()
+		}
+	}()
+	return nil
+}
+
+// button returns the Stop button, nil while there is none.
+func (l *liveCurves) button() *stopButton {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.stop
+}
 
 // OnEpochEnd implements fashion.Callback.
-func (l liveCurves) OnEpochEnd(m *fashion.Model, _ fashion.EpochLog) error {
+func (l *liveCurves) OnEpochEnd(m *fashion.Model, e fashion.EpochLog) error {
 	f, err := figures.TrainingCurves(m.History())
 	if err != nil {
 		return err
@@ -122,13 +158,27 @@ func (l liveCurves) OnEpochEnd(m *fashion.Model, _ fashion.EpochLog) error {
 	if err != nil {
 		return err
 	}
-	out.update(l.id, png)
+	b := l.button()
+	if b == nil {
+		out.update(l.id, png)
+		return nil
+	}
+	out.update(l.id, nil) // drawn in the widget from now on
+	b.showCurves(png)
+	if b.pressed() {
+		b.stopped(e.Epoch)
+		fmt.Fprintf(stdout, "Stopped with the Stop button after epoch %d: the model keeps the weights of that epoch.\n", e.Epoch)
+		return fashion.ErrStopTraining
+	}
 	return nil
 }
 
 // OnTrainEnd implements fashion.TrainEnder: it replaces the live picture by
-// a lasting one, which stays in the saved notebook.
-func (l liveCurves) OnTrainEnd(m *fashion.Model, h *fashion.History) error {
+// a lasting one, which stays in the saved notebook, and removes the widget.
+func (l *liveCurves) OnTrainEnd(m *fashion.Model, h *fashion.History) error {
+	if b := l.button(); b != nil {
+		b.page.close()
+	}
 	out.update(l.id, nil)
 	Show(figures.TrainingCurves(h))
 	return nil
@@ -144,13 +194,21 @@ func ShowStepLosses(title string, runs map[string][]float64) {
 	Show(viz.TrainingCurves{Panels: []viz.Panel{panel}, XLabel: "step"}.Figure())
 }
 
-// TrainedModel loads the model the training chapter saved; when there is
-// none, it trains a short one (2 epochs) and says so.
-func TrainedModel() *fashion.Model {
+// TrainedModel is TrainedModelOf(nil): the model the training chapter
+// saved, built from the registered model function its model.json names
+// (fashion.ArticleMLP is registered).
+func TrainedModel() *fashion.Model { return TrainedModelOf(nil) }
+
+// TrainedModelOf loads the model the training chapter saved, built from the
+// model function fn it was trained from (the learner's own, when chapter 8
+// trained another network; nil: the registered function its model.json
+// names); when there is none, it trains a short one from fn (nil:
+// fashion.ArticleMLP), 2 epochs, and says so.
+func TrainedModelOf(fn fashion.ModelFn) *fashion.Model {
 	if _, err := os.Stat(filepath.Join(ModelDir, "model.json")); err == nil {
-		m, err := savedmodel.Load(backend(), ModelDir, nil)
+		m, err := savedmodel.Load(backend(), ModelDir, fn)
 		if err != nil {
-			check(fmt.Errorf("loading %s (a model of an unregistered function loads with savedmodel.Load(backend, dir, yourFunction)): %w", ModelDir, err))
+			check(fmt.Errorf("loading %s with the chapter's model function (a model loads with the function it was trained from: put chapter 8's modelFn in this chapter's modelFn): %w", ModelDir, err))
 		}
 		epochs, images := 0, LoadData().Train.Len()
 		if h := m.History(); h != nil {
@@ -167,7 +225,10 @@ func TrainedModel() *fashion.Model {
 	d := LoadData()
 	r := fashion.ArticleRecipe()
 	r.Seed, r.Epochs, r.Limit = Seed, quickEpochs, quickImages
-	m := Must(fashion.New(backend(), fashion.ArticleMLP, Seed))
+	if fn == nil {
+		fn = fashion.ArticleMLP
+	}
+	m := Must(fashion.New(backend(), fn, Seed))
 	Must(m.Fit(d.Train, d.Validation, r, fashion.NewProgress(stdout)))
 	check(savedmodel.Save(m, ModelDir))
 	fmt.Fprintln(stdout, "Model saved to", ModelDir)

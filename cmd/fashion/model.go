@@ -28,12 +28,12 @@ func (b *backendFlag) register(fs *flagSet) {
 
 // open creates the backend and prints one line naming it on stderr.
 func (b *backendFlag) open(stderr io.Writer) (compute.Backend, error) {
-	backend, line, err := backend.NewBackend(b.config)
+	chosen, line, err := backend.NewBackend(b.config)
 	if err != nil {
 		return nil, err
 	}
 	fmt.Fprintln(stderr, line)
-	return backend, nil
+	return chosen, nil
 }
 
 // runSummary implements "fashion summary".

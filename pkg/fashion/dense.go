@@ -116,10 +116,14 @@ func denseProduct(x, w *graph.Node) *graph.Node {
 const glorotStream = 0x676c6f726f74
 
 // glorotUniform returns a variable initializer that draws the weights of
-// dense layers (float variables of rank 2, [fan_in, fan_out]) from the
-// Glorot-uniform distribution U[-limit, limit], limit = sqrt(6 / (fan_in +
-// fan_out)), and sets all other variables (the biases) to zero: Keras'
-// initialisation of a Dense layer.
+// dense layers (float variables of rank 2, [fan_in, fan_out]) and of
+// convolutions (float variables of rank 3 or more, [k₁, ..., in, out],
+// GoMLX's channels-last kernel layout, as Keras') from the Glorot-uniform
+// distribution U[-limit, limit], limit = sqrt(6 / (fan_in + fan_out)), and
+// sets all other variables (the biases, scalars) to zero: Keras'
+// initialisation of its Dense and Conv layers. A kernel's fans count its
+// receptive field, as Keras and GoMLX count them: fan_in = in·k₁·…,
+// fan_out = out·k₁·… (see glorotFans).
 //
 // GoMLX has the same distribution (initializer.GlorotUniformFn), drawn on
 // the backend from the store's random state. This one draws on the host,
@@ -130,19 +134,31 @@ const glorotStream = 0x676c6f726f74
 func glorotUniform(seed uint64) model.VariableInitializer {
 	rng := rand.New(rand.NewPCG(seed, glorotStream))
 	return func(g *graph.Graph, shape shapes.Shape) *graph.Node {
-		if shape.Rank() != 2 || !shape.DType.IsFloat() {
+		if shape.Rank() < 2 || !shape.DType.IsFloat() {
 			return graph.Zeros(g, shape)
 		}
-		fanIn, fanOut := shape.Dimensions[0], shape.Dimensions[1]
-		limit := GlorotLimit(fanIn, fanOut)
-		values := make([]float64, fanIn*fanOut)
+		limit := GlorotLimit(glorotFans(shape))
+		values := make([]float64, shape.Size())
 		for i := range values {
 			values[i] = (2*rng.Float64() - 1) * limit
 		}
 		// Float64 on the host, rounded once to the variable's type: for
 		// float32, the same numbers as float32(value).
-		return graph.ConvertDType(graph.Reshape(graph.Const(g, values), fanIn, fanOut), shape.DType)
+		return graph.ConvertDType(graph.Reshape(graph.Const(g, values), shape.Dimensions...), shape.DType)
 	}
+}
+
+// glorotFans returns the fan-in and fan-out of a weight variable of rank 2
+// or more: [in, out] for a dense layer; for a convolution kernel [k₁, ...,
+// kₙ, in, out], in and out times the receptive field k₁·…·kₙ, as Keras'
+// compute_fans (and GoMLX's initializer) count them.
+func glorotFans(shape shapes.Shape) (fanIn, fanOut int) {
+	rank := shape.Rank()
+	receptive := 1
+	for _, d := range shape.Dimensions[:rank-2] {
+		receptive *= d
+	}
+	return shape.Dimensions[rank-2] * receptive, shape.Dimensions[rank-1] * receptive
 }
 
 // GlorotLimit returns sqrt(6 / (fanIn + fanOut)), the bound of the

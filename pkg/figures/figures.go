@@ -1,7 +1,3 @@
-// Package figures draws the tutorial's pictures of the data set, the model
-// and its training: it turns pkg/fashion's values into pkg/viz figures. The
-// command-line tool and the tutorial both call it, so a figure looks the
-// same in a terminal's PNG files and in a notebook.
 package figures
 
 import (
@@ -167,6 +163,40 @@ func InitialAndTrainedWeights(m *fashion.Model, layer string) (*viz.Figure, erro
 		map[string]*fashion.LayerWeights{"initial": initial, "trained": trained}, "initial", "trained")
 }
 
+// WeightImages draws the weights into the first n units of a dense layer
+// whose inputs are the pictures' pixels (the first layer, "dense"), the
+// weights of each unit laid out as a 28x28 picture: what it looks for.
+func WeightImages(m *fashion.Model, layer string, n int) (*viz.Figure, error) {
+	lw, err := m.Weights(layer)
+	if err != nil {
+		return nil, err
+	}
+	return weightImages(layer, lw, n)
+}
+
+// weightImages draws the weights into the first n units of lw.
+func weightImages(layer string, lw *fashion.LayerWeights, n int) (*viz.Figure, error) {
+	if len(lw.Weights) != fashionmnist.ImagePixels {
+		return nil, fmt.Errorf("figures: layer %q has %d inputs, not the %d pixels of a picture", layer, len(lw.Weights), fashionmnist.ImagePixels)
+	}
+	units := len(lw.Biases)
+	if n <= 0 || n > units {
+		return nil, fmt.Errorf("figures: cannot show %d of the %d units of %q", n, units, layer)
+	}
+	w := viz.WeightImages{
+		Title: fmt.Sprintf("Weights into the first %d units of %s (%d x %d)", n, layer, len(lw.Weights), units),
+		Width: fashionmnist.ImageSize, Height: fashionmnist.ImageSize, Cols: 5, Scale: 4,
+	}
+	for u := range n {
+		unit := make([]float64, len(lw.Weights))
+		for i, row := range lw.Weights {
+			unit[i] = float64(row[u])
+		}
+		w.Weights = append(w.Weights, unit)
+	}
+	return w.Figure()
+}
+
 // Predictions draws the first n predicted images with their predicted class,
 // green when right, red (with the truth) when wrong.
 func Predictions(p *fashion.Predictions, n int) (*viz.Figure, error) {
@@ -266,6 +296,7 @@ func WriteAll(dir string, d *fashionmnist.Data, m *fashion.Model) ([]string, err
 			named{"10-class-accuracy", func() (*viz.Figure, error) { return ClassAccuracy(p) }},
 			named{"11-mistakes", func() (*viz.Figure, error) { return Mistakes(p, 20) }},
 			named{"12-weights", func() (*viz.Figure, error) { return InitialAndTrainedWeights(m, "dense") }},
+			named{"14-weight-images", func() (*viz.Figure, error) { return WeightImages(m, "dense", 10) }},
 		)
 		if h := m.History(); h != nil && len(h.Epochs) > 0 {
 			list = append(list, named{"13-training-curves", func() (*viz.Figure, error) { return TrainingCurves(h) }})

@@ -62,8 +62,8 @@ func TestWriteAll(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(dataOnly) != 12 || len(all) != 26 {
-		t.Fatalf("%d data figures and %d in all, want 12 and 26 (PNG and SVG each)", len(dataOnly), len(all))
+	if len(dataOnly) != 12 || len(all) != 28 {
+		t.Fatalf("%d data figures and %d in all, want 12 and 28 (PNG and SVG each)", len(dataOnly), len(all))
 	}
 	for _, p := range all {
 		f, err := os.Open(p)
@@ -90,6 +90,15 @@ func TestFigureErrors(t *testing.T) {
 	}
 	if _, err := PixelValues(d.Train, 40, false); err == nil {
 		t.Error("Pixels of a missing image accepted")
+	}
+	if _, err := weightImages("dense_1", &fashion.LayerWeights{Weights: make([][]float32, 500), Biases: make([]float32, 250)}, 10); err == nil {
+		t.Error("weight images of a layer whose inputs are not pixels accepted")
+	}
+	for _, n := range []int{0, 13} {
+		lw := &fashion.LayerWeights{Weights: make([][]float32, fashionmnist.ImagePixels), Biases: make([]float32, 12)}
+		if _, err := weightImages("dense", lw, n); err == nil {
+			t.Errorf("weight images of %d of 12 units accepted", n)
+		}
 	}
 	if _, err := TrainingCurves(&fashion.History{}); err == nil {
 		t.Error("empty history accepted")

@@ -31,7 +31,8 @@ func (a ClassAccuracy) Figure() (*Figure, error) {
 		colors[i] = seriesColor(0)
 	}
 	xLabel := fmt.Sprintf("accuracy: share of the class predicted right (dashed line: overall, %.4f)", overall)
-	p, err := classBars(a.ClassNames, perClass, colors, xLabel, vLine{X: overall, Style: dashed(textColor)})
+	n := float64(len(perClass))
+	p, err := classBars(a.ClassNames, perClass, colors, xLabel, vLine(overall, -0.5, n-0.5, dashed(textColor)))
 	if err != nil {
 		return nil, err
 	}

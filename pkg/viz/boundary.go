@@ -94,7 +94,7 @@ func (lb LinearBoundary) Figure() (*Figure, error) {
 	return newFigure(margin+w+margin, margin+titleH+ph+margin, func(c draw.Canvas) {
 		drawTitle(inset(c, margin), lb.Title)
 		fp.draw(c, margin+(w-pw)/2, margin+titleH)
-	})
+	}, fp.p)
 }
 
 // layout checks the figure and returns its plot, fitted to its data area,
@@ -133,7 +133,9 @@ func (lb LinearBoundary) layout() (fp fittedPlot, titleH float64, err error) {
 	} else {
 		p.Add(gridLines(true, true))
 	}
-	p.Add(classPoints(lb.Points))
+	if err := addClassPoints(p, lb.Points); err != nil {
+		return fp, 0, err
+	}
 	dw, dh := boundarySide, boundarySide
 	if x1-x0 > y1-y0 {
 		dh = math.Round(boundarySide * (y1 - y0) / (x1 - x0))
@@ -225,6 +227,8 @@ func (lb LinearBoundary) whole() bool {
 // sum is at least 0 (Sutherland-Hodgman clipping of the rectangle by the
 // line), and the two ends of the line inside the rectangle, or fewer when
 // the line misses it (or only touches a corner) or the weights are 0.
+// gonum's plotter.Polygon fills the polygon it is given and clips nothing,
+// so the half-plane is cut to the axes here.
 func (h HalfPlane) clip(x0, x1, y0, y1 float64) (poly, ends plotter.XYs) {
 	rect := plotter.XYs{{X: x0, Y: y0}, {X: x1, Y: y0}, {X: x1, Y: y1}, {X: x0, Y: y1}}
 	addEnd := func(q plotter.XY) {
@@ -257,51 +261,87 @@ func (h HalfPlane) clip(x0, x1, y0, y1 float64) (poly, ends plotter.XYs) {
 	return poly, ends
 }
 
-// classPoints is a plotter drawing the points of a LinearBoundary, their
-// marks and their labels.
-type classPoints []ClassPoint
-
-// Plot implements plot.Plotter.
-func (cp classPoints) Plot(c draw.Canvas, p *plot.Plot) {
-	trX, trY := p.Transforms(&c)
-	at := func(q ClassPoint) vg.Point { return vg.Point{X: trX(q.X), Y: trY(q.Y)} }
-	ring := func(clr color.Color) draw.LineStyle { return draw.LineStyle{Color: clr, Width: px(boundaryRing)} }
-	for _, q := range cp {
-		pt := at(q)
-		disc := circlePath(pt, px(boundaryRadius))
-		if q.Class == 1 {
-			c.SetColor(classColor)
-		} else {
-			c.SetColor(color.White)
-		}
-		c.Fill(disc)
-		c.SetLineStyle(ring(classColor))
-		c.Stroke(circlePath(pt, px(boundaryRadius-boundaryRing/2)))
+// addClassPoints adds the points of a LinearBoundary to p as gonum
+// scatters: a disc per point (filled in the class colour for class 1,
+// white for class 0) in an outline of the class colour, a red ring around
+// marked points, then the labels under them, over any point or line they
+// cross.
+func addClassPoints(p *plot.Plot, points []ClassPoint) error {
+	xys := make(plotter.XYs, len(points))
+	var marked plotter.XYs
+	var labels, markedLabels plotter.XYLabels
+	for i, q := range points {
+		xys[i] = plotter.XY{X: q.X, Y: q.Y}
 		if q.Marked {
-			c.SetLineStyle(ring(wrongColor))
-			c.Stroke(circlePath(pt, px(boundaryMark)))
+			marked = append(marked, xys[i])
+		}
+		switch {
+		case q.Label == "":
+		case q.Marked:
+			markedLabels.XYs, markedLabels.Labels = append(markedLabels.XYs, xys[i]), append(markedLabels.Labels, q.Label)
+		default:
+			labels.XYs, labels.Labels = append(labels.XYs, xys[i]), append(labels.Labels, q.Label)
 		}
 	}
-	// Labels last, over any point or line they cross.
-	for _, q := range cp {
-		if q.Label == "" {
+	discs, err := plotter.NewScatter(xys)
+	if err != nil {
+		return errorf("linear boundary: %v", err)
+	}
+	discs.GlyphStyleFunc = func(i int) draw.GlyphStyle {
+		clr := color.Color(color.White)
+		if points[i].Class == 1 {
+			clr = classColor
+		}
+		return draw.GlyphStyle{Color: clr, Radius: px(boundaryRadius), Shape: draw.CircleGlyph{}}
+	}
+	outlines, err := plotter.NewScatter(xys)
+	if err != nil {
+		return errorf("linear boundary: %v", err)
+	}
+	outlines.GlyphStyle = draw.GlyphStyle{Color: classColor, Radius: px(boundaryRadius), Shape: thickRing{px(boundaryRing)}}
+	p.Add(discs, outlines)
+	if len(marked) > 0 {
+		marks, err := plotter.NewScatter(marked)
+		if err != nil {
+			return errorf("linear boundary: %v", err)
+		}
+		marks.GlyphStyle = draw.GlyphStyle{Color: wrongColor, Radius: px(boundaryMark + boundaryRing/2), Shape: thickRing{px(boundaryRing)}}
+		p.Add(marks)
+	}
+	for _, l := range []struct {
+		labels plotter.XYLabels
+		clr    color.Color
+		below  float64
+	}{{labels, textColor, boundaryRadius}, {markedLabels, wrongColor, boundaryMark + boundaryRing/2}} {
+		if len(l.labels.XYs) == 0 {
 			continue
 		}
-		clr, below := textColor, boundaryRadius
-		if q.Marked {
-			clr, below = wrongColor, boundaryMark+boundaryRing/2
+		written, err := plotter.NewLabels(l.labels)
+		if err != nil {
+			return errorf("linear boundary: %v", err)
 		}
-		pt := at(q)
-		pt.Y -= px(below + boundaryLabel)
-		c.FillText(textStyle(legendSize, clr, draw.XCenter, draw.YTop), pt, q.Label)
+		sty := textStyle(legendSize, l.clr, draw.XCenter, draw.YTop)
+		for i := range written.TextStyle {
+			written.TextStyle[i] = sty
+		}
+		written.Offset = vg.Point{Y: -px(l.below + boundaryLabel)}
+		p.Add(written)
 	}
+	return nil
 }
 
-// circlePath returns the circle of radius r around pt.
-func circlePath(pt vg.Point, r vg.Length) vg.Path {
-	var p vg.Path
-	p.Move(vg.Point{X: pt.X + r, Y: pt.Y})
-	p.Arc(pt, r, 0, 2*math.Pi)
-	p.Close()
-	return p
+// thickRing is a glyph: a circle whose outline, Width wide, lies inside
+// the glyph's radius. gonum's draw.RingGlyph strokes 0.5 points whatever
+// the glyph's size, too thin to see as the outline of a point or a mark.
+type thickRing struct{ Width vg.Length }
+
+// DrawGlyph implements draw.GlyphDrawer.
+func (r thickRing) DrawGlyph(c *draw.Canvas, sty draw.GlyphStyle, pt vg.Point) {
+	c.SetLineStyle(draw.LineStyle{Color: sty.Color, Width: r.Width})
+	rad := sty.Radius - r.Width/2
+	var path vg.Path
+	path.Move(vg.Point{X: pt.X + rad, Y: pt.Y})
+	path.Arc(pt, rad, 0, 2*math.Pi)
+	path.Close()
+	c.Stroke(path)
 }

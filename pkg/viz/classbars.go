@@ -19,7 +19,7 @@ func classBars(names []string, values []float64, colors []color.Color, xLabel st
 	p := newPlot("", xLabel, "")
 	p.Add(gridLines(false, true))
 	p.Add(under...)
-	p.Y.Tick.Marker = nameTicks(names)
+	p.NominalY(names...)
 	p.Y.Scale = plot.InvertedScale{Normalizer: plot.LinearScale{}}
 	p.Y.Min, p.Y.Max = -0.5, float64(len(values))-0.5
 	p.X.Min, p.X.Max = 0, 1.1 // room for values after the bars

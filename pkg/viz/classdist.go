@@ -66,7 +66,9 @@ func (d ClassDistribution) Figure() (*Figure, error) {
 	fp := fitPlot(p, plotWidth, plotHeight) // for the room around the bars
 	slot := (plotWidth - 2*margin - fp.left - fp.right) / float64(len(d.ClassNames))
 	barW := slot * 0.8 / float64(len(d.Counts))
-	p.X.Tick.Marker = nameTicks(wrapNames(d.ClassNames, slot-8))
+	pad := p.Y.Padding
+	p.NominalX(wrapNames(d.ClassNames, slot-8)...)
+	p.Y.Padding = pad // NominalX pads for a name at the axis; the X range has room
 	for i, s := range d.Counts {
 		bars, err := plotter.NewBarChart(plotter.Values(s.Values), px(barW))
 		if err != nil {

@@ -1,98 +1,131 @@
 package viz
 
 import (
-	"image"
 	"image/color"
 	"math"
 
 	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/palette"
+	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg/draw"
 )
 
-// colorBar is a vertical scale of colours from lo (bottom) to hi (top),
-// with ticks, their values and a label on its right.
-type colorBar struct {
-	colors []color.Color
-	lo, hi float64
-	label  string
-}
-
 // Layout of a colour bar, in figure pixels.
 const (
-	colorBarGap   = 24.0 // between what the bar describes and the bar
+	colorBarGap   = 24.0 // between what the bar describes and the bar's ticks
 	colorBarWidth = 18.0 // the coloured strip
-	colorBarTick  = 5.0
-	colorBarPad   = 4.0  // between a tick and its value
-	colorBarLabel = 10.0 // between the values and the label
 )
 
-// ticks returns the labelled ticks of the bar.
-func (cb colorBar) ticks() []plot.Tick {
-	return niceTicks{max: 7}.Ticks(cb.lo, cb.hi)
+// paletteMap is the palette.ColorMap of a palette's colours over [min, max],
+// each value taking the colour plotter.HeatMap gives it (heatColor).
+// gonum's ColorBar takes a ColorMap while its HeatMap takes a Palette, and
+// gonum has nothing that turns a palette into a map; without this a bar
+// would not show the very colours of its heat map.
+type paletteMap struct {
+	colors   []color.Color
+	min, max float64
+	alpha    float64
 }
 
-func (colorBar) tickStyle() draw.TextStyle {
-	return textStyle(tickSize, textColor, draw.XLeft, draw.YCenter)
+// newPaletteMap returns the opaque map of colors over [lo, hi].
+func newPaletteMap(colors []color.Color, lo, hi float64) *paletteMap {
+	return &paletteMap{colors: colors, min: lo, max: hi, alpha: 1}
 }
 
-func (colorBar) labelStyle() draw.TextStyle {
-	sty := textStyle(labelSize, textColor, draw.XCenter, draw.YTop)
-	sty.Rotation = math.Pi / 2
-	return sty
+var _ palette.ColorMap = (*paletteMap)(nil)
+
+// At implements palette.ColorMap.
+func (m *paletteMap) At(v float64) (color.Color, error) {
+	if !(v >= m.min && v <= m.max) {
+		return nil, errorf("value %v outside the colour map's [%v, %v]", v, m.min, m.max)
+	}
+	clr := heatColor(m.colors, v, m.min, m.max)
+	if m.alpha == 1 {
+		return clr, nil
+	}
+	c := color.NRGBAModel.Convert(clr).(color.NRGBA)
+	c.A = uint8(math.Round(float64(c.A) * m.alpha))
+	return c, nil
 }
 
-// width returns the width of the bar with its ticks and label, gap
-// excluded.
-func (cb colorBar) width() float64 {
-	var tw float64
-	for _, t := range cb.ticks() {
-		w, _ := textSize(cb.tickStyle(), t.Label)
-		tw = max(tw, w)
+// Min implements palette.ColorMap.
+func (m *paletteMap) Min() float64 { return m.min }
+
+// Max implements palette.ColorMap.
+func (m *paletteMap) Max() float64 { return m.max }
+
+// SetMin implements palette.ColorMap.
+func (m *paletteMap) SetMin(v float64) { m.min = v }
+
+// SetMax implements palette.ColorMap.
+func (m *paletteMap) SetMax(v float64) { m.max = v }
+
+// Alpha implements palette.ColorMap.
+func (m *paletteMap) Alpha() float64 { return m.alpha }
+
+// SetAlpha implements palette.ColorMap; like gonum's maps it panics when a
+// is not in [0, 1].
+func (m *paletteMap) SetAlpha(a float64) {
+	if !(a >= 0 && a <= 1) {
+		panic("viz: alpha not in [0, 1]")
 	}
-	w := colorBarWidth + colorBarTick + colorBarPad + tw
-	if cb.label != "" {
-		_, h := textSize(cb.labelStyle(), cb.label)
-		w += colorBarLabel + h
-	}
-	return math.Ceil(w)
+	m.alpha = a
 }
 
-// draw draws the bar with its strip in r and its ticks and label right of
-// r.
-func (cb colorBar) draw(c draw.Canvas, r vg.Rectangle) {
-	n := len(cb.colors)
-	strip := image.NewRGBA(image.Rect(0, 0, 1, n))
-	for i, clr := range cb.colors {
-		strip.Set(0, n-1-i, clr)
+// Palette implements palette.ColorMap: n colours evenly spaced from Min
+// to Max.
+func (m *paletteMap) Palette(n int) palette.Palette {
+	cs := make(colorList, n)
+	for i := range cs {
+		v := m.min
+		if n > 1 {
+			v += (m.max - m.min) * float64(i) / float64(n-1)
+		}
+		cs[i], _ = m.At(v)
 	}
-	drawPixels(c, r, strip)
-	strokeFrame(c, r, frameColor)
-	line := draw.LineStyle{Color: textColor, Width: px(1)}
-	var tw vg.Length
-	for _, t := range cb.ticks() {
-		y := r.Min.Y + vg.Length((t.Value-cb.lo)/(cb.hi-cb.lo))*(r.Max.Y-r.Min.Y)
-		c.StrokeLine2(line, r.Max.X, y, r.Max.X+px(colorBarTick), y)
-		c.FillText(cb.tickStyle(), vg.Point{X: r.Max.X + px(colorBarTick+colorBarPad), Y: y}, t.Label)
-		tw = max(tw, cb.tickStyle().Width(t.Label))
-	}
-	if cb.label != "" {
-		x := r.Max.X + px(colorBarTick+colorBarPad+colorBarLabel) + tw
-		c.FillText(cb.labelStyle(), vg.Point{X: x, Y: (r.Min.Y + r.Max.Y) / 2}, cb.label)
-	}
+	return cs
 }
 
 // colorBarFigure returns a figure of a title over a fitted plot with a
-// colour bar on its right, as tall as the plot's data area.
-func colorBarFigure(title string, fp fittedPlot, cb colorBar) (*Figure, error) {
+// gonum colour bar on its right, as tall as the plot's data area, showing
+// colors over [lo, hi] with the given label and ticks.
+func colorBarFigure(title string, fp fittedPlot, colors []color.Color, lo, hi float64, label string, ticks niceTicks) (*Figure, error) {
+	bfp := fittedColorBar(colors, lo, hi, label, ticks, fp.dataH)
+
+	// Placed by hand, not by plot.Align, whose tiles are all as wide: the
+	// bar is narrow, and its data area must line up with the plot's.
 	pw, ph := fp.size()
+	bw, bh := bfp.size()
 	titleH := titleHeight(title)
-	gap := max(fp.right, colorBarGap)
-	width := margin + pw - fp.right + gap + cb.width() + margin
-	height := margin + titleH + ph + margin
+	barX := margin + fp.left + fp.dataW + max(fp.right, colorBarGap)
+	barY := margin + titleH + fp.top - bfp.top
+	width := max(margin+pw, barX+bw) + margin
+	height := max(margin+titleH+ph, barY+bh) + margin
 	return newFigure(width, height, func(c draw.Canvas) {
 		drawTitle(inset(c, margin), title)
 		fp.draw(c, margin, margin+titleH)
-		cb.draw(c, box(c, margin+fp.left+fp.dataW+gap, margin+titleH+fp.top, colorBarWidth, fp.dataH))
-	})
+		bfp.draw(c, barX, barY)
+	}, fp.p, bfp.p)
 }
+
+// fittedColorBar returns gonum's vertical colour bar of colors over
+// [lo, hi], with the given label and ticks, in a plot of its own whose data
+// area, the strip, is colorBarWidth x h figure pixels.
+func fittedColorBar(colors []color.Color, lo, hi float64, label string, ticks niceTicks, h float64) fittedPlot {
+	p := newPlot("", "", label)
+	// One colour per figure pixel, so the bar's image is not scaled.
+	p.Add(&plotter.ColorBar{ColorMap: newPaletteMap(colors, lo, hi), Vertical: true, Colors: int(h)})
+	p.Add(dataFrame{})
+	p.HideX()
+	p.Y.Tick.Marker = ticks
+	p.X.Padding, p.Y.Padding = 0, 0
+	return fitPlot(p, colorBarWidth, h)
+}
+
+// dataFrame is a plotter framing the data area of its plot: gonum draws
+// no box around a colour bar, whose lightest end would melt into the
+// white page.
+type dataFrame struct{}
+
+// Plot implements plot.Plotter.
+func (dataFrame) Plot(c draw.Canvas, _ *plot.Plot) { strokeFrame(c, c.Rectangle, frameColor) }

@@ -2,7 +2,6 @@ package viz
 
 import (
 	"fmt"
-	"image"
 	"math"
 	"strconv"
 
@@ -68,7 +67,8 @@ func checkCounts(counts [][]int, names []string) error {
 func confusionCell(n int) float64 { return math.Round(max(20, min(60, 600/float64(n)))) }
 
 // ConfusionMatrix draws a confusion matrix: true classes down, predicted
-// classes across, each cell with its count and coloured by it.
+// classes across (gonum's nominal axes), each cell with its count and
+// coloured by it (a gonum heat map, with its colour bar).
 type ConfusionMatrix struct {
 	// Title is drawn above the matrix; empty for none.
 	Title string
@@ -77,8 +77,8 @@ type ConfusionMatrix struct {
 	Counts [][]int
 	// ClassNames name the classes, by label.
 	ClassNames []string
-	// Palette colours the counts from 0 to the largest; nil means white
-	// to dark blue.
+	// Palette colours the counts from 0 to the largest; nil means
+	// ColorBrewer's blues (palette/brewer), white to dark blue.
 	Palette palette.Palette
 }
 
@@ -101,16 +101,13 @@ func (m ConfusionMatrix) Figure() (*Figure, error) {
 			top = max(top, v)
 		}
 	}
-	cells := image.NewRGBA(image.Rect(0, 0, n, n))
 	labels := plotter.XYLabels{XYs: make(plotter.XYs, 0, n*n)}
 	var styles []draw.TextStyle
 	for t, row := range m.Counts {
 		for p, v := range row {
-			clr := colorAt(colors, float64(v), 0, float64(top))
-			cells.Set(p, t, clr)
 			labels.XYs = append(labels.XYs, plotter.XY{X: float64(p), Y: float64(t)})
 			labels.Labels = append(labels.Labels, strconv.Itoa(v))
-			textClr := contrastText(clr)
+			textClr := contrastText(heatColor(colors, float64(v), 0, float64(top)))
 			if v == 0 {
 				textClr = mutedColor // the many empty cells recede
 			}
@@ -118,8 +115,7 @@ func (m ConfusionMatrix) Figure() (*Figure, error) {
 		}
 	}
 	p := newPlot("", "predicted class", "true class")
-	edge := float64(n) - 0.5
-	p.Add(pixelPlotter{img: cells, xmin: -0.5, xmax: edge, ymin: -0.5, ymax: edge})
+	p.Add(heatMap(countsGrid(m.Counts), colors, 0, float64(top)))
 	counts, err := plotter.NewLabels(labels)
 	if err != nil {
 		return nil, errorf("confusion matrix: %v", err)
@@ -127,12 +123,12 @@ func (m ConfusionMatrix) Figure() (*Figure, error) {
 	counts.TextStyle = styles
 	p.Add(counts)
 	cell := confusionCell(n)
-	p.X.Tick.Marker = nameTicks(wrapNames(m.ClassNames, cell-4))
-	p.Y.Tick.Marker = nameTicks(m.ClassNames)
+	p.NominalX(wrapNames(m.ClassNames, cell-4)...)
+	p.NominalY(m.ClassNames...)
 	p.Y.Scale = plot.InvertedScale{Normalizer: plot.LinearScale{}}
 	p.X.Padding, p.Y.Padding = 0, 0
 	side := cell * float64(n)
-	return colorBarFigure(m.Title, fitPlot(p, side, side), colorBar{colors: colors, lo: 0, hi: float64(top), label: "samples"})
+	return colorBarFigure(m.Title, fitPlot(p, side, side), colors, 0, float64(top), "samples", niceTicks{max: 7, whole: true})
 }
 
 // Accuracies returns the accuracy of each true class (the share of its
@@ -166,3 +162,19 @@ func Accuracies(counts [][]int) (perClass []float64, overall float64, err error)
 	}
 	return perClass, float64(right) / float64(total), nil
 }
+
+// countsGrid is a confusion matrix as the plotter.GridXYZ of a heat map:
+// predicted class p at X = p, true class t at Y = t.
+type countsGrid [][]int
+
+// Dims implements plotter.GridXYZ.
+func (g countsGrid) Dims() (c, r int) { return len(g), len(g) }
+
+// Z implements plotter.GridXYZ.
+func (g countsGrid) Z(c, r int) float64 { return float64(g[r][c]) }
+
+// X implements plotter.GridXYZ.
+func (countsGrid) X(c int) float64 { return float64(c) }
+
+// Y implements plotter.GridXYZ.
+func (countsGrid) Y(r int) float64 { return float64(r) }

@@ -153,7 +153,7 @@ func (tc TrainingCurves) panelPlot(panel Panel, epochs int) (*plot.Plot, error) 
 	p.Y.Min, p.Y.Max = lo-pad, hi+pad
 	p.Y.Tick.Marker = niceTicks{max: 9}
 	if tc.BestEpoch > 0 {
-		best := vLine{X: float64(tc.BestEpoch), Style: dashed(frameColor)}
+		best := vLine(float64(tc.BestEpoch), p.Y.Min, p.Y.Max, dashed(frameColor))
 		p.Add(best)
 		p.Legend.Add(fmt.Sprintf("best epoch (%d)", tc.BestEpoch), best)
 	}

@@ -7,10 +7,9 @@ import (
 
 	"github.com/fashion-gomlx/fashion-gomlx/internal/atomicfile"
 
+	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
-	"gonum.org/v1/plot/vg/vgsvg"
 )
 
 // DPI is the resolution of PNG output, in dots per inch. At 96 DPI one
@@ -23,6 +22,7 @@ const DPI = 96
 type Figure struct {
 	width, height vg.Length
 	draw          func(c draw.Canvas)
+	plots         []*plot.Plot
 }
 
 // maxPixels bounds the width and height of a figure, in figure pixels, so
@@ -30,12 +30,26 @@ type Figure struct {
 const maxPixels = 16384
 
 // newFigure returns a figure of w x h figure pixels drawn by fn on a white
-// background.
-func newFigure(w, h float64, fn func(c draw.Canvas)) (*Figure, error) {
+// background; fn draws the given plots, and maybe more.
+func newFigure(w, h float64, fn func(c draw.Canvas), plots ...*plot.Plot) (*Figure, error) {
 	if !(w >= 1 && h >= 1 && w <= maxPixels && h <= maxPixels) {
 		return nil, errorf("figure would be %.0fx%.0f pixels; at most %dx%d can be drawn", w, h, maxPixels, maxPixels)
 	}
-	return &Figure{width: px(w), height: px(h), draw: fn}, nil
+	return &Figure{width: px(w), height: px(h), draw: fn, plots: plots}, nil
+}
+
+// Plots returns the gonum plots the figure draws, left to right (a plot and
+// then its colour bar, the panels of training curves), for a caller to add
+// plotters of their own, restyle an axis or draw a plot elsewhere: the
+// figure draws them as they are when it is encoded. Picture grids, which
+// are no plot, return none. The figure keeps its layout, measured when it
+// was made, so an addition should not need more room around the data (a
+// legend entry in an existing legend is fine, a new axis label is not).
+func (f *Figure) Plots() []*plot.Plot {
+	if f == nil {
+		return nil
+	}
+	return f.plots
 }
 
 // Size returns the size of the figure in points (1/72 inch), the unit of
@@ -47,7 +61,8 @@ func (f *Figure) Pixels() (width, height int) {
 	return int(f.width.Dots(DPI) + 0.5), int(f.height.Dots(DPI) + 0.5)
 }
 
-// Encode writes the figure to w in the given format.
+// Encode writes the figure to w in the given format, on the canvas gonum's
+// plot.Save would use for it (draw.NewFormattedCanvas).
 func (f *Figure) Encode(w io.Writer, format Format) (err error) {
 	if f == nil || f.draw == nil {
 		return errorf("empty figure: build figures with the Figure method of a figure type")
@@ -59,19 +74,14 @@ func (f *Figure) Encode(w io.Writer, format Format) (err error) {
 			err = errorf("drawing %s figure: %v", format, r)
 		}
 	}()
-	var c interface {
-		vg.CanvasSizer
-		io.WriterTo
+	if err := format.check(); err != nil {
+		return err
 	}
-	switch format {
-	case PNG:
-		c = vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(f.width, f.height), vgimg.UseDPI(DPI))}
-	case SVG:
-		c = vgsvg.New(f.width, f.height)
-	default:
-		return errorf("unknown format %q: want %q or %q", format, PNG, SVG)
+	c, err := draw.NewFormattedCanvas(f.width, f.height, string(format))
+	if err != nil {
+		return errorf("%w", err)
 	}
-	dc := draw.New(c)
+	dc := draw.New(pixelCanvas{c})
 	dc.SetColor(color.White)
 	dc.Fill(dc.Rectangle.Path())
 	f.draw(dc)
@@ -97,7 +107,7 @@ func (f *Figure) PNG() ([]byte, error) { return f.encode(PNG) }
 func (f *Figure) SVG() ([]byte, error) { return f.encode(SVG) }
 
 // Save writes the figure to path in the format its extension names
-// (.png or .svg). It writes a temporary file in the same directory and
+// (.png, .svg or another of plot.Save's). It writes a temporary file in the same directory and
 // renames it, so path never holds a half-written picture.
 func (f *Figure) Save(path string) error {
 	format, err := FormatOf(path)

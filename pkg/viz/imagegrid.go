@@ -44,7 +44,10 @@ type ImageGrid struct {
 	Palette palette.Palette
 }
 
-// Layout of a grid, in figure pixels.
+// Layout of a grid, in figure pixels. The grid is laid out here rather
+// than as gonum plots in draw.Tiles: plot.Align stretches every data area
+// to its tile, so pictures would not stay square on whole pixels, and a
+// caption under a picture is no part of a gonum plot.
 const (
 	gridCellPad    = 6.0  // left and right of the widest thing in a column
 	gridCaptionGap = 6.0  // between a picture and its caption
@@ -148,22 +151,28 @@ func (g ImageGrid) Figure() (*Figure, error) {
 	l := g.layout()
 	colors := colorsOf(g.Palette)
 	return newFigure(l.width, l.height, func(c draw.Canvas) {
-		drawTitle(inset(c, margin), g.Title)
-		for i, img := range g.Images {
-			w, h := img.Bounds().Dx(), img.Bounds().Dy()
-			x, y := l.cell(i, w, h)
-			r := box(c, x, y, float64(w*l.scale), float64(h*l.scale))
-			drawPixels(c, r, colorizeGray(img, colors))
-			strokeFrame(c, r, frameColor)
-			if g.Captions == nil {
-				continue
-			}
-			clr := textColor
-			if g.CaptionColors != nil && g.CaptionColors[i] != nil {
-				clr = g.CaptionColors[i]
-			}
-			cx, cy := l.caption(i)
-			c.FillText(captionStyle(clr), vg.Point{X: c.Min.X + px(cx), Y: c.Max.Y - px(cy)}, g.Captions[i])
-		}
+		g.draw(c, l, func(c draw.Canvas, r vg.Rectangle, i int) { drawPicture(c, r, g.Images[i], colors) })
 	})
+}
+
+// draw draws the grid's title, frames and captions, and each picture with
+// pic into its rectangle.
+func (g ImageGrid) draw(c draw.Canvas, l gridLayout, pic func(c draw.Canvas, r vg.Rectangle, i int)) {
+	drawTitle(inset(c, margin), g.Title)
+	for i, img := range g.Images {
+		w, h := img.Bounds().Dx(), img.Bounds().Dy()
+		x, y := l.cell(i, w, h)
+		r := box(c, x, y, float64(w*l.scale), float64(h*l.scale))
+		pic(c, r, i)
+		strokeFrame(c, r, frameColor)
+		if g.Captions == nil {
+			continue
+		}
+		clr := textColor
+		if g.CaptionColors != nil && g.CaptionColors[i] != nil {
+			clr = g.CaptionColors[i]
+		}
+		cx, cy := l.caption(i)
+		c.FillText(captionStyle(clr), vg.Point{X: c.Min.X + px(cx), Y: c.Max.Y - px(cy)}, g.Captions[i])
+	}
 }

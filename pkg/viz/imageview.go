@@ -9,8 +9,9 @@ import (
 // ImageView that does not say: a 28x28 picture shows as 448x448.
 const defaultViewScale = 16
 
-// ImageView draws one picture large, with row and column numbers and a
-// colour bar of its values: the article's look at one training image
+// ImageView draws one picture large, as a gonum heat map (plotter.HeatMap)
+// with row and column numbers and a gonum colour bar (plotter.ColorBar) of
+// its values: the article's look at one training image
 // before and after scaling pixels to [0, 1].
 type ImageView struct {
 	// Title is drawn above the picture; empty for none.
@@ -49,12 +50,10 @@ func (v ImageView) Figure() (*Figure, error) {
 	colors := colorsOf(v.Palette)
 	r := v.Image
 	p := newPlot("", "column", "row")
-	p.Add(pixelPlotter{img: r.image(colors), xmin: -0.5, xmax: float64(r.Width) - 0.5, ymin: -0.5, ymax: float64(r.Height) - 0.5})
+	p.Add(heatMap(rasterGrid(r), colors, r.Min, r.Max))
 	p.X.Tick.Marker = niceTicks{max: 8, whole: true}
 	p.Y.Tick.Marker = niceTicks{max: 8, whole: true}
 	p.Y.Scale = plot.InvertedScale{Normalizer: plot.LinearScale{}}
 	p.X.Padding, p.Y.Padding = 0, 0
-	cb := colorBar{colors: colors, lo: r.Min, hi: r.Max, label: label}
-
-	return colorBarFigure(v.Title, fitPlot(p, float64(r.Width*scale), float64(r.Height*scale)), cb)
+	return colorBarFigure(v.Title, fitPlot(p, float64(r.Width*scale), float64(r.Height*scale)), colors, r.Min, r.Max, label, niceTicks{max: 7})
 }

@@ -6,15 +6,21 @@ import (
 	"slices"
 
 	"gonum.org/v1/plot/palette"
+	"gonum.org/v1/plot/palette/brewer"
+	"gonum.org/v1/plot/palette/moreland"
 )
 
 // Grayscale returns the 256 greys of image.Gray, from black (0) to white
-// (255): the default palette of the picture figures.
+// (255): the default palette of the picture figures. It is written here
+// because gonum has no such palette: brewer's "Greys" has at most 9 greys,
+// and moreland's smooth maps do not land on image.Gray's 256 levels, so
+// neither would draw a picture's pixels unchanged.
 func Grayscale() palette.Palette { return grays{} }
 
 // Reverse returns the colours of p in reverse order. Reverse(Grayscale())
 // draws 0 white and 255 black, like Matplotlib's "binary" colour map:
-// dark garments on a white background.
+// dark garments on a white background. (gonum's palette.Reverse reverses a
+// ColorMap, not a Palette.)
 func Reverse(p palette.Palette) palette.Palette {
 	cs := slices.Clone(p.Colors())
 	slices.Reverse(cs)
@@ -55,30 +61,45 @@ func checkPalette(pal palette.Palette) error {
 	return nil
 }
 
-// colorAt returns the colour of colors for v in [lo, hi]; values outside
-// are clamped, and NaN takes the first colour.
-func colorAt(colors []color.Color, v, lo, hi float64) color.Color {
-	t := (v - lo) / (hi - lo)
-	if math.IsNaN(t) {
-		t = 0
+// heatColor returns the colour plotter.HeatMap gives v over [lo, hi] with
+// colors (the nearest of colours evenly spread from lo to hi), values
+// outside taking the end colours as our heat maps' Underflow and Overflow
+// do, and NaN the first colour. Labels on a heat map and pictures drawn
+// beside one use it, so that they match its cells.
+func heatColor(colors []color.Color, v, lo, hi float64) color.Color {
+	switch {
+	case v <= lo || math.IsNaN(v):
+		return colors[0]
+	case v >= hi:
+		return colors[len(colors)-1]
 	}
-	t = math.Max(0, math.Min(1, t))
-	return colors[int(math.Round(t*float64(len(colors)-1)))]
+	ps := float64(len(colors)-1) / (hi - lo)
+	return colors[int((v-lo)*ps+0.5)]
 }
 
-// blues returns 256 colours from white to dark blue.
+// blues returns 256 colours from white to dark blue, the colours of a
+// confusion matrix: ColorBrewer's nine blues (palette/brewer) interpolated
+// by moreland's luminance map, so that the shade of a cell grows evenly
+// with its count rather than in nine steps.
 func blues() []color.Color {
-	from, to := [3]float64{255, 255, 255}, [3]float64{0x08, 0x30, 0x6b}
-	cs := make([]color.Color, 256)
-	for i := range cs {
-		t := float64(i) / 255
-		mix := func(k int) uint8 { return uint8(math.Round(from[k] + (to[k]-from[k])*t)) }
-		cs[i] = color.RGBA{R: mix(0), G: mix(1), B: mix(2), A: 255}
+	p, err := brewer.GetPalette(brewer.TypeSequential, "Blues", 9)
+	if err != nil {
+		panic(err) // "Blues" has 3 to 9 colours
 	}
-	return cs
+	dark := slices.Clone(p.Colors())
+	slices.Reverse(dark) // the luminance map wants the darkest first
+	m, err := moreland.NewLuminance(dark)
+	if err != nil {
+		panic(err) // brewer's blues lighten steadily
+	}
+	m.SetMin(0)
+	m.SetMax(1)
+	return palette.Reverse(m).Palette(256).Colors()
 }
 
-// contrastText returns black or white, whichever reads better on bg.
+// contrastText returns black or white, whichever reads better on bg (by
+// the luma of ITU-R BT.601): gonum's labels take one colour, whatever lies
+// under them.
 func contrastText(bg color.Color) color.Color {
 	r, g, b, _ := bg.RGBA()
 	lum := (0.299*float64(r) + 0.587*float64(g) + 0.114*float64(b)) / 0xffff

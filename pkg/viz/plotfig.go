@@ -2,7 +2,6 @@ package viz
 
 import (
 	"image/color"
-	"math"
 	"strings"
 
 	"gonum.org/v1/plot"
@@ -23,7 +22,7 @@ func plotsFigure(title string, w, h float64, plots ...*plot.Plot) (*Figure, erro
 		for i, pc := range plot.Align([][]*plot.Plot{plots}, tiles, c)[0] {
 			plots[i].Draw(pc)
 		}
-	})
+	}, plots...)
 }
 
 // gridLines returns light grid lines across the plot at the major ticks
@@ -42,7 +41,8 @@ func gridLines(horizontal, vertical bool) *plotter.Grid {
 
 // wrapNames breaks names wider than w figure pixels (in tick label style)
 // into two lines, at the space or after the slash nearest their middle,
-// so the names of a category axis do not run into each other.
+// so the names of a category axis do not run into each other: gonum draws
+// a tick label on one line however long it is.
 func wrapNames(names []string, w float64) []string {
 	sty := textStyle(tickSize, textColor, draw.XCenter, draw.YTop)
 	out := make([]string, len(names))
@@ -73,29 +73,10 @@ func wrapNames(names []string, w float64) []string {
 
 func abs(n int) int { return max(n, -n) }
 
-// vLine is a plotter drawing a vertical line across the whole plot at X,
-// shown in the legend as a short line.
-type vLine struct {
-	X     float64
-	Style draw.LineStyle
-}
-
-// Plot implements plot.Plotter.
-func (l vLine) Plot(c draw.Canvas, p *plot.Plot) {
-	trX, _ := p.Transforms(&c)
-	x := trX(l.X)
-	c.StrokeLine2(l.Style, x, c.Min.Y, x, c.Max.Y)
-}
-
-// DataRange implements plot.DataRanger: the line asks for its X only.
-func (l vLine) DataRange() (xmin, xmax, ymin, ymax float64) {
-	return l.X, l.X, math.Inf(1), math.Inf(-1)
-}
-
-// Thumbnail implements plot.Thumbnailer.
-func (l vLine) Thumbnail(c *draw.Canvas) {
-	y := c.Center().Y
-	c.StrokeLine2(l.Style, c.Min.X, y, c.Max.X, y)
+// vLine returns gonum's line from (x, y0) to (x, y1) in the given style:
+// a line across a plot whose Y axis spans [y0, y1].
+func vLine(x, y0, y1 float64, style draw.LineStyle) *plotter.Line {
+	return &plotter.Line{XYs: plotter.XYs{{X: x, Y: y0}, {X: x, Y: y1}}, LineStyle: style}
 }
 
 // dashed returns a dashed line style of the given colour.
@@ -105,7 +86,8 @@ func dashed(clr color.Color) draw.LineStyle {
 
 // legendBackdrop is a plotter, added last, that lays a nearly opaque white
 // box where the plot's legend will be drawn, so the legend stays readable
-// over lines.
+// over lines: gonum's plot.Legend draws its entries on whatever is under
+// them and has no background of its own.
 type legendBackdrop struct{}
 
 // Plot implements plot.Plotter.

@@ -10,7 +10,9 @@ import (
 
 // fittedPlot is a plot whose data area has an exact size in figure pixels,
 // on whole pixels, so that pictures and matrix cells in it come out square
-// and crisp.
+// and crisp. gonum sizes a plot from the outside (plot.Draw fills the
+// canvas it is given, the data area being what the axes leave), so the
+// room around a data area of a given size is measured here.
 type fittedPlot struct {
 	p            *plot.Plot
 	dataW, dataH float64

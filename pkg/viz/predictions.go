@@ -151,11 +151,11 @@ func (pc ProbabilityChart) Figure() (*Figure, error) {
 	return newFigure(plotWidth, height, func(c draw.Canvas) {
 		drawTitle(inset(c, margin), title)
 		r := box(c, margin, margin+titleH, imgW, imgH)
-		drawPixels(c, r, colorizeGray(pc.Image, colors))
+		drawPicture(c, r, pc.Image, colors)
 		strokeFrame(c, r, frameColor)
 		plotArea := box(c, margin+imgW+panelGap, margin+titleH, plotWidth-imgW-panelGap-2*margin, height-titleH-2*margin)
 		p.Draw(sub(c, plotArea))
-	})
+	}, p)
 }
 
 // barsPlot returns the bars of the chart, pred being the predicted class.

@@ -2,7 +2,6 @@ package viz
 
 import (
 	"image"
-	"image/color"
 	"math"
 )
 
@@ -58,13 +57,4 @@ func (r Raster) check() error {
 		return errorf("raster value range [%v, %v] is empty or not finite", r.Min, r.Max)
 	}
 	return nil
-}
-
-// image returns the raster drawn with colors.
-func (r Raster) image(colors []color.Color) *image.RGBA {
-	out := image.NewRGBA(image.Rect(0, 0, r.Width, r.Height))
-	for i, v := range r.Values {
-		out.Set(i%r.Width, i/r.Width, colorAt(colors, v, r.Min, r.Max))
-	}
-	return out
 }

@@ -7,6 +7,7 @@ import (
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/plotutil"
 	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -29,20 +30,12 @@ const (
 	plotHeight = 520.0
 )
 
-// Colours shared by the figures.
+// Colours shared by the figures: plotutil's.
 var (
-	// seriesColors tell series apart (Tableau 10: blue, orange, green, ...).
-	seriesColors = []color.Color{
-		color.RGBA{R: 0x1f, G: 0x77, B: 0xb4, A: 0xff},
-		color.RGBA{R: 0xff, G: 0x7f, B: 0x0e, A: 0xff},
-		color.RGBA{R: 0x2c, G: 0xa0, B: 0x2c, A: 0xff},
-		color.RGBA{R: 0xd6, G: 0x27, B: 0x28, A: 0xff},
-		color.RGBA{R: 0x94, G: 0x67, B: 0xbd, A: 0xff},
-		color.RGBA{R: 0x8c, G: 0x56, B: 0x4b, A: 0xff},
-	}
-	// rightColor marks a correct prediction, wrongColor a wrong one.
-	rightColor color.Color = color.RGBA{R: 0x1b, G: 0x7a, B: 0x2e, A: 0xff}
-	wrongColor color.Color = color.RGBA{R: 0xc6, G: 0x28, B: 0x28, A: 0xff}
+	// rightColor marks a correct prediction, wrongColor a wrong one:
+	// plotutil's dark green and red, which read as text on white.
+	rightColor = plotutil.DarkColors[1]
+	wrongColor = plotutil.DarkColors[0]
 
 	textColor  color.Color = color.Black
 	frameColor color.Color = color.Gray{Y: 0xa0}
@@ -50,8 +43,10 @@ var (
 	mutedColor color.Color = color.Gray{Y: 0xb0}
 )
 
-// seriesColor returns the colour of the i-th series.
-func seriesColor(i int) color.Color { return seriesColors[i%len(seriesColors)] }
+// seriesColor returns the colour of the i-th series: plotutil's colours
+// from its blue (blue, orange, purple, ...), so that the first two series
+// (training and validation) are not the red and green of wrong and right.
+func seriesColor(i int) color.Color { return plotutil.Color(i + 2) }
 
 // px converts figure pixels to points.
 func px(n float64) vg.Length { return vg.Length(n * 72 / DPI) }
@@ -102,7 +97,9 @@ func newPlot(title, xLabel, yLabel string) *plot.Plot {
 }
 
 // drawTitle writes title centred at the top of c and returns the part of c
-// under it. An empty title takes no room.
+// under it. An empty title takes no room. A gonum plot has a title of its
+// own, but nothing in gonum titles several plots side by side (plot.Align
+// has no title), so a figure's title is written here.
 func drawTitle(c draw.Canvas, title string) draw.Canvas {
 	if title == "" {
 		return c

@@ -9,7 +9,10 @@ import (
 
 // niceTicks marks the multiples of a step of 1, 2 or 5 times a power of
 // ten: the smallest step giving at most max ticks. With whole set, the
-// step is at least 1 (for epochs, pixel rows, classes).
+// step is at least 1 (for epochs, pixel rows, classes). gonum's
+// plot.DefaultTicks aims at about three labelled ticks whatever the length
+// of the axis, and may step by 0.5 or 2.5 on an axis of whole numbers (an
+// epoch 2.5); neither can be asked of it.
 type niceTicks struct {
 	max   int
 	whole bool
@@ -51,13 +54,4 @@ func (t niceTicks) step(span float64) float64 {
 			}
 		}
 	}
-}
-
-// nameTicks labels the whole numbers 0, 1, ... with names.
-func nameTicks(names []string) plot.ConstantTicks {
-	ticks := make(plot.ConstantTicks, len(names))
-	for i, n := range names {
-		ticks[i] = plot.Tick{Value: float64(i), Label: n}
-	}
-	return ticks
 }

@@ -69,9 +69,9 @@ func (wh WeightHistogram) Figure() (*Figure, error) {
 	}
 	if wh.Limit > 0 {
 		for _, x := range []float64{-wh.Limit, wh.Limit} {
-			p.Add(vLine{X: x, Style: dashed(textColor)})
+			p.Add(vLine(x, 0, top*1.25, dashed(textColor)))
 		}
-		p.Legend.Add(fmt.Sprintf("Glorot limits ±%.4g", wh.Limit), vLine{Style: dashed(textColor)})
+		p.Legend.Add(fmt.Sprintf("Glorot limits ±%.4g", wh.Limit), vLine(0, 0, 0, dashed(textColor)))
 	}
 	p.Y.Min, p.Y.Max = 0, top*1.25 // headroom for the legend
 	p.Y.Tick.Marker = niceTicks{max: 10, whole: true}
@@ -82,7 +82,10 @@ func (wh WeightHistogram) Figure() (*Figure, error) {
 }
 
 // histogramBins counts values into n bins of the given width from lo; the
-// last bin takes the values on its upper edge.
+// last bin takes the values on its upper edge. gonum's plotter.NewHist
+// bins each set over its own smallest to largest value, so sets overlaid
+// would have bins of different widths and places; bins shared by all sets
+// are counted here and handed to plotter.Histogram.
 func histogramBins(values []float64, lo, width float64, n int) []plotter.HistogramBin {
 	bins := make([]plotter.HistogramBin, n)
 	for i := range bins {

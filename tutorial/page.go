@@ -1,0 +1,276 @@
+package tutorial
+
+import (
+	_ "embed"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"html"
+	"os"
+	"os/signal"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/janpfeifer/gonb/gonbui"
+	"github.com/janpfeifer/gonb/gonbui/comms"
+	"github.com/janpfeifer/gonb/gonbui/dom"
+)
+
+// The live page: what the interactive cells (BrowseTestSet, DrawGarment,
+// the Stop button of LiveCurves) need from GoNB to talk with the notebook's
+// page while their program runs.
+//
+// GoNB carries values between the cell's program and the page (gonbui/comms)
+// only while the program runs, and only when a page runs the cell's
+// JavaScript: under nbconvert (CI, scripts/run-notebooks.sh) or a front-end
+// that runs no JavaScript, nothing answers, and a program waiting for an
+// answer would wait for ever. So each interactive cell first asks the page
+// to answer (probePage); without an answer within probeTimeout (or at once
+// with FASHION_NO_PAGE=1) it shows a still picture and returns.
+
+// probeTimeout is how long a cell waits for the page to answer its probe,
+// asking again every probeEvery. GoNB's kernel waits up to 3 s for the page
+// to open its connection (WaitForConnectionTimeout of gonb/internal/comms)
+// and then drops the messages it has; on a busy machine the page's
+// connection can open later, after which the probe is asked again.
+const (
+	probeTimeout = 12 * time.Second
+	probeEvery   = 4 * time.Second
+)
+
+// NoPageEnv names the environment variable that, set to 1, says that no
+// page runs the cells' JavaScript: the interactive cells then show their
+// still pictures at once, without asking. scripts/run-notebooks.sh sets it,
+// for nbconvert.
+const NoPageEnv = "FASHION_NO_PAGE"
+
+// The lifetime of an interactive cell whose program keeps running.
+const (
+	// heartbeatEvery is how often the page tells the program it is still
+	// there; silenceLimit is how long a program waits without hearing from
+	// the page before it ends (a closed browser sends nothing). Browsers
+	// slow down timers in hidden tabs to once a minute, hence the margin.
+	heartbeatEvery = 5 * time.Second
+	silenceLimit   = 3 * time.Minute
+	// parentCheckEvery is how often the program checks that the kernel that
+	// started it still runs.
+	parentCheckEvery = 2 * time.Second
+)
+
+//go:embed page.js
+var pageJS string
+
+// widgetCSS styles every widget of the tutorial.
+const widgetCSS = `<style>
+.fw{font-family:sans-serif;font-size:13px;border:1px solid #ccc;border-radius:6px;padding:8px;margin:4px 0;max-width:860px}
+.fw-row{display:flex;gap:16px;align-items:flex-start;flex-wrap:wrap}
+.fw-controls{display:flex;gap:10px;align-items:center;flex-wrap:wrap;margin-bottom:8px}
+.fw-controls input[type=range]{width:320px}
+.fw-note{color:#555;font-size:12px;margin-top:6px}
+.fw-pixels{image-rendering:pixelated;border:1px solid #999;background:#000}
+.fw-bars{min-width:300px}
+.fw-bar{display:flex;align-items:center;gap:6px;height:18px}
+.fw-bar .fw-name{width:90px;text-align:right}
+.fw-bar .fw-track{width:160px;height:12px;background:#eee}
+.fw-bar .fw-fill{height:12px;background:#4878a8}
+.fw-bar.fw-answer .fw-fill{background:#2a9d3a}
+.fw-bar.fw-answer.fw-wrong .fw-fill{background:#c0392b}
+.fw-bar .fw-value{width:44px;font-variant-numeric:tabular-nums}
+.fw-pad{border:1px solid #333;touch-action:none;cursor:crosshair;background:#fff}
+.fw-answer-line{font-weight:bold;margin:4px 0}
+</style>`
+
+// livePage is a widget on the notebook's page: a block of the cell's output
+// (the widget's HTML) and the addresses through which the page and the
+// program talk. The block is transient: the program removes it when it
+// ends and shows a still picture instead, which the saved notebook keeps.
+type livePage struct {
+	id        string // the root element's id; the addresses start with "/fashion/" + id
+	displayID string // the output block holding the widget
+
+	endOnce sync.Once
+	ended   chan struct{}
+	why     string // why the widget ended, for the learner (set before ended closes)
+
+	catchInterrupt bool
+}
+
+// probePage asks the page to answer and reports, on the returned channel,
+// whether it did within probeTimeout. It runs in the background, so that a
+// cell computes its still picture meanwhile.
+func probePage() <-chan bool {
+	answer := make(chan bool, 1)
+	if !gonbui.IsNotebook || os.Getenv(NoPageEnv) == "1" {
+		answer <- false
+		return answer
+	}
+	go func() {
+		address := "/fashion/probe/" + gonbui.UniqueId()
+		replies := comms.Listen[int](address).WithBuffer(1)
+		defer replies.Close()
+		deadline := time.After(probeTimeout)
+		for {
+			dom.TransientJavascript(fmt.Sprintf(`(() => { const c = globalThis.gonb_comm; if (c) { c.send(%q, 1); } })();`, address))
+			select {
+			case <-replies.C:
+				answer <- true
+				return
+			case <-deadline:
+				answer <- false
+				return
+			case <-time.After(probeEvery):
+			}
+		}
+	}()
+	return answer
+}
+
+// newLivePage shows a widget: html is its body, placed in a root element
+// whose id is returned in p.id (and given to html as "{{ID}}"). The page
+// script (page.js) watches the widget: it tells the program when the
+// widget's output is gone (the cell re-run or cleared, the notebook closed)
+// and beats every heartbeatEvery while it is there. Call only after
+// probePage answered true.
+//
+// With catchInterrupt, the cell's interrupt (■) ends the widget (and the
+// cell goes on, to show its still picture); otherwise it ends the program as
+// usual.
+func newLivePage(kind, html string, catchInterrupt bool) *livePage {
+	id := "fw-" + gonbui.UniqueId()
+	p := &livePage{id: id, displayID: "fw-block-" + gonbui.UniqueId(), ended: make(chan struct{}), catchInterrupt: catchInterrupt}
+	gonbui.UpdateHTML(p.displayID, fmt.Sprintf(`%s<div class="fw" id="%s" data-widget="%s">%s</div>`,
+		widgetCSS, id, kind, strings.ReplaceAll(html, "{{ID}}", id)))
+	p.script(pageJS, map[string]int{"beat": int(heartbeatEvery / time.Second)})
+	go p.watch()
+	return p
+}
+
+// address returns the address of one kind of message of the widget.
+func (p *livePage) address(name string) string { return "/fashion/" + p.id + "/" + name }
+
+// script runs JavaScript in the page with two constants defined: root (the
+// widget's element id) and prefix (the start of its addresses), and cfg, the
+// JSON of config.
+func (p *livePage) script(js string, config any) {
+	cfg, err := json.Marshal(config)
+	if err != nil {
+		cfg = []byte("null")
+	}
+	dom.TransientJavascript(fmt.Sprintf("(() => {\nconst root = %q, prefix = %q, cfg = %s;\n%s\n})();",
+		p.id, "/fashion/"+p.id, cfg, js))
+}
+
+// set replaces the HTML of elements of the widget, by their ids (relative
+// to the widget: "view" is the element whose id is p.id + "-view").
+func (p *livePage) set(parts map[string]string) {
+	select {
+	case <-p.ended:
+		return
+	default:
+	}
+	full := make(map[string]string, len(parts))
+	for k, v := range parts {
+		if v == "" {
+			v = " " // GoNB's page script drops empty values.
+		}
+		full[p.id+"-"+k] = v
+	}
+	comms.Send(p.address("html"), full)
+}
+
+// send sends a value to the page's script at one of the widget's addresses.
+func (p *livePage) send(name, value string) {
+	select {
+	case <-p.ended:
+	default:
+		comms.Send(p.address(name), value)
+	}
+}
+
+// pngImg returns an <img> showing a PNG.
+func pngImg(png []byte, alt string) string {
+	return fmt.Sprintf(`<img alt="%s" src="data:image/png;base64,%s">`, html.EscapeString(alt), base64.StdEncoding.EncodeToString(png))
+}
+
+// listenString listens to the strings the page sends to an address,
+// keeping only the latest when they come faster than the program reads them.
+func listenString(address string) *comms.AddressChan[string] {
+	return comms.Listen[string](address).LatestOnly()
+}
+
+// end ends the widget once, with the reason shown to the learner.
+func (p *livePage) end(why string) {
+	p.endOnce.Do(func() {
+		p.why = why
+		close(p.ended)
+	})
+}
+
+// watch ends the widget when its output leaves the page, when the page is
+// silent for silenceLimit, when the cell is interrupted (■, or the kernel
+// shutting down) if the page catches interrupts, or when the kernel that started the program is gone.
+func (p *livePage) watch() {
+	gone := comms.Listen[int](p.address("gone")).LatestOnly()
+	alive := comms.Listen[int](p.address("alive")).LatestOnly()
+	interrupt := make(chan os.Signal, 1)
+	if p.catchInterrupt {
+		signal.Notify(interrupt, os.Interrupt)
+		defer signal.Stop(interrupt)
+	}
+	parent := os.Getppid()
+	check := time.NewTicker(parentCheckEvery)
+	defer check.Stop()
+	silence := time.NewTimer(silenceLimit)
+	for {
+		select {
+		case <-p.ended:
+			return
+		case <-gone.C:
+			p.end("its output left the page")
+			return
+		case <-alive.C:
+			silence.Reset(silenceLimit)
+		case <-silence.C:
+			p.end(fmt.Sprintf("the page did not answer for %s", silenceLimit))
+			return
+		case <-interrupt:
+			p.end("the cell was interrupted")
+			return
+		case <-check.C:
+			if os.Getppid() != parent {
+				// The kernel is gone: nobody reads what the program would show,
+				// and waiting for its acknowledgement would never end.
+				os.Exit(0)
+			}
+		}
+	}
+}
+
+// close removes the widget from the page; the caller then shows its still
+// picture. It waits at most a few seconds for GoNB, whose kernel may be
+// shutting down.
+func (p *livePage) close() {
+	p.end("done")
+	finished := make(chan struct{})
+	go func() {
+		comms.Send(p.address("ended"), 1)
+		gonbui.UpdateHTML(p.displayID, "")
+		gonbui.Sync()
+		close(finished)
+	}()
+	select {
+	case <-finished:
+	case <-time.After(3 * time.Second):
+	}
+}
+
+// endedNote is the line a widget's cell prints when the widget ends.
+func (p *livePage) endedNote(what string) string {
+	return fmt.Sprintf("%s ended (%s); the picture below shows where it was. Run the cell again to use it again.", what, p.why)
+}
+
+// keepsRunning is the note under every widget whose cell keeps running.
+const keepsRunning = `This cell keeps running while you use it (its prompt shows [*]), and the cells after it wait: ` +
+	`click <b>Done</b> (or the ■ Interrupt button of the toolbar) to end it. ` +
+	`Re-running the cell, clearing its output or closing the notebook ends it too.`
