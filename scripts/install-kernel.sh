@@ -19,8 +19,8 @@
 #     goimports and the go command used here;
 #   - downloads what the notebooks' workspace needs offline: the go.mod file of every
 #     module in the module graph (`go mod graph`; GoNB's `go get` reads them all, while a
-#     build reads only some) and the modules of the packages the project builds with;
-#     and builds the project, so that the first cell compiles quickly.
+#     build reads only some) and the modules of the packages the project and the
+#     notebooks import; and builds them, so that the first cell compiles quickly.
 # Everything goes to Go's module and build caches (`go env GOMODCACHE GOCACHE`) and to
 # the kernel's directory. The one system-wide install: a C compiler for cgo (gcc,
 # libc6-dev) when there is none, by scripts/install-deps.sh as root on Debian/Ubuntu.
@@ -104,11 +104,16 @@ EOF
 echo "install-kernel: downloading the module graph's go.mod files (go mod graph)"
 go mod graph >/dev/null ||
   die "cannot download the module graph that the notebooks need offline (go mod graph, above)"
-# Fetch the modules of the project's packages, and compile them so that the first cell
-# does not wait for GoMLX to build.
-echo "install-kernel: building the project (the first time: a few minutes)"
-go build ./... ||
-  echo "install-kernel: warning: the project does not build now; cells importing it will fail until it does" >&2
+# Fetch the modules of the project's packages and of every package a notebook imports
+# (a notebook may import a GoMLX package the project does not, such as ui/commandline,
+# whose modules a build of ./... never fetches), and compile them so that the first
+# cell does not wait for GoMLX to build.
+notebook_imports=$(scripts/notebook-imports.py notebooks/*.ipynb) ||
+  die "cannot list the notebooks' imports (scripts/notebook-imports.py, above)"
+echo "install-kernel: building the project and the $(wc -w <<<"$notebook_imports") packages the notebooks import (the first time: a few minutes)"
+# shellcheck disable=SC2086 # one import path a word
+go build ./... $notebook_imports ||
+  echo "install-kernel: warning: the project or a notebook's import does not build now; cells importing it will fail until it does" >&2
 
 echo "install-kernel: kernel '$kernel_name' installed in $kernel_dir"
 echo "install-kernel: its notebooks import github.com/fashion-gomlx/fashion-gomlx from $repo"
