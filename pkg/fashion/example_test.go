@@ -3,8 +3,8 @@ package fashion_test
 import (
 	"fmt"
 	"log"
-	"math/rand/v2"
 
+	"github.com/fashion-gomlx/fashion-gomlx/internal/fashiontest"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
 	"github.com/gomlx/compute"
@@ -14,29 +14,6 @@ import (
 	"github.com/gomlx/gomlx/ml/layers/activation"
 	"github.com/gomlx/gomlx/ml/model"
 )
-
-// stripes returns n labelled images a small network learns in seconds: an
-// image of class c is dim noise with a bright band on rows 2c to 2c+3. (Use
-// fashion.Load for Fashion-MNIST itself.)
-func stripes(name string, n int, seed uint64) *fashionmnist.Split {
-	rng := rand.New(rand.NewPCG(seed, 1))
-	pixels, labels := make([]uint8, n*fashionmnist.ImagePixels), make([]uint8, n)
-	for i := range labels {
-		c := rng.IntN(fashionmnist.NumClasses)
-		labels[i] = uint8(c)
-		for k := range fashionmnist.ImagePixels {
-			pixels[i*fashionmnist.ImagePixels+k] = uint8(rng.IntN(60))
-			if row := k / fashionmnist.ImageSize; row >= 2*c && row < 2*c+4 {
-				pixels[i*fashionmnist.ImagePixels+k] = uint8(180 + rng.IntN(70))
-			}
-		}
-	}
-	s, err := fashionmnist.NewSplit(name, pixels, labels)
-	if err != nil {
-		log.Fatal(err)
-	}
-	return s
-}
 
 // The article's model, built from its model function, ArticleMLP; the
 // summary is read from the variables the function created.
@@ -91,7 +68,9 @@ func ExampleModel_Fit() {
 	}
 	fmt.Println("parameters:", m.NumParams())
 
-	train, validation := stripes("train", 640, 1), stripes("validation", 200, 2)
+	// Stripes: images a small network learns in seconds (class c is a bright
+	// band on rows 2c to 2c+3); fashionmnist.Load gives Fashion-MNIST itself.
+	train, validation := fashiontest.Stripes("train", 640, 1), fashiontest.Stripes("validation", 200, 2)
 	r := fashion.ArticleRecipe()
 	r.Epochs = 3
 	r.Optimizer = fashion.SGD{LearningRate: 0.05, Decay: 1e-6, Momentum: 0.9, Nesterov: true}
