@@ -53,8 +53,10 @@ type graphRules struct {
 // which is configured as "go".
 const pureGoBackendName = "Go Backend"
 
-// rulesParam is the graph parameter that overrides rulesOf (tests use it to
-// check both forms on one backend).
+// rulesParam is the parameter that overrides rulesOf: as a graph parameter
+// for one graph, as a parameter of the store's root scope for all of a
+// model's graphs (tests use it to check both forms on one backend, and
+// BenchmarkGraphRules to time them).
 const rulesParam = "fashion_graph_rules"
 
 // rulesOf returns the rules of graph g: both on for the pure-Go backend,
@@ -69,7 +71,11 @@ const rulesParam = "fashion_graph_rules"
 // all 543,860 of them at every update. On the Go backend both rules are
 // the faster (docs/performance.md, "What changed, and why").
 func rulesOf(scope *model.Scope, g *graph.Graph) graphRules {
-	if value, found := scope.Store().RootScope().GetGraphParam(g, rulesParam); found {
+	root := scope.Store().RootScope()
+	if value, found := root.GetGraphParam(g, rulesParam); found {
+		return value.(graphRules)
+	}
+	if value, found := root.GetParam(rulesParam); found {
 		return value.(graphRules)
 	}
 	goBackend := g.Backend().Name() == pureGoBackendName

@@ -168,17 +168,22 @@ func TestEarlyStopping(t *testing.T) {
 	}
 }
 
-// TestRulesOf checks the choice of graph rules: the pure-Go backend's, and
-// an override.
+// TestRulesOf checks the choice of graph rules: the pure-Go backend's, an
+// override for all of a store's graphs, and one for a single graph, which
+// wins.
 func TestRulesOf(t *testing.T) {
 	store := model.NewStore()
 	g := graph.NewGraph(testBackend(), "rules")
 	if got := rulesOf(store.RootScope(), g); !got.denseGradient || !got.reorderedSGD {
 		t.Errorf("rules on the Go backend: %+v, want both", got)
 	}
+	store.RootScope().SetParam(rulesParam, graphRules{reorderedSGD: true})
+	if got := rulesOf(store.RootScope().In("dense"), g); got != (graphRules{reorderedSGD: true}) {
+		t.Errorf("rules overridden for the store: %+v", got)
+	}
 	store.RootScope().SetGraphParam(g, rulesParam, graphRules{})
 	if got := rulesOf(store.RootScope(), g); got != (graphRules{}) {
-		t.Errorf("overridden rules: %+v", got)
+		t.Errorf("rules overridden for the graph: %+v", got)
 	}
 }
 
