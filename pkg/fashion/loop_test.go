@@ -1,12 +1,13 @@
 package fashion
 
 import (
-	"github.com/fashion-gomlx/fashion-gomlx/internal/backend"
 	"math"
 	"os"
 	"strings"
 	"testing"
 
+	"github.com/fashion-gomlx/fashion-gomlx/internal/backend"
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
 	"github.com/gomlx/compute"
 )
 
@@ -116,6 +117,59 @@ func TestLoopMatchesUnrolled(t *testing.T) {
 					t.Fatalf("%s, weight [%d, %d]: %v in the loop, %v unrolled", b.Name(), i, j, w, wu.Weights[i][j])
 				}
 			}
+		}
+	}
+}
+
+// TestLoopMatchesUnrolledOnFashionMNIST trains the article's recipe on
+// Fashion-MNIST, seeds 1 to 3, in the loop and unrolled, on the backend
+// $FASHION_TEST_BACKEND names: the same early-stopping epoch and test
+// accuracies within 0.002. Long (about a minute a run on XLA's CPU plugin)
+// and not hermetic (the data set, the plugin): it runs only with
+// FASHION_TEST_FULL=1 as well, e.g.
+//
+//	FASHION_TEST_FULL=1 FASHION_TEST_BACKEND=xla:$PWD/bench/.venv/pjrt/pjrt_c_api_cpu_plugin.so \
+//	  go test ./pkg/fashion -run OnFashionMNIST -v -timeout 30m
+func TestLoopMatchesUnrolledOnFashionMNIST(t *testing.T) {
+	config := os.Getenv("FASHION_TEST_BACKEND")
+	if os.Getenv("FASHION_TEST_FULL") != "1" || config == "" {
+		t.Skip("long: set FASHION_TEST_FULL=1 and FASHION_TEST_BACKEND to run it")
+	}
+	b, _, err := backend.NewBackend(config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := fashionmnist.Load(fashionmnist.LoadOptions{Offline: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for seed := uint64(1); seed <= 3; seed++ {
+		type result struct {
+			epochs int
+			test   Metrics
+		}
+		fit := func(unrolled bool) result {
+			m, err := New(b, ArticleMLP, seed)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m.unrolled = unrolled
+			r := ArticleRecipe()
+			r.Seed = seed
+			h, err := m.Fit(data.Train, data.Validation, r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			test, err := m.Evaluate(data.Test)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return result{len(h.Epochs), test}
+		}
+		loop, unrolled := fit(false), fit(true)
+		t.Logf("seed %d: loop %d epochs, test %+v; unrolled %d epochs, test %+v", seed, loop.epochs, loop.test, unrolled.epochs, unrolled.test)
+		if loop.epochs != unrolled.epochs || math.Abs(loop.test.Accuracy-unrolled.test.Accuracy) > 0.002 {
+			t.Errorf("seed %d: the loop and the unrolled updates part", seed)
 		}
 	}
 }
