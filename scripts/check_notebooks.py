@@ -22,9 +22,14 @@ in the notebook's outputs:
                                 expression PROSE matches a markdown cell, its group 1 a
                                 number; OUT matches the outputs, its group 1 the number the
                                 run printed; the two agree at the prose's precision (0.06
-                                quotes 0.0638). Optional: "minus": "OUT2" (the quote is
-                                OUT - OUT2), "scale": 100 (a percentage). Checked on the
-                                committed notebooks only (a quick run prints other numbers).
+                                quotes 0.0638; a Go duration, 5m57s, counts in seconds).
+                                Optional: "minus": "OUT2" (the quote is OUT - OUT2),
+                                "scale": 100 (a percentage; 1/60, seconds as minutes),
+                                "relative": 0.25 (a time: within 25% of the run's, since
+                                the load moves it), "in": "NAME.ipynb" (the outputs of
+                                another chapter, committed beside this one). Checked on
+                                the committed notebooks only (a quick run prints other
+                                numbers).
   "full_only": true             (on any check) skip it when FASHION_QUICK=1
   "why": "..."                  (on any check) shown when the check fails
 
@@ -137,11 +142,20 @@ def check_one(path, checks):
     return check_nb(load(path), checks)
 
 
-def check_nb(nb, checks, full=None):
+def notebook_text(nb):
+    """All the text a reader sees in the notebook's outputs, one output after another."""
+    return "\n".join(text for _, cell in code_cells(nb) for output in merged_streams(cell.get("outputs", []))
+                     for text in output_texts(output))
+
+
+def check_nb(nb, checks, full=None, path=None, quotes=False):
     """Returns the failures of one executed notebook (parsed JSON), as lines.
 
-    full says whether the outputs come from a full run: then the full-only checks and the
-    quotes apply. None: a full run unless FASHION_QUICK=1."""
+    full says whether the outputs come from a full run: then the full-only checks apply.
+    None: a full run unless FASHION_QUICK=1. quotes: check the quotes too (the committed
+    notebooks only: a run that changed a number must still be rendered, and the prose then
+    fixed). path is the notebook's file, where a quote of another notebook's outputs ("in")
+    finds that notebook."""
     if full is None:
         full = not quick()
     failures = []
@@ -164,8 +178,8 @@ def check_nb(nb, checks, full=None):
             continue
         why = (" (%s)" % check["why"]) if check.get("why") else ""
         if "quote" in check:
-            if full:
-                failures.extend(f + why for f in check_quote(nb, check, alltext))
+            if quotes:
+                failures.extend(f + why for f in check_quote(nb, check, alltext, path))
         elif "cell_contains" in check:
             if check["cell_contains"] not in alltext:
                 failures.append("no output contains %r%s" % (check["cell_contains"], why))
@@ -186,20 +200,35 @@ def markdown_texts(nb):
             if c.get("cell_type") == "markdown"]
 
 
+# A duration as Go prints it (time.Duration's String): 1h2m3.5s, 5m57s, 8.6s.
+GO_DURATION = re.compile(r"(?:(\d+)h)?(?:(\d+)m(?!s))?(?:([0-9.]+)s)?")
+
+
 def output_number(pattern, alltext):
     """Group 1 of the first match of pattern in the outputs, as a float, or an error."""
     m = re.search(pattern, alltext, flags=re.M)
     if not m:
         return None, "no output matches /%s/" % pattern
     try:
-        return float(m.group(1).replace(",", "").rstrip(".")), None
+        number = m.group(1).replace(",", "").rstrip(".")
+        duration = GO_DURATION.fullmatch(number)
+        if duration and not re.fullmatch(r"[0-9.]+", number):
+            h, mi, sec = (float(g or 0) for g in duration.groups())
+            return h * 3600 + mi * 60 + sec, None
+        return float(number), None
     except (IndexError, ValueError):
         return None, "/%s/ captures no number in %r" % (pattern, m.group(0))
 
 
-def check_quote(nb, check, alltext):
+def check_quote(nb, check, alltext, path=None):
     """The failures of one quote check: the number the prose quotes against the run's."""
     prose = check["quote"]
+    if "in" in check:  # A number another chapter's run printed.
+        other = os.path.join(os.path.dirname(path or ""), check["in"])
+        try:
+            alltext = notebook_text(load(other))
+        except (OSError, ValueError) as e:
+            return ["cannot read %s for the quote /%s/: %s" % (other, prose, e)]
     found = None
     for _, text in markdown_texts(nb):
         found = re.search(prose, text, flags=re.M)
@@ -218,7 +247,10 @@ def check_quote(nb, check, alltext):
         value -= other
     value *= check.get("scale", 1)
     decimals = len(quoted.split(".")[1]) if "." in quoted else 0
-    if abs(float(quoted) - value) > 0.5 * 10 ** -decimals + 1e-9:
+    allowed = 0.5 * 10 ** -decimals + 1e-9
+    if "relative" in check:  # Times: the machine's load moves them from run to run.
+        allowed = max(allowed, check["relative"] * abs(value))
+    if abs(float(quoted) - value) > allowed:
         return ["the prose says %r but the run printed %.*f (%g): fix the prose, or re-render"
                 % (found.group(0), decimals, value, value)]
     return []
@@ -234,14 +266,24 @@ def source_hash(cell):
     return hashlib.sha256(joined(cell.get("source")).encode("utf-8")).hexdigest()[:16]
 
 
-def output_kinds(cell):
+# The line quick mode adds to a cell's output (tutorial.Shorten, OverfitRecipe): in a cell
+# that prints nothing else, the only stdout of the quick run.
+QUICK_NOTICE = re.compile(r"^FASHION_QUICK=1: .*\n?", flags=re.M)
+
+
+def output_kinds(cell, quick_run=False):
     """The kinds of output a code cell shows, as a sorted list: stdout, stderr, error, image
-    (PNG or SVG), and the other MIME types of display data."""
+    (PNG or SVG), and the other MIME types of display data. For a quick run, the lines that
+    say it is one do not count."""
     kinds = set()
     for output in cell.get("outputs", []):
         kind = output.get("output_type")
         if kind == "stream":
-            kinds.add(output.get("name", "stream"))
+            text = joined(output.get("text"))
+            if quick_run:
+                text = QUICK_NOTICE.sub("", ANSI.sub("", text))
+            if text.strip():
+                kinds.add(output.get("name", "stream"))
         elif kind == "error":
             kinds.add("error")
         else:
@@ -335,7 +377,7 @@ def cmd_render(source_path, executed_path, seconds):
     return 0
 
 
-def check_current(nb, checks, quick_nb=None):
+def check_current(nb, checks, quick_nb=None, path=None):
     """The failures of a committed notebook whose outputs should be a full run's of its cells."""
     fix = " (re-render: scripts/run-notebooks.sh --render NOTEBOOK)"
     mark = (nb.get("metadata", {}).get(MARK) or {}).get("rendered")
@@ -358,14 +400,14 @@ def check_current(nb, checks, quick_nb=None):
                 m = QUICK_OUTPUT.search(text)
                 if m:
                     failures.append("%s shows quick-mode output %r%s" % (describe_cell(nb, index), m.group(0), fix))
-    failures.extend(check_nb(nb, checks, full=True))
+    failures.extend(check_nb(nb, checks, full=True, path=path, quotes=True))
     if quick_nb is not None:
         quick_codes = code_cells(quick_nb)
         if len(quick_codes) != len(codes):
             failures.append("the quick run has %d code cells, the committed notebook %d" % (len(quick_codes), len(codes)))
         else:
             for (index, cell), (_, ran) in zip(codes, quick_codes):
-                have, want = output_kinds(cell), output_kinds(ran)
+                have, want = output_kinds(cell), output_kinds(ran, quick_run=True)
                 if have != want:
                     failures.append("%s shows %s, the quick run of the same cell %s%s" % (
                         describe_cell(nb, index), "+".join(have) or "nothing", "+".join(want) or "nothing", fix))
@@ -382,7 +424,7 @@ def cmd_current(spec_path, notebooks, executed_dir):
             ran = os.path.join(executed_dir, name)
             if os.path.exists(ran):
                 quick_nb = load(ran)
-        failures = check_current(load(path), spec.get(name, []), quick_nb)
+        failures = check_current(load(path), spec.get(name, []), quick_nb, path)
         if failures:
             bad += 1
             for f in failures:

@@ -89,10 +89,27 @@ class RenderAndCurrent(unittest.TestCase):
             nb = copy.deepcopy(self.rendered)
             nb["cells"][0]["source"] = [nb["cells"][0]["source"][0].replace(old, new)]
             self.assertTrue(any("the prose says" in f for f in self.failures(nb)), new)
+            # A run is checked without its quotes: a render must still write what it ran.
+            self.assertEqual(cn.check_nb(nb, SPEC, full=True), [])
         # A quote rounded from the run's number is right: 0.0638 is 0.064 as well as 0.06.
         nb = copy.deepcopy(self.rendered)
         nb["cells"][0]["source"] = [nb["cells"][0]["source"][0].replace("0.06", "0.064")]
         self.assertEqual(self.failures(nb), [])
+
+    def test_times_and_other_chapters(self):
+        other = copy.deepcopy(self.rendered)
+        other["cells"][1]["outputs"][0]["text"] = ["13 epochs in 5m57s; early stopping: true\n"]
+        with open(os.path.join(self.root, "notebooks", "other.ipynb"), "w") as f:
+            json.dump(other, f)
+        nb = copy.deepcopy(self.rendered)
+        check = {"quote": r"in (\d+) min", "output": r"epochs in (\S+);", "scale": 1 / 60,
+                 "relative": 0.25, "in": "other.ipynb"}
+        for prose, ok in (("6", True), ("7", True), ("8", False), ("4", False)):
+            nb["cells"][0]["source"] = ["The other one ran in %s min.\n" % prose]
+            failures = cn.check_current(nb, [check], None, self.source)
+            self.assertEqual(failures == [], ok, (prose, failures))
+        check["in"] = "missing.ipynb"
+        self.assertTrue(any("cannot read" in f for f in cn.check_current(nb, [check], None, self.source)))
 
     def test_a_moved_quote_fails(self):
         nb = copy.deepcopy(self.rendered)
@@ -123,6 +140,13 @@ class RenderAndCurrent(unittest.TestCase):
     def test_the_quick_run_must_show_the_same_kinds(self):
         quick = executed(self.root)
         self.assertEqual(self.failures(self.rendered, quick), [])
+        # Quick mode says so, in a cell that prints nothing else: that line does not count.
+        quick["cells"][2]["outputs"].append({"name": "stdout", "output_type": "stream",
+                                             "text": "FASHION_QUICK=1: training for 2 epochs on 5000 images only\n"})
+        self.assertEqual(self.failures(self.rendered, quick), [])
+        quick["cells"][2]["outputs"][-1]["text"] += "loss 0.5\n"
+        self.assertTrue(any("image+stdout" in f for f in self.failures(self.rendered, quick)))
+        quick["cells"][2]["outputs"].pop()
         quick["cells"][2]["outputs"].append({"name": "stderr", "output_type": "stream", "text": "oops\n"})
         self.assertTrue(any("the quick run of the same cell image+stderr" in f
                             for f in self.failures(self.rendered, quick)))
