@@ -10,7 +10,7 @@
 # in its metadata: the SHA-256 of each code cell's source, the commit, the seconds it took.
 # Those are the outputs a reader sees on the code host. Chapters 9 to 13 read the model
 # chapter 8 trains, so rendering any of them renders chapter 8 first. docs/notebooks.md
-# gives the time it takes (15 to 26 minutes on two shared cores, most of it chapters 8 and 13).
+# gives the time it takes (17 to 26 minutes on two shared cores, most of it chapters 8 and 13).
 #
 # Without --render (quick mode by default), the run also checks that the committed
 # notebooks' outputs are current (check_notebooks.py current): rendered in full from their
