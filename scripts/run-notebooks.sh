@@ -1,7 +1,21 @@
 #!/usr/bin/env bash
 # Executes the notebooks, each on a fresh GoNB kernel, and checks their outputs.
 #
-#   scripts/run-notebooks.sh [NOTEBOOK...]     (default: every notebooks/*.ipynb, sorted)
+#   scripts/run-notebooks.sh [NOTEBOOK...]            (default: every notebooks/*.ipynb, sorted)
+#   scripts/run-notebooks.sh --render [NOTEBOOK...]   the same in full mode, outputs kept
+#
+# --render runs the chapters in full (FASHION_QUICK=0) and, for each notebook whose run
+# passes, writes the outputs back into notebooks/NAME.ipynb (scripts/check_notebooks.py
+# render: execution timestamps, display ids and the checkout's path left out), with a mark
+# in its metadata: the SHA-256 of each code cell's source, the commit, the seconds it took.
+# Those are the outputs a reader sees on the code host. Chapters 9 to 13 read the model
+# chapter 8 trains, so rendering any of them renders chapter 8 first. docs/notebooks.md
+# gives the time it takes (17 to 26 minutes on two shared cores, most of it chapters 8 and 13).
+#
+# Without --render (quick mode by default), the run also checks that the committed
+# notebooks' outputs are current (check_notebooks.py current): rendered in full from their
+# cells as they are now, the numbers the prose quotes (notebooks/expected.json) equal to
+# those the outputs print, and each cell showing the same kinds of output as in this run.
 #
 # Each notebook runs with `jupyter nbconvert --to notebook --execute` (nbconvert from the
 # project's virtual environment, installed by scripts/venv.sh when missing) into
@@ -24,6 +38,14 @@ source scripts/env.sh
 
 die() { echo "run-notebooks: $*" >&2; exit 1; }
 
+render=0
+if [ "${1:-}" = --render ]; then
+  render=1
+  shift
+  [ "${FASHION_QUICK:-0}" = 0 ] || die "--render runs the chapters in full: unset FASHION_QUICK (it is '$FASHION_QUICK')"
+  [ "${FASHION_NO_PAGE:-1}" = 1 ] || die "--render shows the widgets' still pictures: unset FASHION_NO_PAGE"
+  export FASHION_QUICK=0
+fi
 export FASHION_QUICK=${FASHION_QUICK-1}
 # No page runs the cells' JavaScript under nbconvert: the interactive cells show their still
 # pictures at once (tutorial.NoPageEnv), instead of asking a page for seconds.
@@ -42,6 +64,22 @@ if [ $# -gt 0 ]; then
   notebooks=("$@")
 else
   mapfile -t notebooks < <(find notebooks -maxdepth 1 -name '*.ipynb' | LC_ALL=C sort)
+fi
+# Chapters 9 to 13 use the model chapter 8 saves: a render of one of them without chapter 8
+# would show whatever model an earlier run left (a quick one, say).
+train=notebooks/08_train.ipynb
+if [ $render = 1 ] && [ -f $train ]; then
+  needs_train=0 has_train=0
+  for nb in "${notebooks[@]}"; do
+    case $(basename "$nb") in
+      08_train.ipynb) has_train=1 ;;
+      09_* | 1[0-9]_*) needs_train=1 ;;
+    esac
+  done
+  if [ $needs_train = 1 ] && [ $has_train = 0 ]; then
+    echo "run-notebooks: rendering $train first: the later chapters read the model it trains"
+    notebooks=("$train" "${notebooks[@]}")
+  fi
 fi
 [ ${#notebooks[@]} -gt 0 ] || die "no notebooks to run in notebooks/"
 declare -A seen=()
@@ -63,9 +101,12 @@ export JUPYTER_PATH=$work/jupyter${JUPYTER_PATH:+:$JUPYTER_PATH}
 # Build the repository's packages first, so that a cell's time is the cell's own.
 go build ./...
 
-echo "run-notebooks: ${#notebooks[@]} notebook(s), FASHION_QUICK=$FASHION_QUICK, cell timeout ${timeout}s, output in $out/"
+mode=""
+[ $render = 1 ] && mode=", rendering into notebooks/"
+echo "run-notebooks: ${#notebooks[@]} notebook(s), FASHION_QUICK=$FASHION_QUICK, cell timeout ${timeout}s, output in $out/$mode"
 failed=()
 executed=()
+declare -A took=()
 for nb in "${notebooks[@]}"; do
   name=$(basename "$nb" .ipynb)
   log=$out/$name.log
@@ -79,7 +120,8 @@ for nb in "${notebooks[@]}"; do
       --ExecutePreprocessor.timeout="$timeout" \
       --ExecutePreprocessor.startup_timeout=120 \
       --output-dir "$out" --output "$name" "$nb" >"$log" 2>&1; then
-    echo "run-notebooks: ran $nb in $((SECONDS - start))s"
+    took[$name]=$((SECONDS - start))
+    echo "run-notebooks: ran $nb in ${took[$name]}s"
     executed+=("$out/$name.ipynb")
   else
     "$python" scripts/check_notebooks.py failure "$nb" "$work/failure.json" "$log" >&2
@@ -87,9 +129,30 @@ for nb in "${notebooks[@]}"; do
   fi
 done
 
-if [ ${#executed[@]} -gt 0 ]; then
+if [ $render = 1 ]; then
+  # Each notebook whose run passed its checks gets its outputs; a failed one keeps its old.
+  rendered=0
+  for nb in "${notebooks[@]}"; do
+    name=$(basename "$nb" .ipynb)
+    [ -n "${took[$name]:-}" ] || continue
+    if "$python" scripts/check_notebooks.py check notebooks/expected.json "$out/$name.ipynb"; then
+      "$python" scripts/check_notebooks.py render "$nb" "$out/$name.ipynb" "${took[$name]}" &&
+        rendered=$((rendered + 1)) || failed+=("$nb (render)")
+    else
+      failed+=("$nb (expected outputs; not rendered)")
+    fi
+  done
+  echo "run-notebooks: rendered $rendered notebook(s) in $SECONDS s"
+  # What CI will say of them: a number the prose quotes that this run changed shows here.
+  "$python" scripts/check_notebooks.py current notebooks/expected.json "${notebooks[@]}" ||
+    failed+=("rendered, but the prose quotes other numbers (above): fix it")
+elif [ ${#executed[@]} -gt 0 ]; then
   "$python" scripts/check_notebooks.py check notebooks/expected.json "${executed[@]}" ||
     failed+=("expected outputs")
+  # The committed outputs: a full run of the cells as they are, the quoted numbers, and the
+  # same kinds of output cell by cell as this run's.
+  "$python" scripts/check_notebooks.py current notebooks/expected.json "${notebooks[@]}" --executed "$out" ||
+    failed+=("committed outputs not current")
 fi
 if [ ${#failed[@]} -gt 0 ]; then
   die "FAILED: ${failed[*]}"

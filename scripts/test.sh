@@ -36,6 +36,8 @@ fuzz ./pkg/fashionmnist FuzzDecodePicture 30000x
 fuzz ./pkg/tensorboard FuzzReader 250000x
 echo "== bench harness (python3 -m unittest)"
 python3 -m unittest discover -s bench -p 'test_*.py'
+echo "== notebook checks (python3 -m unittest)"
+python3 -m unittest discover -s scripts -p 'test_*.py'
 # GoMLX's XLA backend on the CPU, with the PJRT plugin a PyPI package ships (downloaded
 # once into bench/.wheels): same steps as the Go backend, a short train and evaluate, and
 # XLA as the default backend once the plugin is installed. XLA=0 skips it.
