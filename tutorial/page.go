@@ -154,11 +154,7 @@ func probePage() <-chan bool {
 func newLivePage(kind, html string, catchInterrupt bool) *livePage {
 	id := "fw-" + gonbui.UniqueId()
 	p := &livePage{id: id, displayID: "fw-block-" + gonbui.UniqueId(), ended: make(chan struct{}), catchInterrupt: catchInterrupt}
-	// data-lm-suppress-shortcuts: JupyterLab's keyboard shortcuts skip the
-	// widget, whose keys are its own; without it, in command mode, the
-	// notebook takes the arrow keys (to move between headings), and they
-	// never reach the slider the learner clicked.
-	gonbui.UpdateHTML(p.displayID, fmt.Sprintf(`%s<div class="fw" id="%s" data-widget="%s" data-lm-suppress-shortcuts="true">%s</div>`,
+	gonbui.UpdateHTML(p.displayID, fmt.Sprintf(`%s<div class="fw" id="%s" data-widget="%s">%s</div>`,
 		widgetCSS, id, kind, strings.ReplaceAll(html, "{{ID}}", id)))
 	p.script(pageJS, map[string]int{"beat": int(heartbeatEvery / time.Second)})
 	go p.watch()
