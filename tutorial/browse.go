@@ -14,6 +14,7 @@ import (
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/figures"
+	"github.com/janpfeifer/gonb/gonbui/comms"
 	"github.com/janpfeifer/gonb/gonbui/widgets"
 )
 
@@ -173,35 +174,32 @@ func BrowseTestSet(m *fashion.Model, d *fashionmnist.Data) {
 		`<div class="fw-note">Move the slider (or click it and use the arrow keys) to go through the test images; `+
 		`the menu keeps only the mistakes, or one class. `+keepsRunning+`</div>`, true)
 	controls := page.id + "-controls"
-	slider := widgets.Slider(0, len(b.kept)-1, 0).AppendTo(controls).Done()
-	filter := widgets.Select(filterChoices()).AppendTo(controls).Done()
-	done := widgets.Button("Done").AppendTo(controls).Done()
-	moves, filters, clicks := slider.Listen().LatestOnly(), filter.Listen().LatestOnly(), done.Listen().LatestOnly()
-	defer moves.Close()
-	defer filters.Close()
-	defer clicks.Close()
-	page.script(browseJS, map[string]string{"slider": slider.HtmlId()})
-	page.set(map[string]string{"view": b.view()})
-loop:
-	for {
-		select {
-		case pos := <-moves.C:
-			b.move(pos)
-		case f := <-filters.C:
-			if err := b.setFilter(f); err != nil {
-				continue
-			}
-			page.send("max", fmt.Sprint(max(0, len(b.kept)-1)))
-		case <-clicks.C:
-			page.end("you clicked Done")
-			break loop
-		case <-page.ended:
-			break loop
-		}
+	var moves, filters *comms.AddressChan[int]
+	if page.await(func() {
+		slider := widgets.Slider(0, len(b.kept)-1, 0).AppendTo(controls).Done()
+		filter := widgets.Select(filterChoices()).AppendTo(controls).Done()
+		page.doneButton(controls)
+		moves, filters = listen[int](slider.Address()), listen[int](filter.Address())
+		page.script(browseJS, map[string]string{"slider": slider.HtmlId()})
+	}) {
 		page.set(map[string]string{"view": b.view()})
+	loop:
+		for {
+			select {
+			case pos := <-moves.C:
+				b.move(pos)
+			case f := <-filters.C:
+				if err := b.setFilter(f); err != nil {
+					continue
+				}
+				page.send("max", fmt.Sprint(max(0, len(b.kept)-1)))
+			case <-page.ended:
+				break loop
+			}
+			page.set(map[string]string{"view": b.view()})
+		}
 	}
-	page.close()
-	fmt.Fprintln(stdout, page.endedNote("The test-set browser"))
+	page.finish("The test-set browser")
 	if i := b.image(); i >= 0 {
 		Show(figures.Probabilities(b.p, i))
 	}

@@ -15,7 +15,7 @@ import (
 
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
-	"github.com/janpfeifer/gonb/gonbui/widgets"
+	"github.com/janpfeifer/gonb/gonbui/comms"
 )
 
 // Chapter 10: drawing a garment for the model to read.
@@ -225,16 +225,6 @@ func DrawGarment(m *fashion.Model) {
 		`<div id="{{ID}}-view"><div class="fw-answer-line" data-answer="">Draw a garment on the pad.</div></div></div>`+
 		`<div class="fw-note">Draw with the mouse (or a finger): after each stroke, the right side shows the drawing as the model sees it, `+
 		`28 x 28, and what the model answers. Clear starts again. `+keepsRunning+`</div>`, padSize, padSize, padSize, padSize), true)
-	controls := page.id + "-controls"
-	done := widgets.Button("Done").AppendTo(controls).Done()
-	clicks := done.Listen().LatestOnly()
-	defer clicks.Close()
-	drawings := listenString(page.address("strokes"))
-	defer drawings.Close()
-	files := listenString(page.address("file"))
-	defer files.Close()
-	page.script(drawpadJS, map[string]any{"pen": padPen, "maxBytes": maxUploadBytes})
-
 	var last struct {
 		what     string
 		prepared *image.Gray
@@ -248,38 +238,41 @@ func DrawGarment(m *fashion.Model) {
 		last.what, last.prepared, last.probs = what, prepared, probs
 		page.set(map[string]string{"view": readingView(what, prepared, probs, names)})
 	}
-loop:
-	for {
-		select {
-		case text := <-drawings.C:
-			strokes, err := parseStrokes(text)
-			if err == nil && blank(strokes) {
-				last.prepared = nil
-				page.set(map[string]string{"view": `<div class="fw-answer-line" data-answer="">Draw a garment on the pad.</div>`})
-				continue
+	var drawings, files *comms.AddressChan[string]
+	if page.await(func() {
+		drawings, files = listen[string](page.address("strokes")), listen[string](page.address("file"))
+		page.doneButton(page.id + "-controls")
+		page.script(drawpadJS, map[string]any{"pen": padPen, "maxBytes": maxUploadBytes})
+	}) {
+	loop:
+		for {
+			select {
+			case text := <-drawings.C:
+				strokes, err := parseStrokes(text)
+				if err == nil && blank(strokes) {
+					last.prepared = nil
+					page.set(map[string]string{"view": `<div class="fw-answer-line" data-answer="">Draw a garment on the pad.</div>`})
+					continue
+				}
+				if err != nil {
+					show("your drawing", nil, nil, err)
+					continue
+				}
+				prepared, probs, err := r.readDrawing(strokes)
+				what := "your drawing (1 stroke)"
+				if len(strokes) != 1 {
+					what = fmt.Sprintf("your drawing (%d strokes)", len(strokes))
+				}
+				show(what, prepared, probs, err)
+			case encoded := <-files.C:
+				prepared, probs, err := r.readFile(encoded)
+				show("your picture", prepared, probs, err)
+			case <-page.ended:
+				break loop
 			}
-			if err != nil {
-				show("your drawing", nil, nil, err)
-				continue
-			}
-			prepared, probs, err := r.readDrawing(strokes)
-			what := "your drawing (1 stroke)"
-			if len(strokes) != 1 {
-				what = fmt.Sprintf("your drawing (%d strokes)", len(strokes))
-			}
-			show(what, prepared, probs, err)
-		case encoded := <-files.C:
-			prepared, probs, err := r.readFile(encoded)
-			show("your picture", prepared, probs, err)
-		case <-clicks.C:
-			page.end("you clicked Done")
-			break loop
-		case <-page.ended:
-			break loop
 		}
 	}
-	page.close()
-	fmt.Fprintln(stdout, page.endedNote("The drawing pad"))
+	page.finish("The drawing pad")
 	if last.prepared != nil {
 		ShowPicture(last.what, last.prepared, last.probs, names)
 	}

@@ -3,7 +3,6 @@
 // each stroke (a JSON list of strokes, each a flat list x0, y0, x1, y1, ...
 // in pad pixels); Clear empties it; a picture file goes to the program
 // base64-encoded.
-const comm = globalThis.gonb_comm;
 const pad = document.getElementById(root + "-pad");
 const ctx = pad.getContext("2d");
 let strokes = [], current = null;
@@ -55,7 +54,7 @@ function endStroke(e) {
   }
   strokes.push(current);
   current = null;
-  comm.send(prefix + "/strokes", JSON.stringify(strokes));
+  send(prefix + "/strokes", JSON.stringify(strokes));
 }
 pad.addEventListener("pointerup", endStroke);
 pad.addEventListener("pointercancel", endStroke);
@@ -64,7 +63,7 @@ document.getElementById(root + "-clear").addEventListener("click", () => {
   strokes = [];
   current = null;
   paintBackground();
-  comm.send(prefix + "/strokes", "[]");
+  send(prefix + "/strokes", "[]");
 });
 
 const file = document.getElementById(root + "-file");
@@ -82,7 +81,7 @@ file.addEventListener("change", () => {
   const reader = new FileReader();
   reader.onload = () => {
     const url = String(reader.result);
-    comm.send(prefix + "/file", url.slice(url.indexOf(",") + 1));
+    send(prefix + "/file", url.slice(url.indexOf(",") + 1));
   };
   reader.readAsDataURL(f);
 });

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/viz"
+	"github.com/janpfeifer/gonb/gonbui/comms"
 	"github.com/janpfeifer/gonb/gonbui/widgets"
 )
 
@@ -89,11 +90,11 @@ func ExploreLearningRate(run func(rate float64) []float64) {
 		`<div class="fw-note">Move the slider to pick a learning rate, from 0.0001 to 3: each new rate takes a second or two to train. `+
 		keepsRunning+`</div>`, true)
 	controls := page.id + "-controls"
-	slider := widgets.Slider(0, len(exploredRates)-1, reference).AppendTo(controls).Done()
-	done := widgets.Button("Done").AppendTo(controls).Done()
-	moves, clicks := slider.Listen().LatestOnly(), done.Listen().LatestOnly()
-	defer moves.Close()
-	defer clicks.Close()
+	var moves *comms.AddressChan[int]
+	ok := page.await(func() {
+		moves = listen[int](widgets.Slider(0, len(exploredRates)-1, reference).AppendTo(controls).Done().Address())
+		page.doneButton(controls)
+	})
 	rate := exploredRates[reference]
 	draw := func() {
 		rates := []float64{exploredRates[reference]}
@@ -113,21 +114,19 @@ func ExploreLearningRate(run func(rate float64) []float64) {
 			"view": pngImg(png, "step losses"),
 		})
 	}
-	draw()
-loop:
-	for {
-		select {
-		case pos := <-moves.C:
-			rate = exploredRates[max(0, min(pos, len(exploredRates)-1))]
-			draw()
-		case <-clicks.C:
-			page.end("you clicked Done")
-			break loop
-		case <-page.ended:
-			break loop
+	if ok {
+		draw()
+	loop:
+		for {
+			select {
+			case pos := <-moves.C:
+				rate = exploredRates[max(0, min(pos, len(exploredRates)-1))]
+				draw()
+			case <-page.ended:
+				break loop
+			}
 		}
 	}
-	page.close()
-	fmt.Fprintln(stdout, page.endedNote("The learning-rate explorer"))
+	page.finish("The learning-rate explorer")
 	Show(rateFigure(r, []float64{exploredRates[reference], rate}))
 }

@@ -15,6 +15,8 @@ import (
 	"github.com/janpfeifer/gonb/gonbui"
 	"github.com/janpfeifer/gonb/gonbui/comms"
 	"github.com/janpfeifer/gonb/gonbui/dom"
+	"github.com/janpfeifer/gonb/gonbui/protocol"
+	"github.com/janpfeifer/gonb/gonbui/widgets"
 )
 
 // The live page: what the interactive cells (BrowseTestSet, DrawGarment,
@@ -94,11 +96,21 @@ type livePage struct {
 	why     string // why the widget ended, for the learner (set before ended closes)
 
 	catchInterrupt bool
+
+	mu    sync.Mutex
+	shown map[string]string // what set sent, by element id, sent again on each beat of the page
 }
 
 // probePage asks the page to answer and reports, on the returned channel,
 // whether it did within probeTimeout. It runs in the background, so that a
 // cell computes its still picture meanwhile.
+//
+// Its listener is never closed: the page may answer each of the repeated
+// asks, late, and GoNB v0.11.3's program side (gonbui/comms
+// dispatchValueUpdates) returns without releasing its lock when a value
+// comes to an address nobody listens to any more, after which every new
+// listener (the widget's, GoNB's Slider and Button) waits for ever. The same
+// holds for every listener of a widget (see listen).
 func probePage() <-chan bool {
 	answer := make(chan bool, 1)
 	if !gonbui.IsNotebook || os.Getenv(NoPageEnv) == "1" {
@@ -107,10 +119,13 @@ func probePage() <-chan bool {
 	}
 	go func() {
 		address := "/fashion/probe/" + gonbui.UniqueId()
-		replies := comms.Listen[int](address).WithBuffer(1)
-		defer replies.Close()
+		replies := comms.Listen[int](address).LatestOnly()
 		deadline := time.After(probeTimeout)
 		for {
+			// comms.Start makes GoNB's kernel check its connection with the
+			// page (a heartbeat) and make a new one when it finds none; the
+			// page may have closed the last one (see scriptComm).
+			comms.Start()
 			dom.TransientJavascript(fmt.Sprintf(`(() => { const c = globalThis.gonb_comm; if (c) { c.send(%q, 1); } })();`, address))
 			select {
 			case <-replies.C:
@@ -149,17 +164,35 @@ func newLivePage(kind, html string, catchInterrupt bool) *livePage {
 // address returns the address of one kind of message of the widget.
 func (p *livePage) address(name string) string { return "/fashion/" + p.id + "/" + name }
 
-// script runs JavaScript in the page with two constants defined: root (the
-// widget's element id) and prefix (the start of its addresses), and cfg, the
-// JSON of config.
+// script runs JavaScript in the page with three constants defined: root
+// (the widget's element id), prefix (the start of its addresses) and cfg,
+// the JSON of config; and two functions, send(address, value) and
+// subscribe(address, callback), which talk through GoNB's connection as it
+// is at each call (scriptComm).
 func (p *livePage) script(js string, config any) {
 	cfg, err := json.Marshal(config)
 	if err != nil {
 		cfg = []byte("null")
 	}
-	dom.TransientJavascript(fmt.Sprintf("(() => {\nconst root = %q, prefix = %q, cfg = %s;\n%s\n})();",
-		p.id, "/fashion/"+p.id, cfg, js))
+	dom.TransientJavascript(fmt.Sprintf("(() => {\nconst root = %q, prefix = %q, cfg = %s;\n%s\n%s\n})();",
+		p.id, "/fashion/"+p.id, cfg, scriptComm, js))
 }
+
+// scriptComm is the start of every widget's script: send and subscribe
+// through globalThis.gonb_comm as it is now, not as it was when the script
+// started. GoNB's kernel replaces the page's connection when it finds it
+// dead: when a heartbeat is not answered within 500 ms, or when the page
+// gave up on opening it (GoNB's page script waits 500 ms for the kernel's
+// acknowledgement, then closes it), both of which happen on a busy machine.
+// A subscription lives on one connection, so subscribe makes it again on
+// each new one, for as long as the widget is on the page.
+const scriptComm = `const send = (address, value) => { const c = globalThis.gonb_comm; if (c) { c.send(address, value); } };
+const subscribe = (address, callback) => {
+  let on = null;
+  const attach = () => { const c = globalThis.gonb_comm; if (c && c !== on) { on = c; c.subscribe(address, callback); } };
+  attach();
+  const timer = setInterval(() => { if (!document.getElementById(root)) { clearInterval(timer); } else { attach(); } }, 250);
+};`
 
 // set replaces the HTML of elements of the widget, by their ids (relative
 // to the widget: "view" is the element whose id is p.id + "-view").
@@ -170,13 +203,30 @@ func (p *livePage) set(parts map[string]string) {
 	default:
 	}
 	full := make(map[string]string, len(parts))
+	p.mu.Lock()
+	if p.shown == nil {
+		p.shown = map[string]string{}
+	}
 	for k, v := range parts {
 		if v == "" {
 			v = " " // GoNB's page script drops empty values.
 		}
 		full[p.id+"-"+k] = v
+		p.shown[p.id+"-"+k] = v
 	}
-	comms.Send(p.address("html"), full)
+	comms.Send(p.address("html"), full) // under p.mu: resend never sends an older view after it
+	p.mu.Unlock()
+}
+
+// resend sends again all that set sent, as it is now: a message sent while
+// GoNB replaced its connection with the page is lost (see scriptComm), and
+// the page then shows it within a beat of the page.
+func (p *livePage) resend() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.shown) > 0 {
+		comms.Send(p.address("html"), p.shown)
+	}
 }
 
 // send sends a value to the page's script at one of the widget's addresses.
@@ -193,10 +243,60 @@ func pngImg(png []byte, alt string) string {
 	return fmt.Sprintf(`<img alt="%s" src="data:image/png;base64,%s">`, html.EscapeString(alt), base64.StdEncoding.EncodeToString(png))
 }
 
-// listenString listens to the strings the page sends to an address,
-// keeping only the latest when they come faster than the program reads them.
-func listenString(address string) *comms.AddressChan[string] {
-	return comms.Listen[string](address).LatestOnly()
+// listen listens to the values the page sends to an address, keeping only
+// the latest when they come faster than the program reads them. The
+// listener is never closed, for the reason probePage gives: the page may
+// send to it until the program ends.
+func listen[T protocol.CommValueTypes](address string) *comms.AddressChan[T] {
+	return comms.Listen[T](address).LatestOnly()
+}
+
+// pageTimeout bounds each wait for the page once it answered the probe:
+// GoNB's widgets (Slider, Select, Button) wait in Done, with no time
+// limit, for the first value the page's script sends. A variable for the
+// tests.
+var pageTimeout = 30 * time.Second
+
+// await runs build, which makes the widget's controls (GoNB's widgets and
+// their listeners), and reports whether it finished within pageTimeout.
+// When it did not, the page is not answering: await ends the widget, and
+// build, left waiting in the background, ends with the program. The caller
+// reads what build made only when await returns true.
+func (p *livePage) await(build func()) bool {
+	finished := make(chan struct{})
+	go func() {
+		build()
+		close(finished)
+	}()
+	select {
+	case <-finished:
+		return true
+	case <-p.ended:
+		return false
+	case <-time.After(pageTimeout):
+		p.end(fmt.Sprintf("the page did not show its controls within %s", pageTimeout))
+		return false
+	}
+}
+
+// doneButton adds a Done button to the controls whose element id is given:
+// a click on it ends the widget. Call it inside await.
+func (p *livePage) doneButton(controls string) {
+	clicks := listen[int](widgets.Button("Done").AppendTo(controls).Done().Address())
+	go func() {
+		select {
+		case <-clicks.C:
+			p.end("you clicked Done")
+		case <-p.ended:
+		}
+	}()
+}
+
+// finish removes the widget from the page and prints why it ended; the
+// caller then shows its still picture.
+func (p *livePage) finish(what string) {
+	p.close()
+	fmt.Fprintln(stdout, p.endedNote(what))
 }
 
 // end ends the widget once, with the reason shown to the learner.
@@ -211,8 +311,8 @@ func (p *livePage) end(why string) {
 // silent for silenceLimit, when the cell is interrupted (■, or the kernel
 // shutting down) if the page catches interrupts, or when the kernel that started the program is gone.
 func (p *livePage) watch() {
-	gone := comms.Listen[int](p.address("gone")).LatestOnly()
-	alive := comms.Listen[int](p.address("alive")).LatestOnly()
+	gone := listen[int](p.address("gone"))
+	alive := listen[int](p.address("alive"))
 	interrupt := make(chan os.Signal, 1)
 	if p.catchInterrupt {
 		signal.Notify(interrupt, os.Interrupt)
@@ -231,6 +331,7 @@ func (p *livePage) watch() {
 			return
 		case <-alive.C:
 			silence.Reset(silenceLimit)
+			p.resend()
 		case <-silence.C:
 			p.end(fmt.Sprintf("the page did not answer for %s", silenceLimit))
 			return

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sync/atomic"
 
+	"github.com/janpfeifer/gonb/gonbui/comms"
 	"github.com/janpfeifer/gonb/gonbui/widgets"
 )
 
@@ -17,17 +18,22 @@ type stopButton struct {
 }
 
 // newStopButton shows the widget. Clicking the button only records the
-// request: LiveCurves acts on it at the end of the epoch.
+// request: LiveCurves acts on it at the end of the epoch. It returns nil,
+// having removed the widget, when the page does not show the button.
 func newStopButton() *stopButton {
 	page := newLivePage("stop", `<div class="fw-controls" id="{{ID}}-controls"></div>`+
 		`<div class="fw-answer-line" id="{{ID}}-status" data-state="training">Training. Stop ends it after the current epoch; `+
 		`the model keeps the weights of that epoch, and the cell goes on (it saves the model).</div>`+
 		`<div id="{{ID}}-curves"><div class="fw-note">The curves appear after the first epoch.</div></div>`, false)
 	s := &stopButton{page: page}
-	button := widgets.Button("Stop training").AppendTo(page.id + "-controls").Done()
-	clicks := button.Listen()
+	var clicks *comms.AddressChan[int]
+	if !page.await(func() {
+		clicks = listen[int](widgets.Button("Stop training").AppendTo(page.id + "-controls").Done().Address())
+	}) {
+		page.close()
+		return nil
+	}
 	go func() {
-		defer clicks.Close()
 		select {
 		case <-clicks.C:
 			s.press.Store(true)

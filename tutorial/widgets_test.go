@@ -7,12 +7,14 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
@@ -374,5 +376,58 @@ func TestRateLosses(t *testing.T) {
 	}
 	if rateName(0.0003) != "η = 0.0003" || rateName(3) != "η = 3" {
 		t.Errorf("names: %s, %s", rateName(0.0003), rateName(3))
+	}
+}
+
+// TestAwait: controls the page shows let the widget go on; controls it never
+// shows (GoNB's Done waiting for ever) end the widget, with the reason,
+// after pageTimeout; a widget ended meanwhile stops the wait.
+func TestAwait(t *testing.T) {
+	p := &livePage{id: "test", ended: make(chan struct{})}
+	if !p.await(func() {}) {
+		t.Fatal("await of controls made at once: false")
+	}
+	defer func(d time.Duration) { pageTimeout = d }(pageTimeout)
+	pageTimeout = 50 * time.Millisecond
+	never := make(chan struct{})
+	defer close(never)
+	start := time.Now()
+	if p.await(func() { <-never }) {
+		t.Fatal("await of controls never made: true")
+	}
+	if took := time.Since(start); took > 5*time.Second {
+		t.Errorf("await took %s, for a timeout of %s", took, pageTimeout)
+	}
+	select {
+	case <-p.ended:
+	default:
+		t.Fatal("the widget did not end")
+	}
+	if !strings.Contains(p.why, "did not show its controls") {
+		t.Errorf("why: %q", p.why)
+	}
+	pageTimeout = time.Hour
+	q := &livePage{id: "test2", ended: make(chan struct{})}
+	go q.end("you clicked Done")
+	if q.await(func() { <-never }) {
+		t.Fatal("await of a widget that ended: true")
+	}
+}
+
+// TestSetKeepsShown: what set sends is kept, latest first, for resend to send
+// again after a lost message; nothing is kept once the widget ended.
+func TestSetKeepsShown(t *testing.T) {
+	p := &livePage{id: "w", ended: make(chan struct{})}
+	p.set(map[string]string{"view": "one", "rate": ""})
+	p.set(map[string]string{"view": "two"})
+	want := map[string]string{"w-view": "two", "w-rate": " "}
+	if !maps.Equal(p.shown, want) {
+		t.Errorf("shown %v, want %v", p.shown, want)
+	}
+	p.resend()
+	p.end("done")
+	p.set(map[string]string{"view": "three"})
+	if p.shown["w-view"] != "two" {
+		t.Errorf("after the end, shown %v", p.shown)
 	}
 }

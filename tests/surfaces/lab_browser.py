@@ -39,6 +39,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 import check_notebooks  # noqa: E402 (the notebook checks run-notebooks.sh uses)
+sys.path.insert(0, HERE)
+import chromium  # noqa: E402
 
 KERNEL = "Go (fashion-gomlx)"
 PROG = "lab-browser"
@@ -326,7 +328,7 @@ def main():
         p.error("the URL has no token=")
 
     global PlaywrightError, PlaywrightTimeout
-    from playwright.sync_api import Error as PlaywrightError, sync_playwright
+    from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     os.makedirs(args.shots, exist_ok=True)
@@ -335,28 +337,18 @@ def main():
     lab = Lab(args.url)
     path = "/".join(x for x in (args.folder.strip("/"), args.chapter) if x)
     start = time.monotonic()
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"),
-                                     args=["--no-sandbox"])
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        run = Run(page, lab, args)
-        try:
-            original = lab.api("GET", path)["content"]
-            panel = run.open_chapter()
-            run.run_all(panel)
-            run.shot("ran")
-            run.check_page(panel, original)
-            run.save(panel, path)
-            if not args.no_terminal:
-                run.terminal()
-        except (PlaywrightError, urllib.error.URLError, OSError, KeyError) as e:
-            run.check(False, "%s: %s (%s)" % (type(e).__name__, str(e).split("\n")[0], run.state()))
-            try:
-                run.shot("failure")
-            except PlaywrightError:
-                pass
-        finally:
-            browser.close()
+
+    def steps(run):
+        original = lab.api("GET", path)["content"]
+        panel = run.open_chapter()
+        run.run_all(panel)
+        run.shot("ran")
+        run.check_page(panel, original)
+        run.save(panel, path)
+        if not args.no_terminal:
+            run.terminal()
+
+    run = chromium.drive(log, lambda page: Run(page, lab, args), steps)
     log("%d checks failed; %.0fs; screenshots in %s" % (len(run.failures), time.monotonic() - start,
                                                        args.shots))
     return 1 if run.failures else 0

@@ -12,10 +12,7 @@
 #                lab is left.
 # The lab image gets the same browser test from docker/smoke-test.sh.
 #
-#   tests/surfaces/run.sh [tensorboard|lab|widgets]...      (default: tensorboard lab)
-#
-# The widgets part is not in the default yet: its last runs timed out waiting for the
-# page's widgets (issue #20 is open on it); run it by name.
+#   tests/surfaces/run.sh [tensorboard|lab|widgets]...      (default: all three)
 #
 # It installs what it needs: Debian's chromium (scripts/install-deps.sh) and the Python
 # tools (scripts/venv.sh --test). Jupyter's folders (kernels, settings, workspaces) are
@@ -40,7 +37,7 @@ source scripts/env.sh
 die() { echo "surfaces: $*" >&2; exit 1; }
 
 parts=("$@")
-[ ${#parts[@]} -gt 0 ] || parts=(tensorboard lab)
+[ ${#parts[@]} -gt 0 ] || parts=(tensorboard lab widgets)
 for part in "${parts[@]}"; do
   case $part in
     tensorboard | lab | widgets) ;;

@@ -40,6 +40,7 @@ import urllib.error
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+import chromium  # noqa: E402
 import lab_browser  # noqa: E402
 from lab_browser import Lab, Run, log  # noqa: E402
 
@@ -148,7 +149,7 @@ class Widgets(Run):
         self.check(4000 < n < 6000 and attrs.get("data-label") == CLASSES[labels[n]],
                    "browser: a click in the middle of the slider shows test image %d, true class %s (the page: %s)"
                    % (n, n >= 0 and CLASSES[labels[n]], attrs))
-        page.keyboard.press("ArrowRight")
+        slider.press("ArrowRight")  # the key goes to the slider, as after the learner's click
         attrs = self.wait_answer(w, lambda a: a.get("data-image") == str(n + 1))
         self.check(attrs is not None and attrs.get("data-image") == str(n + 1)
                    and attrs.get("data-label") == CLASSES[labels[n + 1]],
@@ -327,38 +328,28 @@ def main():
     args = p.parse_args()
     labels = test_labels(args.data_dir)
 
-    from playwright.sync_api import Error, TimeoutError, sync_playwright
+    from playwright.sync_api import Error, TimeoutError
     lab_browser.PlaywrightError, lab_browser.PlaywrightTimeout = Error, TimeoutError
     os.makedirs(args.shots, exist_ok=True)
     lab = Lab(args.url)
     start = time.monotonic()
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"),
-                                     args=["--no-sandbox"])
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        run = Widgets(page, lab, args)
-        try:
-            panel = run.open("10_predict.ipynb")
-            run.run_all(panel)
-            run.browse(labels)
-            answers = run.draw(sneaker_answer(panel))
-            if args.prose:
-                run.prose(answers)
-            run.all_ran(600)
-            run.no_errors(panel, "chapter 10")
-            run.close_while_live(panel)
-            panel = run.open("08_train.ipynb")
-            run.run_all(panel)
-            run.rates()
-            run.stop_training(panel)
-        except (lab_browser.PlaywrightError, urllib.error.URLError, OSError, KeyError, ValueError) as e:
-            run.check(False, "%s: %s (%s)" % (type(e).__name__, str(e).split("\n")[0], run.state()))
-            try:
-                run.shot("failure")
-            except lab_browser.PlaywrightError:
-                pass
-        finally:
-            browser.close()
+
+    def steps(run):
+        panel = run.open("10_predict.ipynb")
+        run.run_all(panel)
+        run.browse(labels)
+        answers = run.draw(sneaker_answer(panel))
+        if args.prose:
+            run.prose(answers)
+        run.all_ran(600)
+        run.no_errors(panel, "chapter 10")
+        run.close_while_live(panel)
+        panel = run.open("08_train.ipynb")
+        run.run_all(panel)
+        run.rates()
+        run.stop_training(panel)
+
+    run = chromium.drive(log, lambda page: Widgets(page, lab, args), steps, errors=(ValueError,))
     log("widgets: %d checks failed; %.0fs" % (len(run.failures), time.monotonic() - start))
     return 1 if run.failures else 0
 
