@@ -209,7 +209,12 @@ class Run:
         cells = panel.locator(".jp-CodeCell")
         n = cells.count()
         # Every code cell shows [N]: once it ran; [*]: while it runs or waits. (textContent:
-        # innerText is empty for the cells that content-visibility skips, off screen.)
+        # innerText is empty for the cells that content-visibility skips, off screen.) The
+        # committed notebooks open with the prompts of their rendered run, [1]: to [n]:, so
+        # first wait for this run to start: a cell queued or running shows [*]:.
+        self.page.wait_for_function(
+            """() => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt')]
+                       .some(e => e.textContent.trim() === '[*]:')""", timeout=60 * 1000, polling=100)
         self.page.wait_for_function(
             """(n) => {
                  const p = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt')];
