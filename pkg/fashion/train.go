@@ -143,10 +143,12 @@ func (m *Model) fit(trainSplit, validation *fashionmnist.Split, r Recipe, histor
 // StepsPerExecution updates from it in a graph.While (loopGraph), its model
 // variables, optimizer velocities and update count carried as the loop's
 // state: with an epoch per execution, the host calls the backend twice an
-// epoch (the full batches, then the last, smaller one). Where the backend
-// has no While (compute.Capabilities), the updates of an execution are
-// unrolled in the graph instead (stepsGraph), at most maxUnrolledSteps of
-// them, with each execution's batch indices sent from the host.
+// epoch (the full batches, then the last, smaller one). Where the loop
+// cannot run (loopInGraph: a backend without While or without a gradient
+// inside one, or an optimizer the loop cannot carry), the updates of an
+// execution are unrolled in the graph instead (stepsGraph), at most
+// maxUnrolledSteps of them, with each execution's batch indices sent from
+// the host.
 type trainer struct {
 	m      *Model
 	r      Recipe
