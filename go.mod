@@ -6,7 +6,7 @@ require (
 	github.com/gomlx/compute v0.1.2
 	github.com/gomlx/go-xla v0.4.1
 	github.com/gomlx/gomlx v0.28.2
-	github.com/janpfeifer/gonb v0.11.3
+	github.com/janpfeifer/gonb v0.11.4
 	golang.org/x/image v0.30.0
 	golang.org/x/term v0.40.0
 	gonum.org/v1/plot v0.17.0

@@ -106,7 +106,7 @@ type livePage struct {
 // cell computes its still picture meanwhile.
 //
 // Its listener is never closed: the page may answer each of the repeated
-// asks, late, and GoNB v0.11.3's program side (gonbui/comms
+// asks, late, and GoNB v0.11.4's program side (gonbui/comms
 // dispatchValueUpdates) returns without releasing its lock when a value
 // comes to an address nobody listens to any more, after which every new
 // listener (the widget's, GoNB's Slider and Button) waits for ever. The same
