@@ -61,7 +61,7 @@ func Shorten(r fashion.Recipe) fashion.Recipe {
 
 // ShowRecipe prints the recipe's settings.
 func ShowRecipe(r fashion.Recipe) {
-	optimizer := fmt.Sprintf("%T, learning rate %g", r.Optimizer, r.Optimizer.LearningRateAt(0))
+	optimizer := fmt.Sprintf("%T, learning rate %g", r.Optimizer, r.LearningRateAt(0))
 	if o, ok := r.Optimizer.(fashion.SGD); ok {
 		optimizer = fmt.Sprintf("SGD, learning rate %g, decay %g, momentum %g, Nesterov %v", o.LearningRate, o.Decay, o.Momentum, o.Nesterov)
 	}
@@ -86,7 +86,7 @@ func ShowLearningRate(d *fashionmnist.Data, r fashion.Recipe) {
 	check(r.Validate())
 	updates := maxUpdates(d, r)
 	fmt.Fprintf(stdout, "the longest run: %d epochs of %d updates (%d images in batches of %d) = %d updates; the rate falls from %g to %.6f\n",
-		r.Epochs, updates/r.Epochs, trainingImages(d, r), r.BatchSize, updates, r.Optimizer.LearningRateAt(0), r.Optimizer.LearningRateAt(int64(updates)))
+		r.Epochs, updates/r.Epochs, trainingImages(d, r), r.BatchSize, updates, r.LearningRateAt(0), r.LearningRateAt(int64(updates)))
 	Show(figures.LearningRate(r, updates))
 }
 

@@ -1,14 +1,17 @@
 // Package fashiontest holds what the tests of pkg/fashion and
-// pkg/savedmodel share: small, learnable splits and the pure-Go backend.
-// It may import pkg/fashionmnist and a backend, never pkg/fashion (whose
-// own tests import it).
+// pkg/savedmodel share: small, learnable splits and the backends they run
+// on. It may import pkg/fashionmnist and the backends (internal/backend),
+// never pkg/fashion (whose own tests import it).
 package fashiontest
 
 import (
+	"fmt"
 	"math/rand/v2"
+	"os"
 	"sync"
 	"testing"
 
+	"github.com/fashion-gomlx/fashion-gomlx/internal/backend"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
 	"github.com/gomlx/compute"
 	_ "github.com/gomlx/compute/gobackend" // The pure-Go backend the tests run on.
@@ -64,6 +67,27 @@ var GoBackend = sync.OnceValue(func() compute.Backend {
 	b, err := compute.NewWithConfig("go")
 	if err != nil {
 		panic(err)
+	}
+	return b
+})
+
+// BackendEnv names the variable that chooses the backend of Backend.
+const BackendEnv = "FASHION_TEST_BACKEND"
+
+// Backend returns the backend the tests of pkg/fashion run on, one for all
+// of them: the one $FASHION_TEST_BACKEND names, in GoMLX's format (e.g.
+// xla:/path/to/pjrt_c_api_cpu_plugin.so; scripts/test.sh runs the tests a
+// second time on XLA's CPU plugin so), else the pure-Go backend. A
+// backend that cannot be made panics: the tests must not quietly run on
+// another.
+var Backend = sync.OnceValue(func() compute.Backend {
+	config := os.Getenv(BackendEnv)
+	if config == "" {
+		return GoBackend()
+	}
+	b, _, err := backend.NewBackend(config)
+	if err != nil {
+		panic(fmt.Sprintf("$%s=%q: %v", BackendEnv, config, err))
 	}
 	return b
 })

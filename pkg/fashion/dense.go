@@ -3,7 +3,9 @@ package fashion
 import (
 	"math"
 	"math/rand/v2"
+	"reflect"
 
+	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/shapes"
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/ml/model"
@@ -18,10 +20,11 @@ import (
 // names: /dense_1/weights and /dense_1/biases.
 //
 // It differs from layers.DenseWithBias in one thing, on the pure-Go
-// backend only (rulesOf): the gradient of the product, which is
-// denseProduct's. The model's whole gradient still comes from GoMLX's
-// automatic differentiation (graph.Gradient); only this one product has its
-// own rule, in the layout the pure-Go backend runs fast.
+// backend only: the gradient of the product has its own rule, in the
+// layout that backend runs fast. The model's whole gradient still comes
+// from GoMLX's automatic differentiation (graph.Gradient). It adds no
+// regularization; a model function may add its own
+// (train.AddRegularizationLoss), which Fit minimises.
 func Dense(scope *model.Scope, x *graph.Node, units int) *graph.Node {
 	if x.Rank() != 2 {
 		exceptions.Panicf("fashion.Dense takes x [batch, features], got %s: flatten it first, e.g. graph.Reshape(x, -1, features)", x.Shape())
@@ -49,9 +52,10 @@ type graphRules struct {
 	reorderedSGD bool
 }
 
-// pureGoBackendName is the Name of the pure-Go backend (compute v0.1.2),
-// which is configured as "go".
-const pureGoBackendName = "Go Backend"
+// pureGoBackendPackage is the Go package that implements GoMLX's pure-Go
+// backend ("go"): its Backend type's package, which no other backend
+// shares, where its display name could change or be taken.
+const pureGoBackendPackage = "github.com/gomlx/compute/internal/gobackend"
 
 // rulesParam is the parameter that overrides rulesOf: as a graph parameter
 // for one graph, as a parameter of the store's root scope for all of a
@@ -78,8 +82,19 @@ func rulesOf(scope *model.Scope, g *graph.Graph) graphRules {
 	if value, found := root.GetParam(rulesParam); found {
 		return value.(graphRules)
 	}
-	goBackend := g.Backend().Name() == pureGoBackendName
+	goBackend := isPureGo(g.Backend())
 	return graphRules{denseGradient: goBackend, reorderedSGD: goBackend}
+}
+
+// isPureGo reports whether backend is GoMLX's pure-Go one, by the package
+// of its type (which this package does not import: the program chooses
+// the backend).
+func isPureGo(backend compute.Backend) bool {
+	t := reflect.TypeOf(backend)
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return t.PkgPath() == pureGoBackendPackage
 }
 
 // denseProduct returns x·w, x [B, K] and w [K, N], with a gradient of two

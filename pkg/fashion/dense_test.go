@@ -96,8 +96,9 @@ func TestModelGradientMatchesGenericDense(t *testing.T) {
 		for _, v := range m.variables() {
 			values = append(values, v.NodeValue(g))
 		}
-		customLoss, _ := lossAndHits(Recipe{}.lossFn(), ArticleMLP(scope.ResetVisited(), images), labels)
-		genericLoss, _ := lossAndHits(Recipe{}.lossFn(), genericMLP(scope.ResetVisited(), images), labels)
+		lossFn := Recipe{}.lossFn()
+		customLoss := lossFn([]*graph.Node{labels}, []*graph.Node{ArticleMLP(scope.ResetVisited(), images)})
+		genericLoss := lossFn([]*graph.Node{labels}, []*graph.Node{genericMLP(scope.ResetVisited(), images)})
 		out := []*graph.Node{customLoss, genericLoss}
 		generic := graph.Gradient(genericLoss, values...)
 		for i, grad := range graph.Gradient(customLoss, values...) {

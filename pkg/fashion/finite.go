@@ -23,6 +23,9 @@ func checkFiniteLoss(e EpochLog, r Recipe) error {
 	if !bad(value) {
 		return nil
 	}
-	return fmt.Errorf("fit: epoch %d: the %s loss became %v: %w; try a lower learning rate (this run's is %g; the article's is %g)",
-		e.Epoch, which, value, ErrDiverged, r.Optimizer.LearningRateAt(0), ArticleRecipe().Optimizer.LearningRateAt(0))
+	advice := "try a lower learning rate"
+	if rate := r.LearningRateAt(0); rate != 0 {
+		advice += fmt.Sprintf(" (this run's is %g; the article's is %g)", rate, ArticleRecipe().LearningRateAt(0))
+	}
+	return fmt.Errorf("fit: epoch %d: the %s loss became %v: %w; %s", e.Epoch, which, value, ErrDiverged, advice)
 }

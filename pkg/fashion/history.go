@@ -7,14 +7,18 @@ type EpochLog struct {
 	// Epoch counts from 1.
 	Epoch int `json:"epoch"`
 	// Loss and Accuracy are the training metrics, averaged over the epoch's
-	// batches while the weights changed (as Keras reports them).
+	// images while the weights changed (as Keras reports them). The loss is
+	// what training minimised: the recipe's, plus the terms the model
+	// function added (train.AddRegularizationLoss).
 	Loss     float64 `json:"loss"`
 	Accuracy float64 `json:"accuracy"`
 	// ValLoss and ValAccuracy are measured on the validation split after
-	// the epoch.
+	// the epoch (Evaluate).
 	ValLoss     float64 `json:"val_loss"`
 	ValAccuracy float64 `json:"val_accuracy"`
-	// LearningRate is the decayed learning rate of the epoch's last update.
+	// LearningRate is the learning rate of the epoch's last update (decayed,
+	// with SGD), or 0 when the optimizer does not say it (see
+	// Recipe.LearningRateAt).
 	LearningRate float64 `json:"learning_rate"`
 	// Seconds is the epoch's wall time, validation included.
 	Seconds float64 `json:"seconds"`

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
 	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/compute/shapes"
@@ -13,21 +14,6 @@ import (
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
 )
-
-// loopOptimizer is an Optimizer whose state a training loop inside the
-// graph can carry (SGD is one): it creates its variables before the loop,
-// since the loop's body cannot create variables, and forgets the state it
-// keeps in a graph at the end of each update, since each iteration of the
-// body starts from the variables the loop carries. With another optimizer
-// (GoMLX's Adam creates its variables in its first update), Fit unrolls
-// its updates.
-type loopOptimizer interface {
-	Optimizer
-	createStateVariables(scope *model.Scope, vars []*model.Variable)
-	endGraphState(scope *model.Scope, g *graph.Graph)
-}
-
-var _ loopOptimizer = SGD{}
 
 // whileTrains caches trainsInWhile's answer per backend.
 var whileTrains sync.Map // compute.Backend -> bool
@@ -89,28 +75,23 @@ func gradientInWhile(backend compute.Backend) (err error) {
 	return nil
 }
 
-// loopState returns the variables a training loop carries from one update
+// loopState returns the variables a training loop carries from one step
 // to the next, each read into g in the main function (so that their graph
 // parameters are the execution's inputs): every variable of the store,
-// after creating those that the updates would otherwise create inside the
-// loop's body, where a variable cannot be created (its graph parameter
-// would belong to the closure): the optimizer's state and GoMLX's random
-// state (which layers.Dropout draws from).
-func (t *trainer) loopState(scope *model.Scope, g *graph.Graph) []*model.Variable {
+// after declaring those a step creates on first use (the optimizer's
+// state, GoMLX's random state), which the loop's body cannot create (the
+// graph parameter of a variable created there would belong to the
+// closure). To declare them, one step on a batch of b images is built in
+// a graph that never runs.
+func (t *trainer) loopState(scope *model.Scope, g *graph.Graph, b int) []*model.Variable {
 	store := scope.Store()
-	var trainable []*model.Variable
-	for v := range store.IterVariables() {
-		if v.Trainable {
-			trainable = append(trainable, v)
-		}
-	}
-	t.r.Optimizer.(loopOptimizer).createStateVariables(scope, trainable)
-	if store.GetVariable("/"+model.RNGStateVariableName) == nil {
-		// As GoMLX creates it on first use: from the store's seed.
-		if err := store.ResetRNGState(); err != nil {
-			panic(err)
-		}
-	}
+	declare := graph.NewGraph(g.Backend(), "declare the variables of a training step")
+	defer declare.Finalize()
+	model.SetStore(declare, store)
+	store.SetTraining(declare, true)
+	t.trainStep(scope,
+		graph.Parameter(declare, "images", shapes.Make(dtypes.Float32, b, fashionmnist.ImageSize, fashionmnist.ImageSize)),
+		graph.Parameter(declare, "labels", shapes.Make(dtypes.Int32, b, 1)))
 	var state []*model.Variable
 	for v := range store.IterVariables() {
 		v.NodeValue(g)
@@ -119,33 +100,30 @@ func (t *trainer) loopState(scope *model.Scope, g *graph.Graph) []*model.Variabl
 	return state
 }
 
-// loopGraph runs count training steps (stepGraph) in a graph.While, the
-// batches the rows start, start+1, ... of order [S, B] (an epoch's full
-// batches), and returns their summed loss and correct count as float64
-// (float32 sums of a thousand batches would lose digits).
+// loopGraph runs a training step (trainStep) on each row of indices
+// [K, B] in a graph.While, and returns their summed loss and correct count
+// (float64).
 //
-// The loop's state is the row, the two sums, the loop's inputs and the
-// variables of loopState. The body's closure gets each variable as a
-// parameter and gives it to the model and the optimizer with
+// The loop's state is the step's number, the two sums, the loop's inputs
+// and the variables of loopState. The body's closure gets each variable as
+// a parameter and gives it to the model and the optimizer with
 // Variable.SetNodeValue, so that they build their usual graph inside the
 // closure (graph.Gradient included); the body returns what they left in
 // the variables. After the loop, each variable's value in the graph is the
 // loop's result, which model.Exec writes back to the variable, as for any
 // graph that updates variables.
 //
-// The inputs (the training split, the order, the last row) travel in the
-// state unchanged rather than being captured from the main function: XLA's
+// The inputs (the training split, the indices) travel in the state
+// unchanged rather than being captured from the main function: XLA's
 // backend (go-xla v0.4.1) does not capture values in closures. For the
 // same reason the state starts from constants that are not GoMLX's cached
 // scalars, which a closure could otherwise be handed.
-func (t *trainer) loopGraph(scope *model.Scope, pixels, labels, order, start, count *graph.Node) (lossSum, correct *graph.Node) {
-	g := order.Graph()
-	scope.Store().SetTraining(g, true) // Some layers (dropout) behave differently in training.
-	vars := t.loopState(scope, g)
-	const (
-		row, loss, hits, pixelsAt, labelsAt, orderAt, end, varsAt = 0, 1, 2, 3, 4, 5, 6, 7
-	)
-	initial := []*graph.Node{start, graph.Const(g, 0.0), graph.Const(g, 0.0), pixels, labels, order, graph.Add(start, count)}
+func (t *trainer) loopGraph(scope *model.Scope, pixels, labels, indices *graph.Node) (lossSum, correct *graph.Node) {
+	g := indices.Graph()
+	k, b := indices.Shape().Dimensions[0], indices.Shape().Dimensions[1]
+	vars := t.loopState(scope, g, b)
+	const step, loss, hits, pixelsAt, labelsAt, indicesAt, varsAt = 0, 1, 2, 3, 4, 5, 6
+	initial := []*graph.Node{graph.Const(g, int32(0)), graph.Const(g, 0.0), graph.Const(g, 0.0), pixels, labels, indices}
 	for _, v := range vars {
 		initial = append(initial, v.NodeValue(g))
 	}
@@ -159,20 +137,19 @@ func (t *trainer) loopGraph(scope *model.Scope, pixels, labels, order, start, co
 	}
 	cond := graph.NewClosure(g, func(g *graph.Graph) []*graph.Node {
 		ps := parameters(g)
-		return []*graph.Node{graph.LessThan(ps[row], ps[end])}
+		return []*graph.Node{graph.LessThan(ps[step], graph.Const(g, int32(k)))}
 	})
 	body := graph.NewClosure(g, func(g *graph.Graph) []*graph.Node {
 		ps := parameters(g)
 		for i, v := range vars {
 			v.SetNodeValue(ps[varsAt+i])
 		}
-		b := order.Shape().Dimensions[1]
 		// A Gather of one row: the Go backend has no DynamicSlice.
-		idx := graph.Reshape(graph.Gather(ps[orderAt], graph.Reshape(ps[row], 1)), b, 1)
-		l, c := t.stepGraph(scope, ps[pixelsAt], ps[labelsAt], idx)
-		t.r.Optimizer.(loopOptimizer).endGraphState(scope, g)
+		idx := graph.Reshape(graph.Gather(ps[indicesAt], graph.Reshape(ps[step], 1)), b, 1)
+		images, batchLabels := gatherBatch(ps[pixelsAt], ps[labelsAt], idx)
+		l, c := t.trainStep(scope, images, batchLabels)
 		next := slices.Clone(ps[:varsAt])
-		next[row] = graph.Add(ps[row], graph.OnesLike(ps[row]))
+		next[step] = graph.Add(ps[step], graph.OnesLike(ps[step]))
 		next[loss] = graph.Add(ps[loss], graph.ConvertDType(l, dtypes.Float64))
 		next[hits] = graph.Add(ps[hits], graph.ConvertDType(c, dtypes.Float64))
 		for _, v := range vars {
@@ -185,30 +162,4 @@ func (t *trainer) loopGraph(scope *model.Scope, pixels, labels, order, start, co
 		v.SetNodeValue(final[varsAt+i])
 	}
 	return final[loss], final[hits]
-}
-
-// loopBatches runs the full batches of an epoch, order (a multiple of the
-// batch size), in executions of loopGraph of up to StepsPerExecution
-// updates; the order goes to the device once.
-func (t *trainer) loopBatches(order []int, sums *epochSums) error {
-	if len(order) == 0 {
-		return nil
-	}
-	b := t.r.BatchSize
-	full := len(order) / b
-	indices := tensors.FromFlatDataAndDimensions(int32s(order), full, b)
-	defer indices.FinalizeAll()
-	if err := indices.ToDevice(t.m.backend, 0); err != nil {
-		return err
-	}
-	for done := 0; done < full; {
-		steps := min(t.r.StepsPerExecution, full-done)
-		out, err := t.loop.Call(t.pixels, t.labels, indices, int32(done), int32(steps))
-		if err != nil {
-			return err
-		}
-		sums.add(out, steps, steps*b)
-		done += steps
-	}
-	return nil
 }

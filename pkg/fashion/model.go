@@ -65,16 +65,17 @@ type Model struct {
 	predictExec *model.Exec // probabilities of float32 [B, 28, 28] images.
 	evalExec    *model.Exec // summed loss and correct count of a batch.
 
-	// unrolled makes Fit unroll its updates in the graph even where the
-	// backend has graph.While (see trainer): the tests compare the paths.
+	// unrolled makes Fit unroll its steps in the graph even where the
+	// backend can loop (see strategy): the tests compare the two.
 	unrolled bool
 }
 
 // New builds a model from a model function, on backend, with fresh
 // weights drawn from seed. It builds the function's graph once, for one
-// image, which creates its variables: dense weights Glorot-uniform and
-// biases zero, as Keras initialises a Dense layer (see glorotUniform), and
-// tells how many classes it scores. The seed also seeds GoMLX's random
+// image, which creates its variables: dense and convolution weights
+// Glorot-uniform, drawn on the host from seed (the same weights on every
+// backend), and the other variables zero, as Keras initialises its layers,
+// and tells how many classes it scores. The seed also seeds GoMLX's random
 // state, which layers such as layers.Dropout draw from. A function that
 // fails to build (a panic while building its graph), or whose output is not
 // [B, classes] with at least 2 classes, is an error.

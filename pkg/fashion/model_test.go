@@ -15,8 +15,9 @@ import (
 	"github.com/gomlx/gomlx/ml/model"
 )
 
-// testBackend returns the pure-Go backend, shared by the tests.
-var testBackend = fashiontest.GoBackend
+// testBackend returns the backend the tests run on: the pure-Go one, or
+// the one $FASHION_TEST_BACKEND names (fashiontest.Backend).
+var testBackend = fashiontest.Backend
 
 // newTestModel builds the article's model with seed 1.
 func newTestModel(t testing.TB) *Model {

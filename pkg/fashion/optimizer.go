@@ -41,21 +41,7 @@ type SGD struct {
 	Nesterov bool `json:"nesterov"`
 }
 
-// Optimizer is what Fit needs of an optimizer: a GoMLX optimizer.Interface,
-// which builds each update of the weights in the training graph, and the
-// learning rate of each update, which Fit reports in the history
-// (EpochLog.LearningRate). It is where training is opened to other
-// optimizers: SGD is the article's, and GoMLXOptimizer makes one of any of
-// GoMLX's (optimizer.Adam().Done(), ...). An Optimizer with a Validate()
-// error method has its settings checked by Recipe.Validate.
-type Optimizer interface {
-	optimizer.Interface
-	// LearningRateAt returns the learning rate of update number update,
-	// counting from 0.
-	LearningRateAt(update int64) float64
-}
-
-var _ Optimizer = SGD{}
+var _ optimizer.Interface = SGD{}
 
 // Validate checks the settings: numbers that are finite and small enough
 // for the float32 arithmetic of the training graph (a decay of 1e39 is a
@@ -80,44 +66,11 @@ func (o SGD) Validate() error {
 	return nil
 }
 
-// GoMLXOptimizer is an Optimizer made of one of GoMLX's, with the learning
-// rate it was configured with, for Fit to report. With Adam:
-//
-//	r.Optimizer = fashion.GoMLXOptimizer{Name: "adam", LearningRate: 0.001,
-//		Interface: optimizer.Adam().LearningRate(0.001).Done()}
-//
-// A saved recipe records its Name and LearningRate, not the optimizer
-// itself (code, like the model function): a run trained with it cannot be
-// resumed from its checkpoints, and Validate says so.
-type GoMLXOptimizer struct {
-	// Interface is the GoMLX optimizer.
-	optimizer.Interface `json:"-"`
-	// Name names it in a saved recipe ("adam"); not "" (an SGD's record
-	// has no name).
-	Name string `json:"name"`
-	// LearningRate is its learning rate, constant over training.
-	LearningRate float64 `json:"learning_rate"`
-}
-
-// LearningRateAt implements Optimizer: the learning rate is constant.
-func (o GoMLXOptimizer) LearningRateAt(int64) float64 { return o.LearningRate }
-
-// Validate reports an optimizer that cannot train: without a GoMLX
-// optimizer (as one read from a saved recipe), or without a name.
-func (o GoMLXOptimizer) Validate() error {
-	switch {
-	case o.Name == "":
-		return errors.New("a GoMLXOptimizer needs a name")
-	case o.Interface == nil:
-		return fmt.Errorf("the optimizer %q is a record of a saved recipe, without the GoMLX optimizer itself: give it again to train", o.Name)
-	}
-	return nil
-}
-
 // sgdScope is where the optimizer keeps the velocities.
 const sgdScope = "/" + optimizer.Scope + "/sgd"
 
-// LearningRateAt returns the learning rate of update t (counting from 0).
+// LearningRateAt returns the learning rate of update t (counting from 0),
+// which Fit reports in the history (EpochLog.LearningRate).
 func (o SGD) LearningRateAt(t int64) float64 {
 	return o.LearningRate / (1 + o.Decay*float64(t))
 }
@@ -256,26 +209,6 @@ func (o SGD) stateGraph(scope *model.Scope, g *graph.Graph, vars []*model.Variab
 // velocity returns the velocity variable of v, created at zero on first use.
 func (o SGD) velocity(scope *model.Scope, v *model.Variable) *model.Variable {
 	return scope.Store().VariableWithShape(sgdScope+v.Path(), v.Shape(), initializer.Zero).SetTrainable(false)
-}
-
-// createStateVariables creates the variables an update of vars reads and
-// writes besides vars, where they do not exist yet: their velocities and
-// GoMLX's global step (the update count). A training loop inside the graph
-// (trainer.loopGraph) carries them from one iteration to the next, and
-// cannot create them inside its body.
-func (o SGD) createStateVariables(scope *model.Scope, vars []*model.Variable) {
-	optimizer.GetGlobalStepVar(scope)
-	for _, v := range vars {
-		o.velocity(scope, v)
-	}
-}
-
-// endGraphState forgets the optimizer's state in graph g, so that the next
-// update of g starts again from the velocity variables: the body of a loop
-// in the graph makes one update per iteration, each from the variables the
-// loop carries.
-func (o SGD) endGraphState(scope *model.Scope, g *graph.Graph) {
-	scope.Store().RootScope().SetGraphParam(g, sgdStateParam, nil)
 }
 
 // update makes one update of each variable vars[i], given steps[i] =

@@ -6,7 +6,10 @@ import (
 	"math"
 	"strings"
 
+	"github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/ml/model"
 	"github.com/gomlx/gomlx/ml/train/loss"
+	"github.com/gomlx/gomlx/ml/train/optimizer"
 )
 
 // Recipe holds the training settings. ArticleRecipe returns the article's.
@@ -16,9 +19,12 @@ type Recipe struct {
 	// BatchSize is the number of images per update (32, Keras' default).
 	BatchSize int `json:"batch_size"`
 	// Optimizer updates the weights after every batch: SGD in the article
-	// (ArticleRecipe's), or any other Optimizer, such as GoMLX's Adam in a
-	// GoMLXOptimizer.
-	Optimizer Optimizer `json:"optimizer"`
+	// (ArticleRecipe's), or any GoMLX optimizer, such as
+	// optimizer.Adam().Done(). Fit reports its learning rate when it has a
+	// method LearningRateAt(update int64) float64, as SGD has (see
+	// Recipe.LearningRateAt). An optimizer with a method Validate() error
+	// has its settings checked by Recipe.Validate.
+	Optimizer optimizer.Interface `json:"optimizer"`
 	// Loss is what training minimises, a GoMLX loss function of the labels
 	// (int32 [B, 1]) and the logits; nil is the article's,
 	// loss.SparseCategoricalCrossEntropyLogits. Evaluate, and so the
@@ -41,20 +47,20 @@ type Recipe struct {
 	// Seed draws the initial weights and each epoch's shuffling.
 	Seed uint64 `json:"seed"`
 	// StepsPerExecution is how many updates one call to the backend runs at
-	// most, as Keras' steps_per_execution: in a loop in the graph (at most
-	// an epoch's full batches), or unrolled where the backend cannot run
-	// that loop (at most 8). Callbacks that follow the steps
-	// (StepObserver) hear from Fit after each execution. It changes speed
-	// only, not results.
+	// most, as Keras' steps_per_execution: in a loop in the graph, or
+	// unrolled in the graph (at most 8) where the backend cannot compute a
+	// gradient inside a loop (the pure-Go backend). Callbacks that follow
+	// the steps (StepObserver) hear from Fit after each execution. It
+	// changes speed only, not results.
 	StepsPerExecution int `json:"steps_per_execution"`
 }
 
-// DefaultStepsPerExecution is the StepsPerExecution of ArticleRecipe: 64
+// defaultStepsPerExecution is the StepsPerExecution of ArticleRecipe: 64
 // updates per execution of the loop in the graph (27 an epoch of the
 // article's split, so the progress bar moves), as fast as 256 or a whole
 // epoch within the noise of a shared machine (docs/performance.md, "The
-// loop in the graph"); the unrolled path runs 8 (maxUnrolledSteps).
-const DefaultStepsPerExecution = 64
+// loop in the graph"); unrolled, an execution runs 8 (maxUnrolledSteps).
+const defaultStepsPerExecution = 64
 
 // ArticleRecipe returns the article's training settings: SGD with learning
 // rate 0.01, decay 1e-6, Nesterov momentum 0.9, batches of 32, up to 60
@@ -67,7 +73,7 @@ func ArticleRecipe() Recipe {
 		Loss:              nil, // loss.SparseCategoricalCrossEntropyLogits
 		Patience:          3,
 		Seed:              1,
-		StepsPerExecution: DefaultStepsPerExecution,
+		StepsPerExecution: defaultStepsPerExecution,
 	}
 }
 
@@ -104,8 +110,7 @@ func (r Recipe) Validate() error {
 }
 
 // maxStepsPerExecution bounds Recipe.StepsPerExecution, whose steps the
-// loop in the graph counts in int32. Where the steps are unrolled in the
-// graph instead, an execution runs at most maxUnrolledSteps of them.
+// loop in the graph counts in int32.
 const maxStepsPerExecution = math.MaxInt32
 
 // lossFn returns the recipe's loss, the article's when none is set.
@@ -116,8 +121,36 @@ func (r Recipe) lossFn() loss.LossFn {
 	return r.Loss
 }
 
+// LearningRateAt returns the learning rate of update number update
+// (counting from 0) when the recipe's optimizer says it (it has a method
+// LearningRateAt(update int64) float64, as SGD has), else 0.
+func (r Recipe) LearningRateAt(update int64) float64 {
+	if o, ok := r.Optimizer.(interface{ LearningRateAt(int64) float64 }); ok {
+		return o.LearningRateAt(update)
+	}
+	return 0
+}
+
+// MarshalJSON writes the recipe as a saved model records it. Of its
+// optimizer it holds an SGD's settings, or, for any other, its Go type
+// (%T), which cannot train again (see savedOptimizer): an optimizer is
+// code, like the model function.
+func (r Recipe) MarshalJSON() ([]byte, error) {
+	type fields Recipe // Recipe without this method.
+	saved := struct {
+		fields
+		Optimizer any `json:"optimizer"`
+	}{fields(r), r.Optimizer}
+	switch r.Optimizer.(type) {
+	case nil, SGD, savedOptimizer:
+	default:
+		saved.Optimizer = savedOptimizer{Name: fmt.Sprintf("%T", r.Optimizer)}
+	}
+	return json.Marshal(saved)
+}
+
 // UnmarshalJSON reads a recipe that a saved model records. Its optimizer
-// is an SGD, unless the record names another (see GoMLXOptimizer).
+// is an SGD, unless the record names another: then it is a savedOptimizer.
 func (r *Recipe) UnmarshalJSON(data []byte) error {
 	type fields Recipe // Recipe without this method.
 	var saved struct {
@@ -131,24 +164,41 @@ func (r *Recipe) UnmarshalJSON(data []byte) error {
 	if len(saved.Optimizer) == 0 || string(saved.Optimizer) == "null" {
 		return nil
 	}
-	var named struct {
-		Name string `json:"name"`
-	}
+	var named savedOptimizer
 	if err := json.Unmarshal(saved.Optimizer, &named); err != nil {
 		return fmt.Errorf("recipe: optimizer: %w", err)
 	}
-	if named.Name == "" { // SGD's record has no name
-		var o SGD
-		if err := json.Unmarshal(saved.Optimizer, &o); err != nil {
-			return fmt.Errorf("recipe: optimizer: %w", err)
-		}
-		r.Optimizer = o
+	if named.Name != "" { // SGD's record has no name.
+		r.Optimizer = named
 		return nil
 	}
-	var o GoMLXOptimizer
+	var o SGD
 	if err := json.Unmarshal(saved.Optimizer, &o); err != nil {
-		return fmt.Errorf("recipe: optimizer %q: %w", named.Name, err)
+		return fmt.Errorf("recipe: optimizer: %w", err)
 	}
 	r.Optimizer = o
 	return nil
 }
+
+// savedOptimizer is what a saved recipe holds of an optimizer other than
+// SGD: its name. It cannot train (Validate says so).
+type savedOptimizer struct {
+	Name string `json:"name"`
+}
+
+// UpdateGraph implements optimizer.Interface; Fit never calls it, since
+// Recipe.Validate refuses the optimizer first.
+func (o savedOptimizer) UpdateGraph(*model.Scope, *graph.Graph, *graph.Node) {
+	panic(o.Validate())
+}
+
+// Clear implements optimizer.Interface: there is no state.
+func (o savedOptimizer) Clear(*model.Scope) error { return nil }
+
+// Validate reports that the optimizer cannot train.
+func (o savedOptimizer) Validate() error {
+	return fmt.Errorf("the optimizer %s is a record of a saved recipe, not the optimizer itself: give it again to train", o.Name)
+}
+
+// String returns the optimizer's name.
+func (o savedOptimizer) String() string { return o.Name }

@@ -9,10 +9,10 @@ import (
 	"github.com/gomlx/gomlx/core/tensors"
 )
 
-// Restore gives a model whose variables were loaded from a save (see
-// savedmodel.Load) the record saved with them: the name of each class, and
-// how it was trained (the recipe and the history; nil when it was not).
-func (m *Model) Restore(classNames []string, r *Recipe, h *History) error {
+// SetRecord gives a model the record saved with its variables: the name of
+// each class, and how it was trained (the recipe and the history; nil when
+// it was not). savedmodel.Load calls it.
+func (m *Model) SetRecord(classNames []string, r *Recipe, h *History) error {
 	if len(classNames) != m.classes {
 		return fmt.Errorf("%d class names for a model function that scores %d classes", len(classNames), m.classes)
 	}

@@ -12,9 +12,9 @@ import (
 
 // RunInfo identifies a training run and records what shapes it besides its
 // Recipe: the images it trains and validates on, and the backend. Fit
-// records it in the History of every run it starts; Checkpoints keeps only
-// the checkpoints of the run it is writing, and ResumeTraining continues a
-// run only on the same images and backend, so that a resumed run is the run
+// records it in the History of every run it starts; savedmodel.Checkpoints
+// keeps only the checkpoints of the run it is writing, and Resume continues
+// a run only on the same images and backend, so that a resumed run is the run
 // it claims to be.
 type RunInfo struct {
 	// ID tells runs apart (16 random hex digits).
@@ -23,13 +23,13 @@ type RunInfo struct {
 	// rounds differently.
 	Backend string `json:"backend"`
 	// Train describes the images the run trains on (after Recipe.Limit).
-	Train SplitInfo `json:"train"`
+	Train splitInfo `json:"train"`
 	// Validation describes the images it validates on (nil without).
-	Validation *SplitInfo `json:"validation,omitempty"`
+	Validation *splitInfo `json:"validation,omitempty"`
 }
 
-// SplitInfo identifies the images of a split.
-type SplitInfo struct {
+// splitInfo identifies the images of a split.
+type splitInfo struct {
 	// Name is the split's name ("train", or "training file" when the
 	// validation images are trained on too).
 	Name string `json:"name"`
@@ -40,17 +40,17 @@ type SplitInfo struct {
 }
 
 // String describes a split for error messages.
-func (s SplitInfo) String() string {
+func (s splitInfo) String() string {
 	return fmt.Sprintf("%q (%d images)", s.Name, s.Images)
 }
 
-// describeSplit returns the SplitInfo of a split.
-func describeSplit(s *fashionmnist.Split) SplitInfo {
+// describeSplit returns the splitInfo of a split.
+func describeSplit(s *fashionmnist.Split) splitInfo {
 	h := sha256.New()
 	pixels, labels := s.Bytes()
 	h.Write(labels)
 	h.Write(pixels)
-	return SplitInfo{Name: s.Name(), Images: s.Len(), SHA256: hex.EncodeToString(h.Sum(nil))}
+	return splitInfo{Name: s.Name(), Images: s.Len(), SHA256: hex.EncodeToString(h.Sum(nil))}
 }
 
 // newRunInfo starts the record of a new run.
@@ -68,7 +68,7 @@ func newRunInfo(backend compute.Backend, train, validation *fashionmnist.Split) 
 // checkContinues reports, in one line, why the run cannot continue on
 // backend with these splits (train after Recipe.Limit), or nil if it can.
 func (r *RunInfo) checkContinues(backend compute.Backend, train, validation *fashionmnist.Split) error {
-	same := func(what string, saved *SplitInfo, given *fashionmnist.Split) error {
+	same := func(what string, saved *splitInfo, given *fashionmnist.Split) error {
 		switch {
 		case saved == nil && given == nil:
 			return nil

@@ -12,6 +12,7 @@ import (
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
+	"github.com/gomlx/gomlx/ml/train"
 	"github.com/gomlx/gomlx/ml/train/loss"
 	"github.com/gomlx/gomlx/ml/train/metric"
 	"github.com/gomlx/gomlx/ml/train/optimizer"
@@ -29,11 +30,13 @@ type Metrics struct {
 // Fit trains the model on train, measuring validation after each epoch, with
 // the recipe's settings, and returns the history, as Keras' model.fit. Each
 // epoch visits the training images in an order drawn from the recipe's seed
-// and the epoch's number (the same as Batches), in batches of
-// BatchSize; the model updates its weights after every batch, by the
-// recipe's optimizer from GoMLX's gradient of the loss (see stepsGraph).
-// Early stopping watches the validation loss (validation may be nil only
-// when early stopping is off).
+// and the epoch's number (the same as Batches), in batches of BatchSize;
+// after every batch the recipe's optimizer updates the weights, as GoMLX's
+// train.Trainer does: from GoMLX's gradient of train.TotalLoss, the
+// recipe's loss plus the terms the model function or its layers add with
+// train.AddRegularizationLoss, then the functions registered with
+// train.AddPerStepUpdateGraphFn. Early stopping watches the validation loss
+// (validation may be nil only when early stopping is off).
 func (m *Model) Fit(trainSplit, validation *fashionmnist.Split, r Recipe, callbacks ...Callback) (*History, error) {
 	return m.fit(trainSplit, validation, r, &History{}, nil, callbacks)
 }
@@ -119,7 +122,7 @@ func (m *Model) fit(trainSplit, validation *fashionmnist.Split, r Recipe, histor
 	}
 	history.StoppedEarly = stop
 	if r.RestoreBestWeights && best != nil && history.BestEpoch != history.Last().Epoch && !history.RestoredBest {
-		if err := m.restore(best); err != nil {
+		if err := m.putBack(best); err != nil {
 			return history, fmt.Errorf("fit: restoring the best weights: %w", err)
 		}
 		history.RestoredBest = true
@@ -134,42 +137,37 @@ func (m *Model) fit(trainSplit, validation *fashionmnist.Split, r Recipe, histor
 	return history, nil
 }
 
-// trainer runs the epochs of one Fit call.
-//
-// The training split lives on the device: its images and labels are
-// uploaded once, when the trainer is made. Each epoch, the order of its
-// images (epochOrder) is uploaded once too, as one int32 tensor of the
-// epoch's full batches [S, B], and each execution runs up to
-// StepsPerExecution updates from it in a graph.While (loopGraph), its model
-// variables, optimizer velocities and update count carried as the loop's
-// state: with an epoch per execution, the host calls the backend twice an
-// epoch (the full batches, then the last, smaller one). Where the loop
-// cannot run (loopInGraph: a backend without While or without a gradient
-// inside one, or an optimizer the loop cannot carry), the updates of an
-// execution are unrolled in the graph instead (stepsGraph), at most
-// maxUnrolledSteps of them, with each execution's batch indices sent from
-// the host.
+// trainer runs the epochs of one Fit call. The training split lives on the
+// device: its images and labels are uploaded once, when the trainer is
+// made, and each training step gathers its batch there. Each call to the
+// backend, an execution (executionGraph), runs the steps of up to
+// perExecution batches, one row each of the indices [K, B] it is given, in
+// one of two ways that strategy chooses: in a graph.While (loopGraph), or
+// unrolled in the graph. Both build each step with trainStep.
 type trainer struct {
 	m      *Model
 	r      Recipe
 	split  *fashionmnist.Split
 	pixels *tensors.Tensor // the whole training split, 8 pixels a word: uint64 [N, 98] (see pixelWords), on the device.
 	labels *tensors.Tensor // int32 [N, 1], on the device.
-	loop   *model.Exec     // loopGraph; nil where the updates are unrolled.
-	steps  *model.Exec     // stepsGraph: the last, smaller batch, and every batch where there is no loop.
+	exec   *model.Exec     // executionGraph.
+
+	inLoop       bool // the steps of an execution run in a graph.While, not unrolled.
+	perExecution int  // the most steps an execution runs.
 }
 
-// maxUnrolledSteps bounds the updates of one execution where they are
-// unrolled in the graph (stepsGraph): past 8 the graph takes longer to
-// compile and runs no faster (docs/performance.md).
+// maxUnrolledSteps bounds the steps of one execution where they are
+// unrolled in the graph: past 8 the graph takes longer to compile and runs
+// no faster (docs/performance.md).
 const maxUnrolledSteps = 8
 
-// newTrainer uploads the training data and prepares the training graphs.
+// newTrainer uploads the training data and prepares the training graph.
 func (m *Model) newTrainer(s *fashionmnist.Split, r Recipe) (*trainer, error) {
 	if s == nil || s.Len() == 0 {
 		return nil, errors.New("fit: no training images")
 	}
 	t := &trainer{m: m, r: r, split: s}
+	t.inLoop, t.perExecution = m.strategy(r)
 	t.pixels, t.labels = pixelWords(s), labelTensor(s)
 	for _, x := range []*tensors.Tensor{t.pixels, t.labels} {
 		if err := x.ToDevice(m.backend, 0); err != nil {
@@ -177,34 +175,29 @@ func (m *Model) newTrainer(s *fashionmnist.Split, r Recipe) (*trainer, error) {
 		}
 	}
 	var err error
-	if t.steps, err = model.NewExec(m.backend, m.store, t.stepsGraph); err != nil {
+	if t.exec, err = model.NewExec(m.backend, m.store, t.executionGraph); err != nil {
 		return nil, fmt.Errorf("fit: %w", err)
-	}
-	if m.loopInGraph(r) {
-		if t.loop, err = model.NewExec(m.backend, m.store, t.loopGraph); err != nil {
-			return nil, fmt.Errorf("fit: %w", err)
-		}
 	}
 	return t, nil
 }
 
-// loopInGraph reports whether Fit runs the updates of recipe r in a
-// graph.While: where the backend can (see trainsInWhile), with an
-// optimizer whose state the loop can carry (loopOptimizer), unless the
-// model has been told otherwise (unrolled, for tests that compare the two
-// paths).
-func (m *Model) loopInGraph(r Recipe) bool {
-	_, ok := r.Optimizer.(loopOptimizer)
-	return ok && !m.unrolled && trainsInWhile(m.backend)
+// strategy chooses, in this one place, how Fit runs the steps of an
+// execution, and how many at most: in a graph.While (loopGraph),
+// StepsPerExecution of them, where the backend computes a gradient inside
+// a While's body (trainsInWhile: XLA does; the pure-Go backend of compute
+// v0.1.2 does not); otherwise unrolled in the graph, at most
+// maxUnrolledSteps. Any optimizer runs either way. The tests set
+// m.unrolled to compare the two on one backend.
+func (m *Model) strategy(r Recipe) (inLoop bool, perExecution int) {
+	if !m.unrolled && trainsInWhile(m.backend) {
+		return true, r.StepsPerExecution
+	}
+	return false, min(r.StepsPerExecution, maxUnrolledSteps)
 }
 
-// finish releases the trainer's graphs and device data.
+// finish releases the trainer's graph and device data.
 func (t *trainer) finish() {
-	for _, e := range []*model.Exec{t.loop, t.steps} {
-		if e != nil {
-			e.Finalize()
-		}
-	}
+	t.exec.Finalize()
 	t.pixels.FinalizeAll()
 	t.labels.FinalizeAll()
 }
@@ -225,11 +218,15 @@ func pixelWords(s *fashionmnist.Split) *tensors.Tensor {
 	return tensors.FromFlatDataAndDimensions(words, s.Len(), fashionmnist.ImagePixels/pixelBytesPerWord)
 }
 
-// gatherImages returns the images idx [B, 1] from the words of pixelWords,
-// as a model function takes them: float32 [B, 28, 28] in [0, 1].
-func gatherImages(words, idx *graph.Node) *graph.Node {
+// gatherBatch returns the images and labels of the batch idx [B, 1], as a
+// model function and a loss take them: float32 [B, 28, 28] in [0, 1] from
+// the words of pixelWords, and int32 [B, 1]. The images are data: no
+// gradient flows into them (GoMLX's gradient of a fused layer, such as
+// layers.Dense's, would otherwise reach the Bitcast, which has none).
+func gatherBatch(words, labels, idx *graph.Node) (images, batchLabels *graph.Node) {
 	pixels := graph.Bitcast(graph.Gather(words, idx), dtypes.Uint8) // [B, 98, 8]
-	return scaledImages(graph.Reshape(pixels, idx.Shape().Dimensions[0], fashionmnist.ImageSize, fashionmnist.ImageSize))
+	images = scaledImages(graph.Reshape(pixels, idx.Shape().Dimensions[0], fashionmnist.ImageSize, fashionmnist.ImageSize))
+	return graph.StopGradient(images), graph.Gather(labels, idx)
 }
 
 // stepsPerEpoch counts the updates of an epoch, the last batch included.
@@ -237,53 +234,72 @@ func (t *trainer) stepsPerEpoch() int {
 	return (t.split.Len() + t.r.BatchSize - 1) / t.r.BatchSize
 }
 
-// stepGraph builds one training step on the batch idx [B, 1], as GoMLX's
-// train.Trainer builds one: it gathers the batch, runs the model function,
-// computes the loss, and the optimizer (Recipe.Optimizer, an
-// optimizer.Interface) updates the weights from the loss's gradient, which
-// GoMLX's automatic differentiation computes. It returns the loss summed
-// over the batch (its mean times B) and the number of correct predictions,
-// both measured before the update, as Keras does.
-func (t *trainer) stepGraph(scope *model.Scope, pixels, labels, idx *graph.Node) (lossSum, correct *graph.Node) {
-	g := idx.Graph()
-	meanLoss, hits := lossAndHits(t.r.lossFn(), t.m.logits(scope, gatherImages(pixels, idx)), graph.Gather(labels, idx))
-	t.r.Optimizer.UpdateGraph(scope, g, meanLoss)
-	return graph.MulScalar(meanLoss, float64(idx.Shape().Dimensions[0])), hits
+// trainStep builds one training step on a batch as GoMLX's train.Trainer
+// builds one: the model function's logits; the recipe's loss added to the
+// graph's losses (train.AddMainLoss), so that the optimizer minimises
+// train.TotalLoss, which also holds the terms the model function or its
+// layers added (train.AddRegularizationLoss, GoMLX's regularizers); the
+// optimizer's update (UpdateGraph), from GoMLX's gradient of that total;
+// then the functions registered to run after each update
+// (train.ExecPerStepUpdateGraphFn). It returns the batch's total loss
+// summed over its images (the mean times B) and its correct count, both
+// measured before the update, as Keras does.
+func (t *trainer) trainStep(scope *model.Scope, images, labels *graph.Node) (lossSum, correct *graph.Node) {
+	g := images.Graph()
+	total, correct := lossAndHits(t.r.lossFn(), t.m.logits(scope, images), labels)
+	t.r.Optimizer.UpdateGraph(scope, g, total)
+	train.ExecPerStepUpdateGraphFn(g)
+	clearLosses(g, total)
+	return graph.MulScalar(total, float64(images.Shape().Dimensions[0])), correct
 }
 
-// stepsGraph builds K training steps (stepGraph), one per row of indices
-// [K, B], unrolled, and returns their summed loss and correct count.
-//
-// It differs from train.Trainer's step in two ways: the whole training
-// split stays on the device and each step gathers its batch there (as
-// pixel words, see pixelWords), and one execution runs K steps (Keras'
-// steps_per_execution, Recipe.StepsPerExecution), so that the host waits
-// for the backend once per K updates and the optimizer's state stays in
-// the graph between them. train.Trainer runs one step per execution, on
-// batches sent from the host; docs/performance.md ("The idiomatic GoMLX
-// path") compares the two loops.
-func (t *trainer) stepsGraph(scope *model.Scope, pixels, labels, indices *graph.Node) (lossSum, correct *graph.Node) {
+// lossAndHits adds the mean loss of logits [B, classes] against int32
+// labels [B, 1] (lossFn, a recipe's: GoMLX's sparse categorical
+// cross-entropy by default) to the graph's losses, and returns their
+// total (train.TotalLoss) and how many logits are right (a float, for
+// GoMLX's metric gives a mean).
+func lossAndHits(lossFn loss.LossFn, logits, labels *graph.Node) (total, hits *graph.Node) {
+	meanLoss := lossFn([]*graph.Node{labels}, []*graph.Node{logits})
+	if !meanLoss.Shape().IsScalar() { // As train.Trainer takes a loss function's output.
+		meanLoss = graph.ReduceAllMean(meanLoss)
+	}
+	train.AddMainLoss(meanLoss)
+	accuracy := metric.SparseCategoricalAccuracyGraph(nil, []*graph.Node{labels}, []*graph.Node{logits})
+	return train.TotalLoss(logits.Graph()), graph.MulScalar(graph.ConvertDType(accuracy, dtypes.Float32), float64(labels.Shape().Dimensions[0]))
+}
+
+// clearLosses empties the losses GoMLX keeps for graph g (one sum per
+// graph, which train.TotalLoss reads), so that the next step built in the
+// same graph adds its own losses to none: an execution builds several
+// steps in one graph. GoMLX's graph parameters cannot be deleted, so each
+// sum is set to zero.
+func clearLosses(g *graph.Graph, like *graph.Node) {
+	zero := graph.ZerosLike(like)
+	for _, key := range []string{train.TrainerMainLossGraphParamKey, train.TrainerRegularizationLossGraphParamKey} {
+		model.SetGraphParam(g, model.JoinPath(train.TrainerAbsoluteScope, key), zero)
+	}
+}
+
+// executionGraph builds one execution of the training: a step (trainStep)
+// on each row of indices [K, B], a batch of the training split, in a
+// graph.While (loopGraph) or unrolled, as strategy chose. It returns the
+// steps' summed loss and correct count, float64 (float32 sums of a
+// thousand batches would lose digits).
+func (t *trainer) executionGraph(scope *model.Scope, pixels, labels, indices *graph.Node) (lossSum, correct *graph.Node) {
 	g := indices.Graph()
 	scope.Store().SetTraining(g, true) // Some layers (dropout) behave differently in training.
+	if t.inLoop {
+		return t.loopGraph(scope, pixels, labels, indices)
+	}
 	k, b := indices.Shape().Dimensions[0], indices.Shape().Dimensions[1]
-	lossSum = graph.ScalarZero(g, dtypes.Float32)
-	correct = graph.ScalarZero(g, dtypes.Float32)
+	lossSum, correct = graph.Const(g, 0.0), graph.Const(g, 0.0)
 	for step := range k {
-		idx := graph.Reshape(graph.Slice(indices, graph.AxisElem(step)), b, 1)
-		l, c := t.stepGraph(scope, pixels, labels, idx)
-		lossSum, correct = graph.Add(lossSum, l), graph.Add(correct, c)
+		images, batchLabels := gatherBatch(pixels, labels, graph.Reshape(graph.Slice(indices, graph.AxisElem(step)), b, 1))
+		l, c := t.trainStep(scope, images, batchLabels)
+		lossSum = graph.Add(lossSum, graph.ConvertDType(l, dtypes.Float64))
+		correct = graph.Add(correct, graph.ConvertDType(c, dtypes.Float64))
 	}
 	return lossSum, correct
-}
-
-// lossAndHits returns the mean loss of logits [B, classes] against int32
-// labels [B, 1] (lossFn, a recipe's: GoMLX's sparse categorical
-// cross-entropy by default), and how many are right (a float, for GoMLX's
-// metric gives a mean).
-func lossAndHits(lossFn loss.LossFn, logits, labels *graph.Node) (meanLoss, hits *graph.Node) {
-	meanLoss = lossFn([]*graph.Node{labels}, []*graph.Node{logits})
-	accuracy := metric.SparseCategoricalAccuracyGraph(nil, []*graph.Node{labels}, []*graph.Node{logits})
-	return meanLoss, graph.MulScalar(graph.ConvertDType(accuracy, dtypes.Float32), float64(labels.Shape().Dimensions[0]))
 }
 
 // epochSums accumulates an epoch's training metrics and reports them to the
@@ -298,8 +314,8 @@ type epochSums struct {
 // add counts an execution of steps updates over images images, from its
 // outputs (the summed loss and the correct count).
 func (e *epochSums) add(out []*tensors.Tensor, steps, images int) {
-	e.lossSum += scalarFloat(out[0])
-	e.correct += int(math.Round(scalarFloat(out[1])))
+	e.lossSum += tensors.ToScalar[float64](out[0])
+	e.correct += int(math.Round(tensors.ToScalar[float64](out[1])))
 	e.seen += images
 	e.done += steps
 	for _, c := range e.callbacks {
@@ -309,61 +325,42 @@ func (e *epochSums) add(out []*tensors.Tensor, steps, images int) {
 	}
 }
 
-// scalarFloat returns a float32 or float64 scalar tensor's value.
-func scalarFloat(x *tensors.Tensor) float64 {
-	if x.DType() == dtypes.Float64 {
-		return tensors.ToScalar[float64](x)
-	}
-	return float64(tensors.ToScalar[float32](x))
-}
-
-// epoch runs one epoch of updates and returns its training metrics.
+// epoch runs one epoch of updates and returns its training metrics: the
+// full batches in executions of up to perExecution steps, then the last,
+// smaller batch, if any, on its own.
 func (t *trainer) epoch(epoch int, callbacks []Callback) (EpochLog, error) {
 	order := fashionmnist.EpochOrder(t.split.Len(), t.r.Seed, epoch-1)
 	sums := &epochSums{epoch: epoch, total: t.stepsPerEpoch(), callbacks: callbacks}
-	full := len(order) / t.r.BatchSize
+	b := t.r.BatchSize
+	full := len(order) / b
 	var err error
-	if t.loop != nil {
-		err = t.loopBatches(order[:full*t.r.BatchSize], sums)
-	} else {
-		err = t.unrolledBatches(order[:full*t.r.BatchSize], sums)
+	for done := 0; done < full && err == nil; {
+		steps := min(t.perExecution, full-done)
+		err = t.execute(order[done*b:(done+steps)*b], steps, sums)
+		done += steps
 	}
-	if err == nil && full*t.r.BatchSize < len(order) {
-		// The last, smaller batch on its own.
-		err = t.execSteps(order[full*t.r.BatchSize:], 1, sums)
+	if last := order[full*b:]; err == nil && len(last) > 0 {
+		err = t.execute(last, 1, sums)
 	}
 	if err != nil {
 		return EpochLog{}, fmt.Errorf("fit: epoch %d, step %d: %w", epoch, sums.done+1, err)
 	}
-	updates := optimizer.GetGlobalStep(t.m.store)
 	return EpochLog{
 		Epoch:        epoch,
 		Loss:         sums.lossSum / float64(sums.seen),
 		Accuracy:     float64(sums.correct) / float64(sums.seen),
-		LearningRate: t.r.Optimizer.LearningRateAt(updates - 1),
+		LearningRate: t.r.LearningRateAt(optimizer.GetGlobalStep(t.m.store) - 1),
 	}, nil
 }
 
-// unrolledBatches runs the full batches of an epoch, order, in executions
-// of stepsGraph of up to StepsPerExecution (at most maxUnrolledSteps)
-// updates.
-func (t *trainer) unrolledBatches(order []int, sums *epochSums) error {
-	b := t.r.BatchSize
-	k := min(t.r.StepsPerExecution, maxUnrolledSteps)
-	for done := 0; done*b < len(order); {
-		steps := min(k, len(order)/b-done)
-		if err := t.execSteps(order[done*b:(done+steps)*b], steps, sums); err != nil {
-			return err
-		}
-		done += steps
-	}
-	return nil
-}
-
-// execSteps runs stepsGraph once: steps updates on the images order, in
+// execute runs one execution: steps updates on the images order, in
 // batches of len(order)/steps.
-func (t *trainer) execSteps(order []int, steps int, sums *epochSums) error {
-	out, err := t.steps.Call(t.pixels, t.labels, tensors.FromFlatDataAndDimensions(int32s(order), steps, len(order)/steps))
+func (t *trainer) execute(order []int, steps int, sums *epochSums) error {
+	indices := make([]int32, len(order)) // Recipe.Validate keeps batch sizes in range; a split is far smaller.
+	for i, x := range order {
+		indices[i] = int32(x)
+	}
+	out, err := t.exec.Call(t.pixels, t.labels, tensors.FromFlatDataAndDimensions(indices, steps, len(order)/steps))
 	if err != nil {
 		return err
 	}
@@ -371,26 +368,17 @@ func (t *trainer) execSteps(order []int, steps int, sums *epochSums) error {
 	return nil
 }
 
-// int32s converts indices to int32, the type of the graphs' indices
-// (Recipe.Validate keeps batch sizes in range; a split is far smaller).
-func int32s(xs []int) []int32 {
-	out := make([]int32, len(xs))
-	for i, x := range xs {
-		out[i] = int32(x)
-	}
-	return out
-}
-
 // evalGraph returns the summed loss and the correct count of a batch of
 // uint8 pixels [B, 28, 28] and int32 labels [B, 1].
 func (m *Model) evalGraph(scope *model.Scope, pixels, labels *graph.Node) (lossSum, correct *graph.Node) {
-	meanLoss, correct := lossAndHits(m.lossFn(), m.logits(scope, scaledImages(pixels)), labels)
-	return graph.MulScalar(meanLoss, float64(labels.Shape().Dimensions[0])), correct
+	total, correct := lossAndHits(m.lossFn(), m.logits(scope, scaledImages(pixels)), labels)
+	return graph.MulScalar(total, float64(labels.Shape().Dimensions[0])), correct
 }
 
-// Evaluate measures the model's loss (its recipe's, the sparse categorical
-// cross-entropy by default) and accuracy on a split, as Keras'
-// model.evaluate.
+// Evaluate measures the model's loss and accuracy on a split, as Keras'
+// model.evaluate: the loss is its recipe's (the sparse categorical
+// cross-entropy by default), averaged over the images, plus the terms the
+// model function adds with train.AddRegularizationLoss, as in training.
 func (m *Model) Evaluate(s *fashionmnist.Split) (Metrics, error) {
 	if s == nil || s.Len() == 0 {
 		return Metrics{}, errors.New("evaluate: no images")
@@ -434,8 +422,8 @@ func (m *Model) snapshot() (map[string]*tensors.Tensor, error) {
 	return saved, nil
 }
 
-// restore puts back the variables taken by snapshot.
-func (m *Model) restore(saved map[string]*tensors.Tensor) error {
+// putBack sets the variables to the values snapshot took.
+func (m *Model) putBack(saved map[string]*tensors.Tensor) error {
 	for _, v := range m.variables() {
 		if err := v.SetValue(saved[v.Path()]); err != nil {
 			return err

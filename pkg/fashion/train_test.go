@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -11,9 +12,14 @@ import (
 
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
 	"github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/layers"
 	"github.com/gomlx/gomlx/ml/layers/activation"
+	"github.com/gomlx/gomlx/ml/layers/regularizer"
 	"github.com/gomlx/gomlx/ml/model"
+	"github.com/gomlx/gomlx/ml/train"
+	"github.com/gomlx/gomlx/ml/train/loss"
+	"github.com/gomlx/gomlx/ml/train/optimizer"
 )
 
 // syntheticSplit returns n images a small network can learn quickly.
@@ -64,7 +70,7 @@ func TestFitLearns(t *testing.T) {
 		t.Errorf("did not learn: %+v", h.Epochs)
 	}
 	// 1000 images in batches of 32: 31 full batches and one of 8.
-	wantLR := r.Optimizer.LearningRateAt(3*32 - 1)
+	wantLR := r.LearningRateAt(3*32 - 1)
 	if math.Abs(last.LearningRate-wantLR) > 1e-12 {
 		t.Errorf("learning rate %v, want %v after %d updates", last.LearningRate, wantLR, 3*32)
 	}
@@ -103,56 +109,230 @@ func TestStepsPerExecutionDoesNotChangeResults(t *testing.T) {
 	}
 }
 
-// TestFitMatchesTheOptimizer checks Fit's training graph (Dense's custom
-// gradient, several updates per execution, the velocities carried from
-// step to step in the graph) against the same network on GoMLX's generic
-// matrix product (genericMLP), trained by SGD.UpdateGraph one update per
-// execution, over the same batches.
-func TestFitMatchesTheOptimizer(t *testing.T) {
-	train := syntheticSplit(t, "train", 200, 5) // 6 batches of 32 and one of 8.
-	r := smallRecipe()
-	r.Epochs, r.Patience, r.StepsPerExecution = 1, -1, 4
-	fitted := newTestModel(t)
-	if _, err := fitted.Fit(train, nil, r); err != nil {
-		t.Fatal(err)
-	}
+// TestFitMatchesGoMLXTrainer checks Fit against GoMLX's own training loop,
+// train.Trainer over Batches, one step per execution, which visits the
+// same batches: after an epoch both give the same variables (the model's
+// and the optimizer's), and Fit's epoch loss is the mean over the images
+// of the Trainer's batch losses (the last batch of 8 weighs 8 images, the
+// others 32), for the article's SGD, GoMLX's Adam and GoMLX's regularized
+// layers (regularization losses and a per-step update). Fit runs several
+// steps per execution, in a loop in the graph or unrolled (TestStrategy).
+func TestFitMatchesGoMLXTrainer(t *testing.T) {
+	split := syntheticSplit(t, "train", 200, 5) // 6 batches of 32 and one of 8.
+	for _, c := range []struct {
+		name string
+		fn   ModelFn
+		o    optimizer.Interface
+	}{
+		{"article SGD", ArticleMLP, nil},
+		{"GoMLX Adam", mlp(32), optimizer.Adam().Done()},
+		{"regularized layers", regularizedMLP, nil},
+	} {
+		r := smallRecipe()
+		r.Epochs, r.Patience, r.StepsPerExecution = 1, -1, 4
+		if c.o != nil {
+			r.Optimizer = c.o
+		}
+		fitted, err := New(testBackend(), c.fn, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h, err := fitted.Fit(split, nil, r)
+		if err != nil {
+			t.Fatal(err)
+		}
 
-	ref := newTestModel(t)
-	exec, err := model.NewExec(testBackend(), ref.store, func(scope *model.Scope, images, labels *graph.Node) *graph.Node {
-		meanLoss, _ := lossAndHits(Recipe{}.lossFn(), genericMLP(scope, images), labels)
-		r.Optimizer.UpdateGraph(scope, images.Graph(), meanLoss)
-		return meanLoss
-	})
+		ref, err := New(testBackend(), c.fn, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		trainer := train.NewTrainer(ref.backend, ref.store, ref.logits, loss.SparseCategoricalCrossEntropyLogits, r.Optimizer, nil, nil)
+		batches, err := NewBatches(split, r.BatchSize, true, r.Seed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var lossSum float64
+		for batch, err := range batches.Iter() {
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := batch.Labels[0].Shape().Dimensions[0]
+			metrics, err := trainer.TrainStep(batch)
+			if err != nil {
+				t.Fatal(err)
+			}
+			lossSum += float64(n) * float64(tensors.ToScalar[float32](metrics[0])) // The batch's mean loss.
+		}
+		if want := lossSum / float64(split.Len()); math.Abs(h.Epochs[0].Loss-want) > 1e-5*want {
+			t.Errorf("%s: Fit's epoch loss %v; the Trainer's batch losses, weighed by their images, give %v", c.name, h.Epochs[0].Loss, want)
+		}
+		sameVariables(t, c.name, fitted.store, ref.store, 1e-5)
+	}
+}
+
+// TestFitLossWeighsImages checks the training metrics of an epoch whose
+// last batch is short (1,037 images in batches of 32: 32 full batches and
+// one of 13): with a learning rate too small to change the weights, they
+// are the mean loss and the accuracy over the images, Evaluate's (which
+// TestEvaluateMatchesPredict checks against Predict).
+func TestFitLossWeighsImages(t *testing.T) {
+	split := syntheticSplit(t, "train", 1037, 12)
+	m := newTestModel(t)
+	r := smallRecipe()
+	r.Epochs, r.Patience, r.Optimizer = 1, -1, SGD{LearningRate: 1e-30}
+	h, err := m.Fit(split, nil, r)
 	if err != nil {
 		t.Fatal(err)
 	}
-	order := fashionmnist.EpochOrder(train.Len(), r.Seed, 0)
-	for from := 0; from < len(order); from += r.BatchSize {
-		images, labels := gather(train, order[from:min(from+r.BatchSize, len(order))])
-		if _, err := exec.Call(images, labels); err != nil {
+	want, err := m.Evaluate(split)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := h.Epochs[0]; math.Abs(got.Loss-want.Loss) > 1e-5*want.Loss || got.Accuracy != want.Accuracy {
+		t.Errorf("epoch loss %v, accuracy %v; over the images: %+v", got.Loss, got.Accuracy, want)
+	}
+}
+
+// TestEvaluateMatchesPredict checks Evaluate against an oracle computed
+// another way, from Predict's probabilities: the loss is the mean over the
+// images of -log p[label], the accuracy the share of images whose most
+// probable class is the label, on a split of 1,037 images (Evaluate's
+// batches of 1,000 and a short one of 37), a third of them mislabelled so
+// that the model is neither right everywhere nor random.
+func TestEvaluateMatchesPredict(t *testing.T) {
+	split := syntheticSplit(t, "test", 1037, 13)
+	_, labels := split.Bytes() // shared: changing them changes split's labels
+	for i := 0; i < len(labels); i += 3 {
+		labels[i] = (labels[i] + 1) % fashionmnist.NumClasses
+	}
+	m := newTestModel(t)
+	r := smallRecipe()
+	r.Epochs, r.Patience = 1, -1
+	if _, err := m.Fit(syntheticSplit(t, "train", 320, 14), nil, r); err != nil {
+		t.Fatal(err)
+	}
+	got, err := m.Evaluate(split)
+	if err != nil {
+		t.Fatal(err)
+	}
+	probs, err := m.PredictSplit(split, 0, split.Len())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lossSum float64
+	right := 0
+	for i, row := range probs {
+		label := split.Label(i)
+		lossSum -= math.Log(float64(row[label]))
+		if ArgMax(row) == label {
+			right++
+		}
+	}
+	want := Metrics{Loss: lossSum / float64(split.Len()), Accuracy: float64(right) / float64(split.Len())}
+	if math.Abs(got.Loss-want.Loss) > 1e-5*want.Loss || got.Accuracy != want.Accuracy {
+		t.Errorf("Evaluate %+v; from Predict %+v", got, want)
+	}
+	if want.Accuracy > 0.95 || want.Accuracy < 0.3 {
+		t.Errorf("accuracy %v: the oracle needs a model that is neither random nor perfect", want.Accuracy)
+	}
+}
+
+// TestRegularizationByHand checks that Fit minimises what a model function
+// adds with train.AddRegularizationLoss, or GoMLX's layers add for it,
+// against the update written out by hand. A one-layer network trains one
+// step (one batch) with Nesterov's SGD, without and with an L2 term λ·ΣW²:
+// the first step of Nesterov's SGD moves w by -(1+m)·lr·∂loss/∂w, so the
+// L2 term's gradient 2λW₀ makes the two weights part by exactly
+// (1+m)·lr·2λ·W₀, and the biases not at all; the epoch's loss with the
+// term is larger by λ·ΣW₀². GoMLX's L1 regularizer (λ₁·Σ|W|, then weights
+// smaller than λ₁ set to zero by its per-step update) gives
+// W = u where |u| >= λ₁, else 0, with u = W_plain - (1+m)·lr·λ₁·sign(W₀).
+func TestRegularizationByHand(t *testing.T) {
+	const l2, l1 = 0.1, 0.002
+	split := syntheticSplit(t, "train", 64, 15)
+	r := smallRecipe()
+	r.Epochs, r.Patience, r.BatchSize = 1, -1, split.Len() // One step.
+	o := r.Optimizer.(SGD)
+	stepScale := (1 + o.Momentum) * o.LearningRate
+	linear := func(scope *model.Scope, images *graph.Node) *graph.Node {
+		return Dense(scope.In("dense"), graph.Reshape(images, -1, fashionmnist.ImagePixels), fashionmnist.NumClasses)
+	}
+	byHand := func(scope *model.Scope, images *graph.Node) *graph.Node {
+		if w := scope.Store().GetVariable("/dense/weights"); w != nil { // Not yet when New first builds the graph.
+			train.AddRegularizationLoss(graph.MulScalar(graph.ReduceAllSum(graph.Square(w.NodeValue(images.Graph()))), l2))
+		}
+		return linear(scope, images)
+	}
+	stock := func(params map[string]any) ModelFn {
+		return func(scope *model.Scope, images *graph.Node) *graph.Node {
+			for k, v := range params {
+				scope.SetParam(k, v)
+			}
+			return layers.DenseWithBias(scope, graph.Reshape(images, -1, fashionmnist.ImagePixels), fashionmnist.NumClasses)
+		}
+	}
+	fit := func(fn ModelFn) (w0, w1 *LayerWeights, h *History) {
+		m, err := New(testBackend(), fn, 1)
+		if err != nil {
 			t.Fatal(err)
+		}
+		if w0, err = m.Weights("dense"); err != nil {
+			t.Fatal(err)
+		}
+		if h, err = m.Fit(split, nil, r); err != nil {
+			t.Fatal(err)
+		}
+		if w1, err = m.Weights("dense"); err != nil {
+			t.Fatal(err)
+		}
+		return w0, w1, h
+	}
+	for _, c := range []struct {
+		name        string
+		plain, l2fn ModelFn
+	}{
+		{"train.AddRegularizationLoss", linear, byHand},
+		{"layers.Dense with regularizer.ParamL2", stock(nil), stock(map[string]any{regularizer.ParamL2: l2})},
+	} {
+		w0, plain, hPlain := fit(c.plain)
+		_, reg, hReg := fit(c.l2fn)
+		var sumSq float64
+		for i, row := range w0.Weights {
+			for j, w := range row {
+				sumSq += float64(w) * float64(w)
+				want := stepScale * 2 * l2 * float64(w)
+				if got := float64(plain.Weights[i][j] - reg.Weights[i][j]); math.Abs(got-want) > 1e-3*math.Abs(want)+1e-7 {
+					t.Fatalf("%s: weight [%d, %d] = %v without L2, %v with: they part by %v, want (1+m)·lr·2λ·w₀ = %v",
+						c.name, i, j, plain.Weights[i][j], reg.Weights[i][j], got, want)
+				}
+			}
+		}
+		if !slices.Equal(plain.Biases, reg.Biases) {
+			t.Errorf("%s: L2 on the weights changed the biases: %v, %v", c.name, plain.Biases, reg.Biases)
+		}
+		if got, want := hReg.Epochs[0].Loss-hPlain.Epochs[0].Loss, l2*sumSq; math.Abs(got-want) > 1e-4*want {
+			t.Errorf("%s: the loss with L2 is larger by %v, want λ·ΣW₀² = %v", c.name, got, want)
 		}
 	}
 
-	for _, v := range ref.variables() {
-		for _, path := range []string{v.Path(), sgdScope + v.Path()} {
-			want, err := variableData(ref.store.GetVariable(path))
-			if err != nil {
-				t.Fatal(err)
+	_, plain, _ := fit(stock(nil))
+	w0, got, _ := fit(stock(map[string]any{regularizer.ParamL1: l1}))
+	zeros := 0
+	for i, row := range w0.Weights {
+		for j, w := range row {
+			u := float64(plain.Weights[i][j]) - stepScale*l1*math.Copysign(1, float64(w))
+			want := u
+			if math.Abs(u) < l1 {
+				want, zeros = 0, zeros+1
 			}
-			got, err := variableData(fitted.store.GetVariable(path))
-			if err != nil {
-				t.Fatal(err)
-			}
-			var worst, largest float64
-			for i := range want {
-				worst = max(worst, math.Abs(float64(got[i]-want[i])))
-				largest = max(largest, math.Abs(float64(want[i])))
-			}
-			if worst > 1e-5*largest {
-				t.Errorf("%s differs by up to %.3g (largest value %.3g)", path, worst, largest)
+			atThreshold := math.Abs(math.Abs(u)-l1) < 1e-6 // Rounding decides there.
+			if g := float64(got.Weights[i][j]); !atThreshold && (want == 0 && g != 0 || math.Abs(g-want) > 1e-6) {
+				t.Fatalf("L1: weight [%d, %d] = %v, want %v", i, j, g, want)
 			}
 		}
+	}
+	if zeros == 0 {
+		t.Error("L1: no weight below the amount: the per-step update is not checked")
 	}
 }
 

@@ -103,7 +103,10 @@ func TrainingCurves(h *fashion.History) (*viz.Figure, error) {
 // LearningRate draws the recipe's learning rate over the given number of
 // updates (Keras' time-based decay, for SGD).
 func LearningRate(r fashion.Recipe, updates int) (*viz.Figure, error) {
-	xs, ys, err := viz.Sample(func(t float64) float64 { return r.Optimizer.LearningRateAt(int64(t)) }, 0, float64(updates), 300)
+	if r.LearningRateAt(0) == 0 {
+		return nil, fmt.Errorf("figures: the optimizer %T does not say its learning rate (it has no LearningRateAt method)", r.Optimizer)
+	}
+	xs, ys, err := viz.Sample(func(t float64) float64 { return r.LearningRateAt(int64(t)) }, 0, float64(updates), 300)
 	if err != nil {
 		return nil, fmt.Errorf("figures: %w", err)
 	}

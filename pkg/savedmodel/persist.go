@@ -143,7 +143,7 @@ func Load(backend compute.Backend, dir string, fn fashion.ModelFn) (*fashion.Mod
 	if err != nil {
 		return nil, fmt.Errorf("load %s: %w", dir, err)
 	}
-	if err := m.Restore(mf.ClassNames, mf.Recipe, mf.History); err != nil {
+	if err := m.SetRecord(mf.ClassNames, mf.Recipe, mf.History); err != nil {
 		return nil, fmt.Errorf("load %s: %w", dir, err)
 	}
 	if err := loadCheckpoint(m, w); err != nil {
