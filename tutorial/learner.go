@@ -35,8 +35,8 @@ func tryRun(f func() error) (err error) {
 	return f()
 }
 
-// oneLine shortens an error message to its first line, for a hint.
-func oneLine(err error) string {
+// firstLine returns the first line of an error message, for a hint.
+func firstLine(err error) string {
 	s, _, _ := strings.Cut(err.Error(), "\n")
 	return s
 }
@@ -114,7 +114,7 @@ func CheckCrossEntropy(crossEntropy func(logits, labels *graph.Node) *graph.Node
 			return nil
 		})
 		if err != nil {
-			return verdict(false, "", "Your graph does not run: "+oneLine(err))
+			return verdict(false, "", "Your graph does not run: "+firstLine(err))
 		}
 		near := func(a, b float64) bool { return math.Abs(a-b) <= 1e-4*math.Max(1, math.Abs(b)) }
 		switch {
@@ -246,7 +246,7 @@ func CheckNesterovUpdate(update NesterovUpdate) bool {
 	check(err)
 	got, err := updateTrajectory(update, lr, momentum)
 	if err != nil {
-		return verdict(false, "", "Your update does not run: "+oneLine(err))
+		return verdict(false, "", "Your update does not run: "+firstLine(err))
 	}
 	if sameValues(got, want) {
 		return verdict(true, fmt.Sprintf("After each of %d updates of a 6-value tensor your w equals fashion.SGD's (Nesterov, η = %g, μ = %g) to float32 rounding.",
@@ -360,7 +360,7 @@ const loopTolerance = 1e-3
 func CheckTrainingLoop(fn fashion.ModelFn, trainEpoch TrainEpoch, d *fashionmnist.Data) bool {
 	mine, fit, mineVal, fitVal, err := loopComparison(fn, trainEpoch, d.Train, d.Validation)
 	if err != nil {
-		return verdict(false, "", "Your loop does not run: "+oneLine(err))
+		return verdict(false, "", "Your loop does not run: "+firstLine(err))
 	}
 	near := func(a, b float64) bool { return math.Abs(a-b) <= loopTolerance*math.Max(1, math.Abs(b)) }
 	report := fmt.Sprintf("epoch losses %s (m.Fit: %s), validation loss %.4f (m.Fit: %.4f)",

@@ -102,7 +102,7 @@ func CheckSmallModel(fn fashion.ModelFn) bool {
 	}
 	gap, err := nonLinearity(m)
 	if err != nil {
-		return verdict(false, "", "Your model does not run: "+oneLine(err))
+		return verdict(false, "", "Your model does not run: "+firstLine(err))
 	}
 	if gap < minNonLinearity {
 		return verdict(false, "", fmt.Sprintf("The layers and the %s parameters are right, but your network is linear: f(a+b) = f(a) + f(b) - f(0) "+

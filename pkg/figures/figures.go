@@ -143,9 +143,9 @@ func WeightHistogram(layer string, fanIn, units int, sets map[string]*fashion.La
 	return h.Figure()
 }
 
-// InitialAndTrainedWeights draws a dense layer's weights as they started
+// initialAndTrainedWeights draws a dense layer's weights as they started
 // (rebuilt from the recipe's seed) and as they are now.
-func InitialAndTrainedWeights(m *fashion.Model, layer string) (*viz.Figure, error) {
+func initialAndTrainedWeights(m *fashion.Model, layer string) (*viz.Figure, error) {
 	seed := fashion.ArticleRecipe().Seed
 	if r := m.Recipe(); r != nil {
 		seed = r.Seed
@@ -298,7 +298,7 @@ func WriteAll(dir string, d *fashionmnist.Data, m *fashion.Model) ([]string, err
 			named{"09-confusion-matrix", func() (*viz.Figure, error) { return Confusion(p) }},
 			named{"10-class-accuracy", func() (*viz.Figure, error) { return ClassAccuracy(p) }},
 			named{"11-mistakes", func() (*viz.Figure, error) { return Mistakes(p, 20) }},
-			named{"12-weights", func() (*viz.Figure, error) { return InitialAndTrainedWeights(m, "dense") }},
+			named{"12-weights", func() (*viz.Figure, error) { return initialAndTrainedWeights(m, "dense") }},
 			named{"14-weight-images", func() (*viz.Figure, error) { return WeightImages(m, "dense", 10) }},
 		)
 		if h := m.History(); h != nil && len(h.Epochs) > 0 {

@@ -110,7 +110,7 @@ func (f *Figure) SVG() ([]byte, error) { return f.encode(SVG) }
 // (.png, .svg or another of plot.Save's). It writes a temporary file in the same directory and
 // renames it, so path never holds a half-written picture.
 func (f *Figure) Save(path string) error {
-	format, err := FormatOf(path)
+	format, err := formatOf(path)
 	if err != nil {
 		return err
 	}

@@ -21,14 +21,14 @@ func smallFigure(t *testing.T) *Figure {
 
 func TestFormatOf(t *testing.T) {
 	for path, want := range map[string]Format{"a.png": PNG, "dir/b.PNG": PNG, "c.svg": SVG, "d.Svg": SVG, "e.pdf": "pdf", "f.JPG": "jpg"} {
-		got, err := FormatOf(path)
+		got, err := formatOf(path)
 		if err != nil || got != want {
-			t.Errorf("FormatOf(%q) = %q, %v; want %q", path, got, err, want)
+			t.Errorf("formatOf(%q) = %q, %v; want %q", path, got, err, want)
 		}
 	}
 	for _, path := range []string{"a.gif", "b.eps", "c.tex", "d", "e.png.txt", ""} {
-		if _, err := FormatOf(path); err == nil {
-			t.Errorf("FormatOf(%q): no error", path)
+		if _, err := formatOf(path); err == nil {
+			t.Errorf("formatOf(%q): no error", path)
 		}
 	}
 }

@@ -34,9 +34,9 @@ func (f Format) check() error {
 	return nil
 }
 
-// FormatOf returns the format that the extension of path names (".png",
+// formatOf returns the format that the extension of path names (".png",
 // ".svg", ".pdf", ..., in any case).
-func FormatOf(path string) (Format, error) {
+func formatOf(path string) (Format, error) {
 	ext := strings.ToLower(filepath.Ext(path))
 	if ext == "" {
 		return "", fmt.Errorf("viz: %q has no extension: want .png, .svg or another of %q", path, formats)

@@ -14,10 +14,10 @@ import (
 // not say.
 const defaultMistakes = 20
 
-// MostConfidentMistakes returns the indices of the at most n samples the
+// mostConfidentMistakes returns the indices of the at most n samples the
 // model got wrong with the highest confidence (the probability it gave its
 // prediction), most confident first; ties keep sample order.
-func MostConfidentMistakes(labels, predicted []int, confidence []float64, n int) ([]int, error) {
+func mostConfidentMistakes(labels, predicted []int, confidence []float64, n int) ([]int, error) {
 	if n <= 0 {
 		return nil, errorf("most confident mistakes: n = %d, want > 0", n)
 	}
@@ -79,7 +79,7 @@ func (g MistakeGallery) Figure() (*Figure, error) {
 	if count == 0 {
 		count = defaultMistakes
 	}
-	picked, err := MostConfidentMistakes(g.Labels, g.Predicted, g.Confidence, count)
+	picked, err := mostConfidentMistakes(g.Labels, g.Predicted, g.Confidence, count)
 	if err != nil {
 		return nil, err
 	}

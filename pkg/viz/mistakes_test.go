@@ -10,14 +10,14 @@ func TestMostConfidentMistakes(t *testing.T) {
 	labels := []int{0, 1, 2, 3, 4, 5}
 	preds := []int{0, 2, 2, 1, 0, 4}
 	conf := []float64{0.99, 0.6, 0.9, 0.8, 0.6, 0.95}
-	got, err := MostConfidentMistakes(labels, preds, conf, 3)
+	got, err := mostConfidentMistakes(labels, preds, conf, 3)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if want := []int{5, 3, 1}; !slices.Equal(got, want) { // 0.95, 0.8, then the first of two 0.6
-		t.Errorf("MostConfidentMistakes = %v, want %v", got, want)
+		t.Errorf("mostConfidentMistakes = %v, want %v", got, want)
 	}
-	all, err := MostConfidentMistakes(labels, preds, conf, 100)
+	all, err := mostConfidentMistakes(labels, preds, conf, 100)
 	if err != nil || !slices.Equal(all, []int{5, 3, 1, 4}) {
 		t.Errorf("all mistakes = %v, %v", all, err)
 	}
@@ -32,7 +32,7 @@ func TestMostConfidentMistakes(t *testing.T) {
 		"short conf":     {labels, preds, conf[:5], 3},
 		"NaN confidence": {labels, preds, append([]float64{math.NaN()}, conf[1:]...), 3},
 	} {
-		if _, err := MostConfidentMistakes(c.labels, c.preds, c.conf, c.n); err == nil {
+		if _, err := mostConfidentMistakes(c.labels, c.preds, c.conf, c.n); err == nil {
 			t.Errorf("%s: no error", name)
 		}
 	}
