@@ -9,10 +9,9 @@
 #   3. with the plugin's directory in PJRT_PLUGIN_LIBRARY_PATH, the default
 #      backend (no --backend) is XLA.
 #
-# The plugin is, in this order: $PLUGIN, bench/.venv/pjrt (bench/install.sh),
-# bench/.xla, else the wheel is downloaded (62 MB, once) with pip into
-# bench/.wheels and the library unpacked into bench/.xla (both git-ignored).
-# Needs the data set (Debian: dataset-fashion-mnist) and about a minute.
+# The plugin is bench/xla-plugin.sh's ($PLUGIN, bench/.venv/pjrt, bench/.xla, else
+# PyPI's wheel, downloaded once). Needs the data set (Debian: dataset-fashion-mnist)
+# and about a minute.
 #
 # Usage: bench/xla-check.sh
 # Environment: PLUGIN, FASHION (a built fashion binary; default: build one).
@@ -27,29 +26,7 @@ fail() {
 	exit 1
 }
 
-plugin=${PLUGIN:-}
-for p in "$here/bench/.venv/pjrt/pjrt_c_api_cpu_plugin.so" "$here/bench/.xla/pjrt_c_api_cpu_plugin.so"; do
-	if [ -z "$plugin" ] && [ -e "$p" ]; then plugin=$p; fi
-done
-if [ -z "$plugin" ]; then
-	pin=$(grep -E '^lammps-jax-pjrt-cpu==' "$here/bench/requirements.txt")
-	echo "xla-check: downloading $pin" >&2
-	mkdir -p "$here/bench/.wheels" "$here/bench/.xla"
-	python3 -m pip download --quiet --no-deps --dest "$here/bench/.wheels" "$pin"
-	wheel=""
-	for w in "$here"/bench/.wheels/lammps_jax_pjrt_cpu-"${pin#*==}"-*.whl; do wheel=$w; done
-	[ -f "$wheel" ] || fail "no wheel of $pin in bench/.wheels after pip download"
-	python3 - "$wheel" "$here/bench/.xla" <<'EOF'
-import sys, zipfile
-with zipfile.ZipFile(sys.argv[1]) as z:
-    with z.open("lammps_jax_pjrt_cpu/pjrt_c_api_cpu_plugin.so") as src, \
-            open(sys.argv[2] + "/pjrt_c_api_cpu_plugin.so.tmp", "wb") as dst:
-        dst.write(src.read())
-EOF
-	mv "$here/bench/.xla/pjrt_c_api_cpu_plugin.so.tmp" "$here/bench/.xla/pjrt_c_api_cpu_plugin.so"
-	plugin=$here/bench/.xla/pjrt_c_api_cpu_plugin.so
-fi
-case $plugin in /*) ;; *) plugin=$(pwd)/$plugin ;; esac
+plugin=$("$here/bench/xla-plugin.sh") || fail "no XLA CPU plugin (above)"
 xla="xla:$plugin"
 export GOMLX_NO_AUTO_INSTALL=1
 

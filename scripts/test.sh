@@ -6,7 +6,10 @@
 #                  unset, each target runs a fixed number of inputs, about 10 s here
 #   NOTEBOOKS=1    run the notebooks (scripts/run-notebooks.sh; 0 skips them)
 #   FASHION_QUICK=1  the notebooks train briefly (the default here; 0 runs them in full)
-#   XLA=1          check GoMLX's XLA backend with PyPI's CPU plugin (bench/xla-check.sh; 0 skips)
+#   XLA=1          the tests of pkg/fashion again on GoMLX's XLA backend, the default one, with
+#                  PyPI's CPU plugin (bench/xla-plugin.sh), then bench/xla-check.sh; a run that
+#                  cannot get the plugin fails. XLA=0 skips them, and the log says the default
+#                  path was not tested
 #   SURFACES=1     TensorBoard and JupyterLab in Chromium (tests/surfaces/run.sh; 0 skips)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +23,20 @@ echo "== go vet"
 go vet ./...
 echo "== go test"
 go test ./...
+# The default path, XLA with the training loop in the graph, which the pure-Go backend
+# cannot run: every test of pkg/fashion again on XLA's CPU plugin, the loop's tests
+# required to run (FASHION_TEST_LOOP=1 turns their skip into a failure).
+if [ "${XLA:-1}" != 0 ]; then
+  echo "== go test ./pkg/fashion on XLA's CPU plugin"
+  if ! plugin=$(bench/xla-plugin.sh); then
+    echo "test: FAIL: XLA's CPU plugin could not be had (above), so the default path (XLA, the" >&2
+    echo "test: loop in the graph) cannot be tested; XLA=0 runs the rest without it" >&2
+    exit 1
+  fi
+  FASHION_TEST_BACKEND=xla:$plugin FASHION_TEST_LOOP=1 GOMLX_NO_AUTO_INSTALL=1 go test -count=1 ./pkg/fashion
+else
+  echo "== XLA=0: NOT TESTED: the tests of pkg/fashion on XLA, the default backend (the loop in the graph)"
+fi
 
 # Each fuzz target, briefly, on top of its checked-in seed corpus. The default budget
 # is a count of inputs, not a duration: with a duration, Go 1.26's fuzz coordinator can
@@ -56,4 +73,8 @@ if [ "${SURFACES:-1}" != 0 ]; then
   echo "== surfaces (TensorBoard, JupyterLab in Chromium)"
   tests/surfaces/run.sh
 fi
-echo "== all tests passed"
+if [ "${XLA:-1}" != 0 ]; then
+  echo "== all tests passed"
+else
+  echo "== all tests passed, but not on XLA (XLA=0): the default path was not tested"
+fi

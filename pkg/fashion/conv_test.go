@@ -118,10 +118,9 @@ func TestConvKernelsStartGlorot(t *testing.T) {
 	}
 }
 
-// TestCNNTrainsOnGoBackend: the convolutional model trains with Fit on
-// the pure-Go backend (mean pooling has a gradient there), its loss going
-// down on a small split it sees twice.
-func TestCNNTrainsOnGoBackend(t *testing.T) {
+// TestCNNTrains: the convolutional model trains with Fit, its loss going
+// down on a small split it sees three times.
+func TestCNNTrains(t *testing.T) {
 	m, err := New(testBackend(), smallCNN, 1)
 	if err != nil {
 		t.Fatal(err)
