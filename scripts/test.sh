@@ -10,6 +10,8 @@
 #                  PyPI's CPU plugin (bench/xla-plugin.sh), then bench/xla-check.sh; a run that
 #                  cannot get the plugin fails. XLA=0 skips them, and the log says the default
 #                  path was not tested
+#   ONNX=1         `fashion export --onnx` built with -tags onnx, its file checked by onnx.checker
+#                  and Python's onnxruntime against `fashion predict` (tests/onnx/run.sh; 0 skips)
 #   SURFACES=1     TensorBoard and JupyterLab in Chromium (tests/surfaces/run.sh; 0 skips)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -61,6 +63,10 @@ python3 -m unittest discover -s scripts -p 'test_*.py'
 if [ "${XLA:-1}" != 0 ]; then
   echo "== XLA on the CPU (bench/xla-check.sh)"
   bench/xla-check.sh
+fi
+if [ "${ONNX:-1}" != 0 ]; then
+  echo "== the model outside Go: fashion export --onnx, onnxruntime (tests/onnx/run.sh)"
+  tests/onnx/run.sh
 fi
 if [ "${NOTEBOOKS:-1}" != 0 ]; then
   echo "== notebooks"
