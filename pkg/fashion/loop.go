@@ -100,9 +100,9 @@ func (t *trainer) loopState(scope *model.Scope, g *graph.Graph, b int) []*model.
 	return state
 }
 
-// loopGraph runs a training step (trainStep) on each row of indices
-// [K, B] in a graph.While, and returns their summed loss and correct count
-// (float64).
+// loopGraph runs a training step (trainStep) on each of the first count
+// rows of indices [K, B] in a graph.While, and returns their summed loss
+// and correct count (float64).
 //
 // The loop's state is the step's number, the two sums, the loop's inputs
 // and the variables of loopState. The body's closure gets each variable as
@@ -113,17 +113,17 @@ func (t *trainer) loopState(scope *model.Scope, g *graph.Graph, b int) []*model.
 // loop's result, which model.Exec writes back to the variable, as for any
 // graph that updates variables.
 //
-// The inputs (the training split, the indices) travel in the state
+// The inputs (the training split, the indices, count) travel in the state
 // unchanged rather than being captured from the main function: XLA's
 // backend (go-xla v0.4.1) does not capture values in closures. For the
 // same reason the state starts from constants that are not GoMLX's cached
 // scalars, which a closure could otherwise be handed.
-func (t *trainer) loopGraph(scope *model.Scope, pixels, labels, indices *graph.Node) (lossSum, correct *graph.Node) {
+func (t *trainer) loopGraph(scope *model.Scope, pixels, labels, indices, count *graph.Node) (lossSum, correct *graph.Node) {
 	g := indices.Graph()
-	k, b := indices.Shape().Dimensions[0], indices.Shape().Dimensions[1]
+	b := indices.Shape().Dimensions[1]
 	vars := t.loopState(scope, g, b)
-	const step, loss, hits, pixelsAt, labelsAt, indicesAt, varsAt = 0, 1, 2, 3, 4, 5, 6
-	initial := []*graph.Node{graph.Const(g, int32(0)), graph.Const(g, 0.0), graph.Const(g, 0.0), pixels, labels, indices}
+	const step, loss, hits, pixelsAt, labelsAt, indicesAt, countAt, varsAt = 0, 1, 2, 3, 4, 5, 6, 7
+	initial := []*graph.Node{graph.Const(g, int32(0)), graph.Const(g, 0.0), graph.Const(g, 0.0), pixels, labels, indices, count}
 	for _, v := range vars {
 		initial = append(initial, v.NodeValue(g))
 	}
@@ -137,7 +137,7 @@ func (t *trainer) loopGraph(scope *model.Scope, pixels, labels, indices *graph.N
 	}
 	cond := graph.NewClosure(g, func(g *graph.Graph) []*graph.Node {
 		ps := parameters(g)
-		return []*graph.Node{graph.LessThan(ps[step], graph.Const(g, int32(k)))}
+		return []*graph.Node{graph.LessThan(ps[step], ps[countAt])}
 	})
 	body := graph.NewClosure(g, func(g *graph.Graph) []*graph.Node {
 		ps := parameters(g)

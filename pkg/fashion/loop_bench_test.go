@@ -17,7 +17,7 @@ import (
 // BenchmarkTrainingStep times one training step of the article's model and
 // recipe (batches of 32) two ways, on the pure-Go backend: Fit's loop, and
 // GoMLX's own train.Trainer and train.Loop with the same model function,
-// loss and optimizer, fed by Split.Batches. Run it with a fixed number of
+// loss and optimizer, fed by Batches. Run it with a fixed number of
 // steps, alternating the two (cpu-ns/op is the process's CPU time per step,
 // steadier than wall time on a shared machine):
 //

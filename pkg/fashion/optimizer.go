@@ -78,7 +78,8 @@ func (o SGD) LearningRateAt(t int64) float64 {
 // UpdateGraph builds one update of every trainable variable that the
 // loss's graph uses: the gradients come from GoMLX's automatic
 // differentiation (graph.Gradient), and each variable moves by Keras'
-// rule, in the order sgdState explains. It implements optimizer.Interface,
+// rule (on the pure-Go backend, rearranged to wait less for the gradient).
+// It implements optimizer.Interface,
 // so GoMLX's train.Trainer can use it, and, like every graph-building
 // function, panics on error.
 //

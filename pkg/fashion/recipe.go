@@ -132,9 +132,8 @@ func (r Recipe) LearningRateAt(update int64) float64 {
 }
 
 // MarshalJSON writes the recipe as a saved model records it. Of its
-// optimizer it holds an SGD's settings, or, for any other, its Go type
-// (%T), which cannot train again (see savedOptimizer): an optimizer is
-// code, like the model function.
+// optimizer it holds an SGD's settings, or, for any other, its name (its Go
+// type, %T): an optimizer is code, like the model function.
 func (r Recipe) MarshalJSON() ([]byte, error) {
 	type fields Recipe // Recipe without this method.
 	saved := struct {
@@ -150,7 +149,9 @@ func (r Recipe) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON reads a recipe that a saved model records. Its optimizer
-// is an SGD, unless the record names another: then it is a savedOptimizer.
+// is an SGD, unless the record names another: then it is a record of that
+// optimizer, which prints as its name and cannot train (Validate says to
+// give the optimizer again).
 func (r *Recipe) UnmarshalJSON(data []byte) error {
 	type fields Recipe // Recipe without this method.
 	var saved struct {

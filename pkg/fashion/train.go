@@ -144,6 +144,11 @@ func (m *Model) fit(trainSplit, validation *fashionmnist.Split, r Recipe, histor
 // perExecution batches, one row each of the indices [K, B] it is given, in
 // one of two ways that strategy chooses: in a graph.While (loopGraph), or
 // unrolled in the graph. Both build each step with trainStep.
+//
+// An execution compiles once per shape of its indices: unrolled, the shape
+// is the steps'; in the loop, the indices are padded to loopRows rows, of
+// which the loop trains on the first count, so that the epoch's last
+// execution of full batches, often shorter, runs the same compiled loop.
 type trainer struct {
 	m      *Model
 	r      Recipe
@@ -154,6 +159,7 @@ type trainer struct {
 
 	inLoop       bool // the steps of an execution run in a graph.While, not unrolled.
 	perExecution int  // the most steps an execution runs.
+	loopRows     int  // the rows of the loop's indices: perExecution, or the epoch's full batches if fewer.
 }
 
 // maxUnrolledSteps bounds the steps of one execution where they are
@@ -168,6 +174,7 @@ func (m *Model) newTrainer(s *fashionmnist.Split, r Recipe) (*trainer, error) {
 	}
 	t := &trainer{m: m, r: r, split: s}
 	t.inLoop, t.perExecution = m.strategy(r)
+	t.loopRows = max(1, min(t.perExecution, s.Len()/r.BatchSize))
 	t.pixels, t.labels = pixelWords(s), labelTensor(s)
 	for _, x := range []*tensors.Tensor{t.pixels, t.labels} {
 		if err := x.ToDevice(m.backend, 0); err != nil {
@@ -281,15 +288,15 @@ func clearLosses(g *graph.Graph, like *graph.Node) {
 }
 
 // executionGraph builds one execution of the training: a step (trainStep)
-// on each row of indices [K, B], a batch of the training split, in a
-// graph.While (loopGraph) or unrolled, as strategy chose. It returns the
-// steps' summed loss and correct count, float64 (float32 sums of a
-// thousand batches would lose digits).
-func (t *trainer) executionGraph(scope *model.Scope, pixels, labels, indices *graph.Node) (lossSum, correct *graph.Node) {
+// on each of the first count rows of indices [K, B], a batch of the
+// training split each, in a graph.While (loopGraph) or unrolled (count is
+// then K), as strategy chose. It returns the steps' summed loss and correct
+// count, float64 (float32 sums of a thousand batches would lose digits).
+func (t *trainer) executionGraph(scope *model.Scope, pixels, labels, indices, count *graph.Node) (lossSum, correct *graph.Node) {
 	g := indices.Graph()
 	scope.Store().SetTraining(g, true) // Some layers (dropout) behave differently in training.
 	if t.inLoop {
-		return t.loopGraph(scope, pixels, labels, indices)
+		return t.loopGraph(scope, pixels, labels, indices, count)
 	}
 	k, b := indices.Shape().Dimensions[0], indices.Shape().Dimensions[1]
 	lossSum, correct = graph.Const(g, 0.0), graph.Const(g, 0.0)
@@ -354,13 +361,18 @@ func (t *trainer) epoch(epoch int, callbacks []Callback) (EpochLog, error) {
 }
 
 // execute runs one execution: steps updates on the images order, in
-// batches of len(order)/steps.
+// batches of len(order)/steps (in the loop, indices padded to loopRows
+// rows).
 func (t *trainer) execute(order []int, steps int, sums *epochSums) error {
-	indices := make([]int32, len(order)) // Recipe.Validate keeps batch sizes in range; a split is far smaller.
+	rows, b := steps, len(order)/steps
+	if t.inLoop {
+		rows = max(steps, t.loopRows)
+	}
+	indices := make([]int32, rows*b) // Recipe.Validate keeps batch sizes in range; a split is far smaller.
 	for i, x := range order {
 		indices[i] = int32(x)
 	}
-	out, err := t.exec.Call(t.pixels, t.labels, tensors.FromFlatDataAndDimensions(indices, steps, len(order)/steps))
+	out, err := t.exec.Call(t.pixels, t.labels, tensors.FromFlatDataAndDimensions(indices, rows, b), int32(steps))
 	if err != nil {
 		return err
 	}
