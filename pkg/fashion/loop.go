@@ -100,9 +100,11 @@ func (t *trainer) loopState(scope *model.Scope, g *graph.Graph, b int) []*model.
 	return state
 }
 
-// loopGraph runs a training step (trainStep) on each of the first count
-// rows of indices [K, B] in a graph.While, and returns their summed loss
-// and correct count (float64).
+// loopGraph builds one execution of the training: a step (trainStep) on
+// each of the first count rows of indices [K, B], a batch of the training
+// split each, in a graph.While. It returns the steps' summed loss and
+// correct count, float64 (float32 sums of a thousand batches would lose
+// digits).
 //
 // The loop's state is the step's number, the two sums, the loop's inputs
 // and the variables of loopState. The body's closure gets each variable as
@@ -120,6 +122,7 @@ func (t *trainer) loopState(scope *model.Scope, g *graph.Graph, b int) []*model.
 // scalars, which a closure could otherwise be handed.
 func (t *trainer) loopGraph(scope *model.Scope, pixels, labels, indices, count *graph.Node) (lossSum, correct *graph.Node) {
 	g := indices.Graph()
+	scope.Store().SetTraining(g, true) // Some layers (dropout) behave differently in training.
 	b := indices.Shape().Dimensions[1]
 	vars := t.loopState(scope, g, b)
 	const step, loss, hits, pixelsAt, labelsAt, indicesAt, countAt, varsAt = 0, 1, 2, 3, 4, 5, 6, 7

@@ -20,7 +20,7 @@ func (m *Model) SetRecord(classNames []string, r *Recipe, h *History) error {
 	return nil
 }
 
-// Resume goes on training a model restored from a checkpoint of an
+// Resume goes on training a model loaded from a checkpoint of an
 // unfinished Fit (see savedmodel.ResumeTraining), with the recipe it was
 // started with, from the epoch after the last one its history holds, so
 // that it ends where the uninterrupted Fit ends. train and validation must

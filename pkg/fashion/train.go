@@ -140,10 +140,10 @@ func (m *Model) fit(trainSplit, validation *fashionmnist.Split, r Recipe, histor
 // trainer runs the epochs of one Fit call. The training split lives on the
 // device: its images and labels are uploaded once, when the trainer is
 // made, and each training step gathers its batch there. Each call to the
-// backend, an execution (executionGraph), runs the steps of up to
-// perExecution batches, one row each of the indices [K, B] it is given, in
-// one of two ways that strategy chooses: in a graph.While (loopGraph), or
-// unrolled in the graph. Both build each step with trainStep.
+// backend, an execution, runs the steps of up to perExecution batches, one
+// row each of the indices [K, B] it is given, in one of two ways that
+// strategy chooses: in a graph.While (loopGraph), or unrolled in the graph
+// (unrolledGraph). Both build each step with trainStep.
 //
 // An execution compiles once per shape of its indices: unrolled, the shape
 // is the steps'; in the loop, the indices are padded to loopRows rows, of
@@ -155,7 +155,7 @@ type trainer struct {
 	split  *fashionmnist.Split
 	pixels *tensors.Tensor // the whole training split, 8 pixels a word: uint64 [N, 98] (see pixelWords), on the device.
 	labels *tensors.Tensor // int32 [N, 1], on the device.
-	exec   *model.Exec     // executionGraph.
+	exec   *model.Exec     // loopGraph or unrolledGraph.
 
 	inLoop       bool // the steps of an execution run in a graph.While, not unrolled.
 	perExecution int  // the most steps an execution runs.
@@ -182,7 +182,12 @@ func (m *Model) newTrainer(s *fashionmnist.Split, r Recipe) (*trainer, error) {
 		}
 	}
 	var err error
-	if t.exec, err = model.NewExec(m.backend, m.store, t.executionGraph); err != nil {
+	if t.inLoop {
+		t.exec, err = model.NewExec(m.backend, m.store, t.loopGraph)
+	} else {
+		t.exec, err = model.NewExec(m.backend, m.store, t.unrolledGraph)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("fit: %w", err)
 	}
 	return t, nil
@@ -287,17 +292,13 @@ func clearLosses(g *graph.Graph, like *graph.Node) {
 	}
 }
 
-// executionGraph builds one execution of the training: a step (trainStep)
-// on each of the first count rows of indices [K, B], a batch of the
-// training split each, in a graph.While (loopGraph) or unrolled (count is
-// then K), as strategy chose. It returns the steps' summed loss and correct
-// count, float64 (float32 sums of a thousand batches would lose digits).
-func (t *trainer) executionGraph(scope *model.Scope, pixels, labels, indices, count *graph.Node) (lossSum, correct *graph.Node) {
+// unrolledGraph builds one execution of the training: a step (trainStep) on
+// each row of indices [K, B], a batch of the training split each, unrolled.
+// It returns the steps' summed loss and correct count, float64, as
+// loopGraph does.
+func (t *trainer) unrolledGraph(scope *model.Scope, pixels, labels, indices *graph.Node) (lossSum, correct *graph.Node) {
 	g := indices.Graph()
 	scope.Store().SetTraining(g, true) // Some layers (dropout) behave differently in training.
-	if t.inLoop {
-		return t.loopGraph(scope, pixels, labels, indices, count)
-	}
 	k, b := indices.Shape().Dimensions[0], indices.Shape().Dimensions[1]
 	lossSum, correct = graph.Const(g, 0.0), graph.Const(g, 0.0)
 	for step := range k {
@@ -362,7 +363,7 @@ func (t *trainer) epoch(epoch int, callbacks []Callback) (EpochLog, error) {
 
 // execute runs one execution: steps updates on the images order, in
 // batches of len(order)/steps (in the loop, indices padded to loopRows
-// rows).
+// rows, and the count of steps).
 func (t *trainer) execute(order []int, steps int, sums *epochSums) error {
 	rows, b := steps, len(order)/steps
 	if t.inLoop {
@@ -372,7 +373,13 @@ func (t *trainer) execute(order []int, steps int, sums *epochSums) error {
 	for i, x := range order {
 		indices[i] = int32(x)
 	}
-	out, err := t.exec.Call(t.pixels, t.labels, tensors.FromFlatDataAndDimensions(indices, rows, b), int32(steps))
+	args := []any{t.pixels, t.labels, tensors.FromFlatDataAndDimensions(indices, rows, b)}
+	if t.inLoop {
+		// Only the loop takes the count: an unused parameter makes the pure-Go
+		// backend 4 times slower (docs/performance.md).
+		args = append(args, int32(steps))
+	}
+	out, err := t.exec.Call(args...)
 	if err != nil {
 		return err
 	}
