@@ -12,8 +12,8 @@
 #   bench/before-after.sh /tmp/fashion-before /tmp/fashion-after 3
 #
 # It prints one line per run (seconds per epoch and CPU seconds per epoch from
-# `fashion bench --json`; wall seconds of the train) and the medians, with the processor
-# and the load. Needs the data set; the plugin comes from bench/xla-plugin.sh.
+# `fashion bench --json`; wall and CPU seconds of the train) and the medians, with the
+# processor and the load. Needs the data set; the plugin comes from bench/xla-plugin.sh.
 set -euo pipefail
 [ $# -ge 2 ] || { sed -n '2,16s/^# \{0,1\}//p' "$0"; exit 2; }
 old=$1 new=$2 rounds=${3:-3}
@@ -40,13 +40,13 @@ PY
 	tail -n 1 "$results"
 }
 
-# train NAME BINARY: a whole `fashion train` of 2 epochs of 10,000 images on XLA.
+# train NAME BINARY: a whole `fashion train` of 2 epochs of 10,000 images on XLA, its
+# wall and CPU seconds (compiling included).
 train() {
-	local start end
-	start=$(date +%s.%N)
-	"$2" train --backend "xla:$plugin" --epochs 2 --limit 10000 --out "$work/model" --logdir "" >/dev/null 2>&1
-	end=$(date +%s.%N)
-	echo "$1 train-xla $(python3 -c "print(f'{$end - $start:.2f}')") 0 0" | tee -a "$results"
+	/usr/bin/time -f "%e %U %S" -o "$work/time" \
+		"$2" train --backend "xla:$plugin" --epochs 2 --limit 10000 --out "$work/model" --logdir "" >/dev/null 2>&1
+	read -r wall user sys <"$work/time"
+	echo "$1 train-xla $wall $(python3 -c "print(f'{$user + $sys:.2f}')") 0" | tee -a "$results"
 	rm -rf "$work/model"
 }
 
@@ -67,12 +67,12 @@ runs = collections.defaultdict(list)
 for line in open(sys.argv[1]):
     name, kind, secs, cpu, loss = line.split()
     runs[(kind, name)].append((float(secs), float(cpu)))
-print("medians (range): bench = s/epoch and CPU s/epoch; train = wall s")
+print("medians (range): bench = s/epoch and CPU s/epoch; train = wall s and CPU s")
 for kind in ("bench-xla", "bench-go", "train-xla"):
     cols = []
     for name in ("before", "after"):
         s = [x for x, _ in runs[(kind, name)]]
         c = [y for _, y in runs[(kind, name)]]
-        cols.append(f"{name} {statistics.median(s):.2f} ({min(s):.2f}-{max(s):.2f})" + (f", CPU {statistics.median(c):.2f}" if kind != "train-xla" else ""))
+        cols.append(f"{name} {statistics.median(s):.2f} ({min(s):.2f}-{max(s):.2f}), CPU {statistics.median(c):.2f} ({min(c):.2f}-{max(c):.2f})")
     print(f"  {kind}: " + "; ".join(cols))
 PY
