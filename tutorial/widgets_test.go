@@ -2,7 +2,6 @@ package tutorial
 
 import (
 	"bytes"
-	"encoding/base64"
 	"errors"
 	"image"
 	"image/color"
@@ -51,9 +50,10 @@ func TestFilterImages(t *testing.T) {
 	}
 }
 
-// fakePredictions are predictions for a split of n images with labels
-// i%10, predicting class 0 for every third image and the label otherwise.
-func fakePredictions(t *testing.T, n int) *fashion.Predictions {
+// fakeTest is a split of n images with labels i%10, and a model that
+// predicts class 0 for every third image and the label otherwise; calls
+// counts the images it was asked for.
+func fakeTest(t *testing.T, n int) (s *fashionmnist.Split, predict func(from, to int) ([][]float32, error), calls *int) {
 	t.Helper()
 	labels := make([]uint8, n)
 	pixels := make([]uint8, n*fashionmnist.ImagePixels)
@@ -65,24 +65,28 @@ func fakePredictions(t *testing.T, n int) *fashion.Predictions {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &fashion.Predictions{Split: s}
-	for i := range labels {
-		c := int(labels[i])
-		if i%3 == 0 {
-			c = 0
+	calls = new(int)
+	predict = func(from, to int) ([][]float32, error) {
+		var out [][]float32
+		for i := from; i < to; i++ {
+			*calls++
+			c := int(labels[i])
+			if i%3 == 0 {
+				c = 0
+			}
+			probs := make([]float32, fashionmnist.NumClasses)
+			probs[c] = 0.9
+			probs[(c+1)%10] = 0.1
+			out = append(out, probs)
 		}
-		probs := make([]float32, fashionmnist.NumClasses)
-		probs[c] = 0.9
-		probs[(c+1)%10] = 0.1
-		p.Probabilities = append(p.Probabilities, probs)
-		p.Classes = append(p.Classes, c)
-		p.Confidence = append(p.Confidence, 0.9)
+		return out, nil
 	}
-	return p
+	return s, predict, calls
 }
 
 func TestBrowser(t *testing.T) {
-	b := newBrowser(fakePredictions(t, 30))
+	s, predict, calls := fakeTest(t, 30)
+	b := newBrowser(s, predict)
 	b.move(13)
 	view := b.view()
 	for _, want := range []string{`data-image="13"`, `data-label="Dress"`, `data-answer="Dress"`, "Test image 13 (14 of 30 shown), true class Dress. The model says Dress (90%)", "right."} {
@@ -90,10 +94,25 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("view of image 13 lacks %q:\n%s", want, view)
 		}
 	}
-	// Mistakes: every third image whose label is not 0: 3, 6, 9, 12, ...
+	if *calls != 1 {
+		t.Errorf("the view of one image asked the model for %d images", *calls)
+	}
+	// Mistakes, before the model answered every image: none shown yet.
 	if err := b.setFilter(filterMistakes); err != nil {
 		t.Fatal(err)
 	}
+	if b.image() != -1 || !strings.Contains(b.view(), "answered 1 of the 30 test images so far") {
+		t.Errorf("mistakes before all answers: image %d, view %s", b.image(), b.view())
+	}
+	// The answers of the background (in two batches): every third image whose
+	// label is not 0 is a mistake: 3, 6, 9, 12, ...
+	first, _ := predict(0, 20)
+	b.record(0, first)
+	if b.kept != nil {
+		t.Errorf("mistakes kept with 20 answers of 30: %v", b.kept)
+	}
+	rest, _ := predict(20, 30)
+	b.record(20, rest)
 	if b.image() != 3 {
 		t.Errorf("first mistake: image %d, want 3", b.image())
 	}
@@ -104,8 +123,8 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("view of the second mistake:\n%s", view)
 	}
 	b.move(1000)
-	if b.image() != 27 {
-		t.Errorf("past the last mistake: image %d, want 27", b.image())
+	if b.image() != 27 || b.last() != 8 {
+		t.Errorf("past the last mistake: image %d, last position %d; want 27, 8", b.image(), b.last())
 	}
 	if err := b.setFilter(filterFirstClass + 0); err != nil {
 		t.Fatal(err)
@@ -113,13 +132,23 @@ func TestBrowser(t *testing.T) {
 	if b.image() != 0 || len(b.kept) != 3 {
 		t.Errorf("class 0: image %d of %d kept", b.image(), len(b.kept))
 	}
+	if err := b.setFilter(filterFirstClass + 10); err == nil {
+		t.Error("filter of class 10: no error")
+	}
 	// A filter that keeps nothing: image 0 of class 0 is right (predicted 0).
-	b = newBrowser(fakePredictions(t, 1))
+	s, predict, _ = fakeTest(t, 1)
+	b = newBrowser(s, predict)
+	b.view()
 	if err := b.setFilter(filterMistakes); err != nil {
 		t.Fatal(err)
 	}
-	if b.image() != -1 || !strings.Contains(b.view(), `data-image="-1"`) {
+	if b.image() != -1 || !strings.Contains(b.view(), "no mistake of this kind") {
 		t.Errorf("no mistakes: image %d, view %s", b.image(), b.view())
+	}
+	// A model that fails: the view says so.
+	b = newBrowser(s, func(int, int) ([][]float32, error) { return nil, errors.New("out of memory") })
+	if v := b.view(); !strings.Contains(v, "test image 0: out of memory") || !strings.Contains(v, `data-error="1"`) {
+		t.Errorf("failing model: view %s", v)
 	}
 }
 
@@ -263,7 +292,7 @@ func TestReadFile(t *testing.T) {
 	if err := png.Encode(&b, img); err != nil {
 		t.Fatal(err)
 	}
-	prepared, probs, err := r.readFile(base64.StdEncoding.EncodeToString(b.Bytes()))
+	prepared, probs, err := r.readFile(b.Bytes())
 	if err != nil || len(probs) != 10 {
 		t.Fatalf("readFile: %v", err)
 	}
@@ -275,10 +304,7 @@ func TestReadFile(t *testing.T) {
 	if err != nil || !bytes.Equal(prepared.Pix, want.Pix) {
 		t.Errorf("readFile does not read the picture as fashionmnist.ReadPicture: %v", err)
 	}
-	if _, _, err := r.readFile("not base64!"); err == nil {
-		t.Error("bad base64: no error")
-	}
-	if _, _, err := r.readFile(base64.StdEncoding.EncodeToString([]byte("GIF89a, or not"))); err == nil {
+	if _, _, err := r.readFile([]byte("GIF89a, or not")); err == nil {
 		t.Error("not a picture: no error")
 	}
 }
