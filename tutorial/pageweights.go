@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
+	"github.com/gomlx/gomlx/ml/model"
 	"github.com/gomlx/gomlx/ml/model/checkpoint"
 )
 
@@ -66,8 +67,25 @@ func loadPageWeights(m *fashion.Model, index string, values []byte) error {
 		return fmt.Errorf("the weights hold %s, which the model function does not create: they are of another model function",
 			strings.Join(slices.Sorted(maps.Keys(saved)), ", "))
 	}
-	if _, err := checkpoint.Load(m.Store()).FromEmbed(index, values).Immediate().Done(); err != nil {
+	loaded := model.NewStore()
+	defer loaded.Finalize()
+	if _, err := checkpoint.Load(loaded).FromEmbed(index, values).Immediate().Done(); err != nil {
 		return fmt.Errorf("reading the weights: %w", err)
+	}
+	for v := range m.Store().IterVariables() {
+		if fashion.IsTrainingState(v.Path()) {
+			continue
+		}
+		value, err := loaded.GetVariable(v.Path()).Value()
+		if err == nil {
+			value, err = value.LocalClone() // outlive the loaded store
+		}
+		if err == nil {
+			err = v.SetValue(value)
+		}
+		if err != nil {
+			return fmt.Errorf("reading the weights' %s: %w", v.Path(), err)
+		}
 	}
 	return nil
 }

@@ -1,0 +1,125 @@
+//go:build !js
+
+package tutorial
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
+)
+
+// readPageWeights reads the weights pageFiles.weights wrote.
+func readPageWeights(t *testing.T, dir string) (string, []byte) {
+	t.Helper()
+	index, err := os.ReadFile(filepath.Join(dir, "weights.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	values, err := os.ReadFile(filepath.Join(dir, "weights.bin"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(index), values
+}
+
+// TestPageWeights: the weights written for the page, loaded into a model
+// built from the same function with other starting weights (ArticleMLP; smallMLP is another function), give the
+// predictions of the model they were written from; loaded into a model of
+// another function, they are refused with a message that says so.
+func TestPageWeights(t *testing.T) {
+	trained := Must(fashion.New(Backend(), fashion.ArticleMLP, Seed))
+	d := smallData(t)
+	r := fashion.ArticleRecipe()
+	r.Seed, r.Epochs, r.Patience = Seed, 1, -1
+	if _, err := trained.Fit(d.Train, nil, r); err != nil {
+		t.Fatal(err)
+	}
+	f := pageFiles{dir: t.TempDir()}
+	name, err := f.weights(trained)
+	if err != nil || !strings.HasPrefix(name, "weights-") {
+		t.Fatalf("weights: %q, %v", name, err)
+	}
+	if again, err := f.weights(trained); err != nil || again != name {
+		t.Errorf("the same weights again: %q, %v; want %q", again, err, name)
+	}
+	index, values := readPageWeights(t, filepath.Join(f.dir, name))
+	if n := len(values); n != 4*trained.NumParams() {
+		t.Errorf("%d bytes of weights for %d parameters: the optimizer's state is in", n, trained.NumParams())
+	}
+	page := Must(fashion.New(Backend(), fashion.ArticleMLP, Seed+1))
+	images := [][]float32{d.Train.Scaled(0), d.Train.Scaled(7)}
+	before := Must(page.Predict(images))
+	if err := loadPageWeights(page, index, values); err != nil {
+		t.Fatal(err)
+	}
+	want, got := Must(trained.Predict(images)), Must(page.Predict(images))
+	for i := range want {
+		if !slices.Equal(got[i], want[i]) {
+			t.Errorf("image %d: the page's model says %v, the trained one %v", i, got[i], want[i])
+		}
+		if slices.Equal(before[i], want[i]) {
+			t.Errorf("image %d: the model said the same before loading", i)
+		}
+	}
+
+	other := Must(fashion.New(Backend(), smallMLP, Seed))
+	if err := loadPageWeights(other, index, values); err == nil || !strings.Contains(err.Error(), "another model function") {
+		t.Errorf("weights of ArticleMLP into smallMLP: %v", err)
+	}
+	small := Must(fashion.New(Backend(), smallMLP, Seed))
+	name, err = f.weights(small)
+	if err != nil {
+		t.Fatal(err)
+	}
+	index, values = readPageWeights(t, filepath.Join(f.dir, name))
+	if err := loadPageWeights(page, index, values); err == nil || !strings.Contains(err.Error(), "another model function") {
+		t.Errorf("weights of smallMLP into ArticleMLP: %v", err)
+	}
+	for _, bad := range []struct{ index, values string }{{"{", ""}, {`{"Variables":[{"ParameterName":"/dense/weights"}]}`, ""}} {
+		if err := loadPageWeights(page, bad.index, []byte(bad.values)); err == nil {
+			t.Errorf("index %q: no error", bad.index)
+		}
+	}
+	if err := loadPageWeights(page, index, values[:len(values)/2]); err == nil {
+		t.Error("half the values: no error")
+	}
+}
+
+// TestPageTestSet: the test split written for the page is its labels, then
+// its pixels; written again only when it changed.
+func TestPageTestSet(t *testing.T) {
+	s, _, _ := fakeTest(t, 30)
+	f := pageFiles{dir: t.TempDir()}
+	name, err := f.testSet(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := readGzip(filepath.Join(f.dir, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pixels, labels := s.Bytes()
+	if !bytes.Equal(data[:30], labels) || !bytes.Equal(data[30:], pixels) {
+		t.Error("the file is not the labels, then the pixels")
+	}
+	st, _ := os.Stat(filepath.Join(f.dir, name))
+	if _, err := f.testSet(s); err != nil {
+		t.Fatal(err)
+	}
+	if st2, _ := os.Stat(filepath.Join(f.dir, name)); !os.SameFile(st, st2) {
+		t.Error("the same split was written again")
+	}
+	other, _, _ := fakeTest(t, 20)
+	if _, err := f.testSet(other); err != nil {
+		t.Fatal(err)
+	}
+	if data, _ := readGzip(filepath.Join(f.dir, name)); len(data) != 20*(1+fashionmnist.ImagePixels) {
+		t.Errorf("another split: %d bytes", len(data))
+	}
+}
