@@ -124,6 +124,16 @@ var sampleDrawings = []struct {
 	{"a boot outline", []stroke{{{90, 40}, {90, 180}, {60, 230}, {230, 230}, {230, 195}, {160, 170}, {150, 40}, {90, 40}}}},
 }
 
+// sampleStrokes is the first sample drawing as the pad sends it.
+var sampleStrokes = func() string {
+	var flat []int
+	for _, p := range sampleDrawings[0].strokes[0] {
+		flat = append(flat, p.X, p.Y)
+	}
+	data, _ := json.Marshal([][]int{flat})
+	return string(data)
+}()
+
 // reader predicts what a model reads in pictures prepared as `fashion predict
 // --image` prepares them (fashionmnist.PreparePicture and fashionmnist.DecodePicture).
 type reader struct{ m *fashion.Model }

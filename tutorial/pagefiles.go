@@ -8,10 +8,9 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -88,6 +87,11 @@ func (f pageFiles) program() (string, error) {
 	if err != nil {
 		return "", err
 	}
+	return f.programOf(exe)
+}
+
+// programOf builds the page program of the cell whose program is exe.
+func (f pageFiles) programOf(exe string) (string, error) {
 	src := filepath.Dir(exe)
 	if _, err := os.Stat(filepath.Join(src, "main.go")); err != nil {
 		return "", fmt.Errorf("the page program is the cell's own code, which GoNB writes beside the cell's program (%s), and it is not there: %w", src, err)
@@ -289,23 +293,12 @@ func writeFolder(dir string, files map[string][]byte) error {
 	}
 	if err := os.Rename(tmp, dir); err != nil {
 		os.RemoveAll(tmp)
-		if complete(dir, slices.Collect(mapKeys(files))...) {
+		if complete(dir, slices.Collect(maps.Keys(files))...) {
 			return nil // another cell wrote the same folder meanwhile
 		}
 		return err
 	}
 	return nil
-}
-
-// mapKeys returns the keys of m.
-func mapKeys[V any](m map[string]V) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 // writeFileAtomic writes a file whole or not at all.
@@ -371,8 +364,3 @@ func firstLines(text string, n int) string {
 	}
 	return strings.Join(lines, " | ")
 }
-
-// errNoPage says why a widget shows a still picture only.
-var errNoPage = errors.New("no live page")
-
-var _ = fs.ErrNotExist

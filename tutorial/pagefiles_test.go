@@ -4,7 +4,9 @@ package tutorial
 
 import (
 	"bytes"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -121,5 +123,73 @@ func TestPageTestSet(t *testing.T) {
 	}
 	if data, _ := readGzip(filepath.Join(f.dir, name)); len(data) != 20*(1+fashionmnist.ImagePixels) {
 		t.Errorf("another split: %d bytes", len(data))
+	}
+}
+
+// TestPageProgram builds the page program of a cell as GoNB lays it out
+// (main.go beside the cell's program, a go.work that uses this checkout),
+// for GOOS=js GOARCH=wasm: a gzipped WebAssembly module and Go's support
+// script; once per cell program. A cell that does not compile for the page
+// and a program without GoNB's main.go beside it are errors that say so.
+func TestPageProgram(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a WebAssembly program")
+	}
+	repo, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	version, err := exec.Command("go", "env", "GOVERSION").Output()
+	if err != nil {
+		t.Skipf("go env: %v", err)
+	}
+	cell := t.TempDir()
+	write := func(name, text string) {
+		if err := os.WriteFile(filepath.Join(cell, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("go.mod", "module gonb_cell\n\ngo 1.26\n")
+	write("go.work", fmt.Sprintf("go %s\n\nuse (\n\t.\n\t%s\n)\n", strings.TrimPrefix(strings.TrimSpace(string(version)), "go"), repo))
+	write("main.go", `package main
+
+import (
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
+	"github.com/fashion-gomlx/fashion-gomlx/tutorial"
+)
+
+var modelFn fashion.ModelFn = fashion.ArticleMLP
+
+func main() {
+	tutorial.DrawGarment(modelFn, "models/tutorial")
+}
+`)
+	exe := filepath.Join(cell, "gonb_cell")
+	write("gonb_cell", "the cell's program, 1")
+	f := pageFiles{dir: t.TempDir()}
+	name, err := f.programOf(exe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wasm, err := readGzip(filepath.Join(f.dir, name, "page.wasm.gz"))
+	if err != nil || !bytes.HasPrefix(wasm, []byte("\x00asm")) {
+		t.Fatalf("page.wasm.gz: %v, starts with %q", err, wasm[:min(len(wasm), 8)])
+	}
+	if js, err := os.ReadFile(filepath.Join(f.dir, name, "wasm_exec.js")); err != nil || !bytes.Contains(js, []byte("globalThis.Go = class")) {
+		t.Errorf("wasm_exec.js: %v", err)
+	}
+	// The same cell program: the same page program, not built again.
+	write("main.go", "package main\n\nfunc main() { undefined() }\n")
+	if again, err := f.programOf(exe); err != nil || again != name {
+		t.Errorf("the same cell program again: %q, %v; want %q", again, err, name)
+	}
+	// Another cell program, whose code does not compile.
+	write("gonb_cell", "the cell's program, 2")
+	if _, err := f.programOf(exe); err == nil || !strings.Contains(err.Error(), "compiling the cell for the page") || !strings.Contains(err.Error(), "undefined") {
+		t.Errorf("a cell that does not compile: %v", err)
+	}
+	os.Remove(filepath.Join(cell, "main.go"))
+	if _, err := f.programOf(exe); err == nil || !strings.Contains(err.Error(), "GoNB writes") {
+		t.Errorf("no main.go: %v", err)
 	}
 }

@@ -30,6 +30,9 @@ func DrawGarment(fn fashion.ModelFn, _ string) {
 		js.CopyBytesToGo(data, v)
 		offer(files, data)
 	})
+	// A first reading, before the learner's: GoMLX compiles the model's graph
+	// for one image, and the browser its hottest code.
+	padReading(r, names, sampleStrokes)
 	w.ready()
 	for {
 		select {
@@ -44,7 +47,7 @@ func DrawGarment(fn fashion.ModelFn, _ string) {
 // answersBatch is how many test images the browser's model answers at a
 // time in the background: a batch holds the page's thread for some tens of
 // milliseconds.
-const answersBatch = 50
+const answersBatch = 20
 
 // BrowseTestSet runs the test-set browser in the page: the model answers
 // the image the slider shows at once, and all the test images in the

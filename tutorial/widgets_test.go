@@ -457,3 +457,45 @@ func TestSetKeepsShown(t *testing.T) {
 		t.Errorf("after the end, shown %v", p.shown)
 	}
 }
+
+// TestPadViews: the pad's views of a drawing, of a blank pad, of bad
+// strokes, of a picture and of a file that is no picture; and the sample
+// strokes are the first sample drawing.
+func TestPadViews(t *testing.T) {
+	m := Must(fashion.New(Backend(), fashion.ArticleMLP, Seed))
+	r, names := reader{m}, m.ClassNames()
+	strokes, err := parseStrokes(sampleStrokes)
+	if err != nil || len(strokes) != 1 || !slices.Equal(strokes[0], sampleDrawings[0].strokes[0]) {
+		t.Fatalf("sampleStrokes %s: %v, %v", sampleStrokes, strokes, err)
+	}
+	prepared, probs, _ := r.readDrawing(strokes)
+	if v := padReading(r, names, sampleStrokes); v != readingView("your drawing (1 stroke)", prepared, probs, names) {
+		t.Errorf("the view of a drawing:\n%s", v)
+	}
+	if v := padReading(r, names, `[[10,10,20,20],[30,30]]`); !strings.Contains(v, `data-what="your drawing (2 strokes)"`) {
+		t.Errorf("the view of two strokes:\n%s", v)
+	}
+	if v := padReading(r, names, "[]"); v != padPrompt {
+		t.Errorf("the view of a blank pad: %s", v)
+	}
+	if v := padReading(r, names, "[[1,2,3]]"); !strings.Contains(v, `data-error="1"`) || !strings.Contains(v, "odd number of coordinates") {
+		t.Errorf("the view of bad strokes: %s", v)
+	}
+	if v := padPicture(r, names, []byte("not a picture")); !strings.Contains(v, `data-error="1"`) || !strings.Contains(v, "your picture: ") {
+		t.Errorf("the view of a file that is no picture: %s", v)
+	}
+	if v := padPicture(r, names, make([]byte, maxUploadBytes+1)); !strings.Contains(v, "larger than 20 MB") {
+		t.Errorf("the view of a file too large: %s", v)
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, rasterise(strokes, padSize, padPen)); err != nil {
+		t.Fatal(err)
+	}
+	if v := padPicture(r, names, b.Bytes()); v != readingView("your picture", prepared, probs, names) {
+		t.Errorf("the view of the drawing as a PNG file:\n%s", v)
+	}
+	still, err := padStill(r, names)
+	if err != nil || strings.Count(still, `class="fw-answer-line"`) != len(sampleDrawings) {
+		t.Errorf("the still picture: %v\n%s", err, still)
+	}
+}

@@ -219,6 +219,7 @@ class Widgets(Run):
     def draw_one(self, w, points, want, what):
         """Draws a stroke and checks that the bars and the preview changed; returns the answer's attributes."""
         pad = w.locator("canvas.fw-pad")
+        pad.scroll_into_view_if_needed()
         before_bars, before_preview = self.bars(w), self.preview(w)
         self.stroke(pad, points)
         attrs = self.wait_answer(w, lambda a: want in a.get("data-what", ""))
