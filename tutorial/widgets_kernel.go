@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"html"
+	"time"
 
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
@@ -46,9 +47,10 @@ func DrawGarment(fn fashion.ModelFn, dir string) {
 		return
 	}
 	still := Must(padStill(r, names))
+	start := time.Now()
 	cfg, err := writePageFiles(m, nil)
 	cfg.Pen, cfg.MaxBytes = padPen, maxUploadBytes
-	showPageWidget("drawpad", "The drawing pad", padHTML(), still, cfg, err, drawpadJS)
+	showPageWidget("drawpad", "The drawing pad", padHTML(), still, cfg, err, drawpadJS, time.Since(start))
 }
 
 // BrowseTestSet shows the test images one at a time with a slider, for
@@ -66,8 +68,9 @@ func BrowseTestSet(fn fashion.ModelFn, dir string) {
 		return
 	}
 	b := newBrowser(d.Test, func(from, to int) ([][]float32, error) { return m.PredictSplit(d.Test, from, to) })
+	start := time.Now()
 	cfg, err := writePageFiles(m, d.Test)
-	showPageWidget("browse", "The test-set browser", browseHTML(d.Test.Len()), b.view(), cfg, err, browseJS)
+	showPageWidget("browse", "The test-set browser", browseHTML(d.Test.Len()), b.view(), cfg, err, browseJS, time.Since(start))
 }
 
 // widgetModel loads the model saved in dir, built from fn: for ModelDir,
@@ -115,7 +118,8 @@ const stillNote = `The widget comes alive when the page runs its script: in Jupy
 // its live part, still that of its still picture, cfg the files its page
 // program loads, script its own script (drawpad.js, browse.js). When the
 // files could not be written (err), it shows the still picture with why.
-func showPageWidget(kind, name, live, still string, cfg pageConfig, err error, script string) {
+// The widget's data-files-ms says how long writing the files took.
+func showPageWidget(kind, name, live, still string, cfg pageConfig, err error, script string, took time.Duration) {
 	if err != nil {
 		gonbui.DisplayHTML(fmt.Sprintf(`%s<div class="fw" data-widget="%s"><div class="fw-status" data-state="error">%s</div><div class="fw-still">%s</div></div>`,
 			widgetCSS, kind, html.EscapeString(fmt.Sprintf("%s cannot run in the page (%v). Here is a still picture.", name, err)), still))
@@ -123,9 +127,9 @@ func showPageWidget(kind, name, live, still string, cfg pageConfig, err error, s
 		return
 	}
 	config, _ := json.Marshal(cfg)
-	gonbui.DisplayHTML(fmt.Sprintf(`<div class="fw" data-widget="%s">%s<div class="fw-files" hidden src="%s/README.md"></div>`+
+	gonbui.DisplayHTML(fmt.Sprintf(`<div class="fw" data-widget="%s" data-files-ms="%d">%s<div class="fw-files" hidden src="%s/README.md"></div>`+
 		`<div class="fw-status" data-state="still">%s</div><div class="fw-live" hidden>%s</div><div class="fw-still">%s</div>`+
 		"<script>(() => {\nconst el = document.currentScript.parentElement, cfg = %s;\nconst widget = (el, api) => {\n%s\n};\n%s\n})();</script></div>",
-		kind, widgetCSS, pageFilesDir, stillNote, live, still, config, script, pageJS))
+		kind, took.Milliseconds(), widgetCSS, pageFilesDir, stillNote, live, still, config, script, pageJS))
 	gonbui.Sync()
 }

@@ -100,8 +100,10 @@ class Widgets(Run):
             pass
         state = w.locator(".fw-status").get_attribute("data-state")
         load, size = w.get_attribute("data-load-ms"), w.get_attribute("data-bytes")
-        self.check(state == "ready", "%s: live in the page (status %s: %r; loaded in %s ms, %s bytes fetched)"
-                   % (kind, state, w.locator(".fw-status").text_content(), load,
+        files = w.get_attribute("data-files-ms")
+        self.check(state == "ready", "%s: live in the page (status %s: %r; the cell wrote its files in %s ms; "
+                   "the page loaded them in %s ms, %s bytes fetched)"
+                   % (kind, state, w.locator(".fw-status").text_content(), files, load,
                       size and "{:,}".format(int(size))))
         return w if state == "ready" else None
 
