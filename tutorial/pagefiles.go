@@ -325,10 +325,11 @@ func writeFileAtomic(path string, data []byte) error {
 
 // gzipped compresses data with gzip. The page decompresses it with the
 // browser's DecompressionStream: Jupyter's file server sends files as they
-// are on disk.
+// are on disk. gzip's default level: the page program's 32 MB shrink to 8.5
+// MB in seconds, where the best level saves 1% more in twice the time.
 func gzipped(data []byte) []byte {
 	var b bytes.Buffer
-	w, _ := gzip.NewWriterLevel(&b, gzip.BestCompression)
+	w, _ := gzip.NewWriterLevel(&b, gzip.DefaultCompression)
 	w.Write(data)
 	w.Close()
 	return b.Bytes()

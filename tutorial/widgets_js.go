@@ -37,7 +37,10 @@ func DrawGarment(fn fashion.ModelFn, _ string) {
 	for {
 		select {
 		case text := <-drawings:
-			w.set(map[string]string{"view": padReading(r, names, text)})
+			start := time.Now()
+			view := padReading(r, names, text)
+			w.part("view").Call("setAttribute", "data-compute-ms", fmt.Sprintf("%.1f", time.Since(start).Seconds()*1000))
+			w.set(map[string]string{"view": view})
 		case data := <-files:
 			w.set(map[string]string{"view": padPicture(r, names, data)})
 		}
