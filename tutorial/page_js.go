@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"syscall/js"
+	"time"
 
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
 )
@@ -33,7 +34,18 @@ func startPageWidget() (*pageWidget, error) {
 	if root.IsNull() {
 		return nil, fmt.Errorf("the widget %q is not on the page", cfg.Root)
 	}
+	go endWithWidget(root)
 	return &pageWidget{root: root, cfg: cfg, api: map[string]any{}}, nil
+}
+
+// endWithWidget ends the program once its widget left the page (the cell
+// run again or cleared, the notebook closed), so that the browser frees
+// its memory.
+func endWithWidget(root js.Value) {
+	for root.Get("isConnected").Bool() {
+		time.Sleep(2 * time.Second)
+	}
+	os.Exit(0)
 }
 
 // part returns the element of the widget whose data-part is name.
