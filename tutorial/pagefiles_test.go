@@ -14,7 +14,12 @@ import (
 
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
+	"github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gomlx/gomlx/ml/layers/activation"
+	"github.com/gomlx/gomlx/ml/model"
 )
+
 
 // readPageWeights reads the weights pageFiles.weights wrote.
 func readPageWeights(t *testing.T, dir string) (string, []byte) {
@@ -82,6 +87,35 @@ func TestPageWeights(t *testing.T) {
 	index, values = readPageWeights(t, filepath.Join(f.dir, name))
 	if err := loadPageWeights(page, index, values); err == nil || !strings.Contains(err.Error(), "another model function") {
 		t.Errorf("weights of smallMLP into ArticleMLP: %v", err)
+	}
+	// The same variables, one of another shape: the first layer 600 wide.
+	wider := func(scope *model.Scope, images *graph.Node) *graph.Node {
+		x := graph.Reshape(images, -1, fashionmnist.ImagePixels)
+		x = activation.Relu(fashion.Dense(scope.In("dense"), x, 600))
+		x = activation.Relu(fashion.Dense(scope.In("dense_1"), x, 250))
+		x = activation.Relu(fashion.Dense(scope.In("dense_2"), x, 100))
+		return fashion.Dense(scope.In("dense_3"), x, fashionmnist.NumClasses)
+	}
+	name, err = f.weights(Must(fashion.New(Backend(), wider, Seed)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	index, values = readPageWeights(t, filepath.Join(f.dir, name))
+	if err := loadPageWeights(page, index, values); err == nil || !strings.Contains(err.Error(), "has shape [784 600], the model function makes it [784 500]") {
+		t.Errorf("weights of a wider first layer: %v", err)
+	}
+	// The model's variables and one more.
+	extra := Must(fashion.New(Backend(), fashion.ArticleMLP, Seed))
+	if _, err := extra.Store().CreateVariable("/extra/scale", tensors.FromScalar(float32(2))); err != nil {
+		t.Fatal(err)
+	}
+	name, err = f.weights(extra)
+	if err != nil {
+		t.Fatal(err)
+	}
+	index, values = readPageWeights(t, filepath.Join(f.dir, name))
+	if err := loadPageWeights(page, index, values); err == nil || !strings.Contains(err.Error(), "hold /extra/scale, which the model function does not create") {
+		t.Errorf("weights with one variable more: %v", err)
 	}
 	for _, bad := range []struct{ index, values string }{{"{", ""}, {`{"Variables":[{"ParameterName":"/dense/weights"}]}`, ""}} {
 		if err := loadPageWeights(page, bad.index, []byte(bad.values)); err == nil {

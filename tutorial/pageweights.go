@@ -47,7 +47,9 @@ func loadPageWeights(m *fashion.Model, index string, values []byte) error {
 		if !ok {
 			return fmt.Errorf("the weights' index names %q, not a variable", v.ParameterName)
 		}
-		saved[path] = v.Dimensions
+		if !fashion.IsTrainingState(path) { // GoMLX's checkpoint may add the global step
+			saved[path] = v.Dimensions
+		}
 	}
 	for v := range m.Store().IterVariables() {
 		if fashion.IsTrainingState(v.Path()) {
