@@ -92,6 +92,14 @@ func ExploreLearningRate(run func(rate float64) []float64) {
 		Show(rateFigure(r, stillRates))
 		return
 	}
+	gonbui.DisplayHTML(Must(explorerHTML(r, reference)))
+	gonbui.Sync()
+}
+
+// explorerHTML returns the explorer's output: the figure of each explored
+// rate beside the reference's, the slider on the reference, and the script
+// that shows the figure of the rate the slider picks.
+func explorerHTML(r *rateLosses, reference int) (string, error) {
 	type choice struct {
 		Rate float64 `json:"rate"`
 		Name string  `json:"name"`
@@ -104,20 +112,25 @@ func ExploreLearningRate(run func(rate float64) []float64) {
 			rates = append(rates, rate)
 		}
 		f, err := rateFigure(r, rates)
-		check(err)
+		if err != nil {
+			return "", err
+		}
 		png, err := pngOf(f)
-		check(err)
+		if err != nil {
+			return "", err
+		}
 		choices[i] = choice{rate, rateName(rate), "data:image/png;base64," + base64.StdEncoding.EncodeToString(png)}
 	}
 	data, err := json.Marshal(choices)
-	check(err)
-	gonbui.DisplayHTML(fmt.Sprintf(`<div class="fw" data-widget="rates">%s<div class="fw-controls">`+
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf(`<div class="fw" data-widget="rates">%s<div class="fw-controls">`+
 		`<input type="range" min="0" max="%d" value="%d" step="1" data-part="slider" aria-label="learning rate">`+
 		`<b data-part="rate" data-rate="%g">%s</b></div><img data-part="view" alt="step losses" src="%s">`+
 		`<div class="fw-note">Move the slider to pick a learning rate, from 0.0001 to 3: the figure shows its loss, step after step, `+
 		`beside the loss at 0.01. The cell computed them all; the page only switches between them.</div>`+
 		"<script>(() => {\nconst el = document.currentScript.parentElement, choices = %s;\n%s\n})();</script></div>",
 		widgetCSS, len(exploredRates)-1, reference, exploredRates[reference], html.EscapeString(rateName(exploredRates[reference])),
-		choices[reference].PNG, data, exploreJS))
-	gonbui.Sync()
+		choices[reference].PNG, data, exploreJS), nil
 }

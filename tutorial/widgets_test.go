@@ -2,6 +2,7 @@ package tutorial
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"image"
 	"image/color"
@@ -497,5 +498,46 @@ func TestPadViews(t *testing.T) {
 	still, err := padStill(r, names)
 	if err != nil || strings.Count(still, `class="fw-answer-line"`) != len(sampleDrawings) {
 		t.Errorf("the still picture: %v\n%s", err, still)
+	}
+}
+
+// TestExplorerHTML: the explorer's output holds one figure per explored
+// rate, each computed by the learner's run at that rate (once), starts on
+// the reference, and each figure differs.
+func TestExplorerHTML(t *testing.T) {
+	var ran []float64
+	r := &rateLosses{run: func(rate float64) []float64 {
+		ran = append(ran, rate)
+		return []float64{2.3, 2.3 - rate/10, 2.3 - rate/5}
+	}, losses: map[float64][]float64{}}
+	out, err := explorerHTML(r, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(slices.Sorted(slices.Values(ran)), exploredRates) {
+		t.Errorf("the rates run: %v, want each of %v once", ran, exploredRates)
+	}
+	start := strings.Index(out, "choices = ") + len("choices = ")
+	end := strings.Index(out[start:], ";\n")
+	var choices []struct {
+		Rate float64
+		Name string
+		PNG  string
+	}
+	if start < len("choices = ") || end < 0 {
+		t.Fatalf("no choices in:\n%.300s", out)
+	}
+	if err := json.Unmarshal([]byte(out[start:start+end]), &choices); err != nil || len(choices) != len(exploredRates) {
+		t.Fatalf("choices: %v, %d of them", err, len(choices))
+	}
+	seen := map[string]bool{}
+	for i, c := range choices {
+		if c.Rate != exploredRates[i] || c.Name != rateName(c.Rate) || !strings.HasPrefix(c.PNG, "data:image/png;base64,") || seen[c.PNG] {
+			t.Errorf("choice %d: rate %g, name %q, a new PNG %v", i, c.Rate, c.Name, !seen[c.PNG])
+		}
+		seen[c.PNG] = true
+	}
+	if !strings.Contains(out, `value="4"`) || !strings.Contains(out, `data-rate="0.01">η = 0.01</b>`) || !strings.Contains(out, `src="`+choices[4].PNG+`"`) {
+		t.Error("the explorer does not start on 0.01")
 	}
 }
