@@ -79,8 +79,8 @@ const loadScript = (url) => {
   el.fwFetch = async (name) => new Uint8Array(await (await open(root, name)).arrayBuffer());
   el.fwSay = say;
   el.fwReady = (api) => {
-    el.querySelector(".fw-live").hidden = false;
-    el.querySelector(".fw-still").hidden = true;
+    el.querySelector(".fw-live").style.display = "";
+    el.querySelector(".fw-still").style.display = "none";
     el.dataset.loadMs = Math.round(performance.now() - started);
     el.dataset.bytes = fetched;
     say("ready", "");

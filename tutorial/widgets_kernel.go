@@ -111,7 +111,9 @@ var pageJS string
 
 // stillNote heads a widget whose script has not run: in the rendered
 // notebook, or one opened again without trust (JupyterLab runs the
-// scripts of a notebook's outputs only when it trusts it).
+// scripts of a notebook's outputs only when it trusts it, and otherwise
+// removes them, with hidden attributes and <style>, from the HTML: the live
+// part is hidden by its style attribute, which stays).
 const stillNote = `The widget comes alive when the page runs its script: in JupyterLab, run its cell (or trust the notebook). Meanwhile, a still picture:`
 
 // showPageWidget shows a widget that lives in the page: live is the HTML of
@@ -128,7 +130,7 @@ func showPageWidget(kind, name, live, still string, cfg pageConfig, err error, s
 	}
 	config, _ := json.Marshal(cfg)
 	gonbui.DisplayHTML(fmt.Sprintf(`<div class="fw" data-widget="%s" data-files-ms="%d">%s<div class="fw-files" hidden src="%s/README.md"></div>`+
-		`<div class="fw-status" data-state="still">%s</div><div class="fw-live" hidden>%s</div><div class="fw-still">%s</div>`+
+		`<div class="fw-status" data-state="still">%s</div><div class="fw-live" style="display:none">%s</div><div class="fw-still">%s</div>`+
 		"<script>(() => {\nconst el = document.currentScript.parentElement, cfg = %s;\nconst widget = (el, api) => {\n%s\n};\n%s\n})();</script></div>",
 		kind, took.Milliseconds(), widgetCSS, pageFilesDir, stillNote, live, still, config, script, pageJS))
 	gonbui.Sync()
