@@ -114,6 +114,12 @@ echo "install-kernel: building the project and the $(wc -w <<<"$notebook_imports
 # shellcheck disable=SC2086 # one import path a word
 go build ./... $notebook_imports ||
   echo "install-kernel: warning: the project or a notebook's import does not build now; cells importing it will fail until it does" >&2
+# The widgets that live in the page (chapters 10 and 13) compile their cell's code for the
+# browser (GOOS=js GOARCH=wasm, tutorial/pagefiles.go): compile what it imports now, so
+# that the first widget does not wait minutes for GoMLX to build.
+echo "install-kernel: building the tutorial for the widgets' page programs (GOOS=js GOARCH=wasm)"
+GOOS=js GOARCH=wasm CGO_ENABLED=0 go build ./tutorial ||
+  echo "install-kernel: warning: the tutorial does not build for the page (GOOS=js GOARCH=wasm); the widgets will show still pictures" >&2
 
 echo "install-kernel: kernel '$kernel_name' installed in $kernel_dir"
 echo "install-kernel: its notebooks import github.com/fashion-gomlx/fashion-gomlx from $repo"

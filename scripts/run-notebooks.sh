@@ -27,8 +27,9 @@
 #
 # Environment:
 #   FASHION_QUICK=1     train briefly (default here; FASHION_QUICK=0 runs the chapters in full)
-#   FASHION_NO_PAGE=1   the widgets' cells show their still pictures without asking for a live
-#                       page (default here; FASHION_NO_PAGE=0 makes them ask, as in a lab)
+#   FASHION_NO_PAGE=1   the widgets' cells show their still pictures only (default here;
+#                       FASHION_NO_PAGE=0 makes them write what a page loads, widgets/ beside
+#                       the notebook, as in a lab: an export to HTML then has live widgets)
 #   NOTEBOOK_TIMEOUT    seconds a cell may run (default 1800)
 #   NOTEBOOK_OUT        output folder (default notebooks/_executed)
 #   FASHION_VENV        the virtual environment (default .venv in this checkout)

@@ -13,9 +13,6 @@ import (
 	"github.com/fashion-gomlx/fashion-gomlx/internal/num"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
-	"github.com/fashion-gomlx/fashion-gomlx/pkg/figures"
-	"github.com/janpfeifer/gonb/gonbui/comms"
-	"github.com/janpfeifer/gonb/gonbui/widgets"
 )
 
 // Chapter 10: browsing the test set with a slider.
@@ -46,7 +43,7 @@ func filterImages(labels, predicted []int, filter int) ([]int, error) {
 	if filter < 0 || filter >= filterFirstClass+fashionmnist.NumClasses {
 		return nil, fmt.Errorf("no filter %d", filter)
 	}
-	var kept []int
+	kept := []int{} // not nil: nil means "not known yet" to the browser
 	for i, y := range labels {
 		switch {
 		case filter == filterAll,
@@ -94,29 +91,77 @@ func probabilityBars(probs []float32, names []string, label int) string {
 	return b.String()
 }
 
-// browser is the state of BrowseTestSet: the predictions, the images the
-// filter keeps, and the position of the slider among them.
+// browser is the state of the test-set browser: the test split, the
+// model's probabilities for its images (computed as they are needed, and
+// all of them in the background), the images the filter keeps, and the
+// position of the slider among them.
 type browser struct {
-	p      *fashion.Predictions
-	labels []int
-	kept   []int
-	pos    int
+	split   *fashionmnist.Split
+	labels  []int
+	predict func(from, to int) ([][]float32, error)
+	probs   [][]float32 // nil until computed
+	answers []int       // -1 until computed
+	known   int         // the images with an answer
+	filter  int
+	kept    []int // nil: the filter needs answers not all known yet
+	pos     int
 }
 
-// newBrowser starts on all images, at image 0.
-func newBrowser(p *fashion.Predictions) *browser {
-	b := &browser{p: p, labels: p.Split.Labels()}
-	b.kept, _ = filterImages(b.labels, p.Classes, filterAll)
+// newBrowser starts on all images, at image 0; predict gives the model's
+// probabilities for images from to to-1 of the split.
+func newBrowser(split *fashionmnist.Split, predict func(from, to int) ([][]float32, error)) *browser {
+	b := &browser{split: split, labels: split.Labels(), predict: predict}
+	b.probs = make([][]float32, split.Len())
+	b.answers = make([]int, split.Len())
+	for i := range b.answers {
+		b.answers[i] = -1
+	}
+	b.kept, _ = filterImages(b.labels, b.answers, filterAll)
 	return b
 }
 
+// record keeps the probabilities of images from to from+len(probs)-1.
+func (b *browser) record(from int, probs [][]float32) {
+	for k, p := range probs {
+		if i := from + k; b.probs[i] == nil {
+			b.probs[i], b.answers[i] = p, fashion.ArgMax(p)
+			b.known++
+		}
+	}
+	if b.kept == nil && b.known == len(b.answers) {
+		b.kept, _ = filterImages(b.labels, b.answers, b.filter)
+	}
+}
+
+// probabilities returns the model's probabilities for image i, computing
+// them when they are not known yet.
+func (b *browser) probabilities(i int) ([]float32, error) {
+	if b.probs[i] == nil {
+		p, err := b.predict(i, i+1)
+		if err != nil {
+			return nil, err
+		}
+		b.record(i, p)
+	}
+	return b.probs[i], nil
+}
+
 // setFilter keeps the images of a filter and goes back to the first one.
+// Only the mistakes needs every answer: until they are all known, it keeps
+// nothing (kept is nil).
 func (b *browser) setFilter(filter int) error {
-	kept, err := filterImages(b.labels, b.p.Classes, filter)
+	if filter == filterMistakes && b.known < len(b.answers) {
+		if _, err := filterImages(b.labels, b.answers, filter); err != nil {
+			return err
+		}
+		b.filter, b.kept, b.pos = filter, nil, 0
+		return nil
+	}
+	kept, err := filterImages(b.labels, b.answers, filter)
 	if err != nil {
 		return err
 	}
-	b.kept, b.pos = kept, 0
+	b.filter, b.kept, b.pos = filter, kept, 0
 	return nil
 }
 
@@ -132,14 +177,25 @@ func (b *browser) image() int {
 	return b.kept[b.pos]
 }
 
+// last is the slider's last position.
+func (b *browser) last() int { return max(0, len(b.kept)-1) }
+
 // view returns the HTML of the current image: the picture, its true class,
 // the model's answer and the ten probabilities.
 func (b *browser) view() string {
+	if b.kept == nil {
+		return fmt.Sprintf(`<div class="fw-answer-line" data-image="-1">The model has answered %s of the %s test images so far: `+
+			`the mistakes show once it has answered them all.</div>`, num.Thousands(b.known), num.Thousands(len(b.answers)))
+	}
 	i := b.image()
 	if i < 0 {
 		return `<div class="fw-answer-line" data-image="-1">The model makes no mistake of this kind: nothing to show.</div>`
 	}
-	label, answer := b.labels[i], b.p.Classes[i]
+	probs, err := b.probabilities(i)
+	if err != nil {
+		return errorLine(fmt.Sprintf("test image %d: %v", i, err))
+	}
+	label, answer := b.labels[i], b.answers[i]
 	verdict := "right"
 	if answer != label {
 		verdict = "wrong"
@@ -147,60 +203,24 @@ func (b *browser) view() string {
 	names := fashionmnist.ClassNames[:]
 	return fmt.Sprintf(`<div class="fw-row">%s<div><div class="fw-answer-line" data-image="%d" data-label="%s" data-answer="%s">`+
 		`Test image %d (%s of %s shown), true class %s. The model says %s (%.0f%%): %s.</div>%s</div></div>`,
-		pixelsImg(b.p.Split.Image(i), 6, fmt.Sprintf("test image %d", i)), i, html.EscapeString(names[label]), html.EscapeString(names[answer]),
+		pixelsImg(b.split.Image(i), 6, fmt.Sprintf("test image %d", i)), i, html.EscapeString(names[label]), html.EscapeString(names[answer]),
 		i, num.Thousands(b.pos+1), num.Thousands(len(b.kept)), html.EscapeString(names[label]), html.EscapeString(names[answer]),
-		100*b.p.Confidence[i], verdict, probabilityBars(b.p.Probabilities[i], names, label))
+		100*probs[answer], verdict, probabilityBars(probs, names, label))
+}
+
+// browseHTML is the browser's live part: the slider, the filter, a line on
+// the answers computed in the background, and the view.
+func browseHTML(images int) string {
+	var options strings.Builder
+	for i, c := range filterChoices() {
+		fmt.Fprintf(&options, `<option value="%d">%s</option>`, i, html.EscapeString(c))
+	}
+	return fmt.Sprintf(`<div class="fw-controls"><input type="range" min="0" max="%d" value="0" step="1" data-part="slider" aria-label="test image">`+
+		`<select data-part="filter">%s</select><span class="fw-note" data-part="progress"></span></div><div data-part="view"></div>`+
+		`<div class="fw-note">Move the slider (or click it and use the arrow keys) to go through the test images; `+
+		`the menu keeps only the mistakes, or one class. The model runs in this page: it answers with the kernel stopped too.</div>`,
+		images-1, options.String())
 }
 
 //go:embed browse.js
 var browseJS string
-
-// BrowseTestSet shows the test images one at a time with a slider: the
-// picture, its true class, the model's ten probabilities and its answer; a
-// menu keeps all images, only the mistakes, or the images of one class.
-// The cell keeps running while the learner uses it, until Done (see
-// livePage for the other ways it ends); then it shows the image it was on
-// as a still picture. Without a live page (nbconvert), it shows test image 0
-// that way and returns.
-func BrowseTestSet(m *fashion.Model, d *fashionmnist.Data) {
-	if !<-probePage() {
-		fmt.Fprintln(stdout, "No live page (the notebook runs without a browser): here is test image 0; in JupyterLab, a slider shows any of them.")
-		first := Must(d.Test.Slice("test", 0, 1))
-		Show(figures.Probabilities(Must(m.PredictAll(first)), 0))
-		return
-	}
-	b := newBrowser(predictTest(m, d))
-	page := newLivePage("browse", `<div class="fw-controls" id="{{ID}}-controls"></div><div id="{{ID}}-view"></div>`+
-		`<div class="fw-note">Move the slider (or click it and use the arrow keys) to go through the test images; `+
-		`the menu keeps only the mistakes, or one class. `+keepsRunning+`</div>`, true)
-	controls := page.id + "-controls"
-	var moves, filters *comms.AddressChan[int]
-	if page.await(func() {
-		slider := widgets.Slider(0, len(b.kept)-1, 0).AppendTo(controls).Done()
-		filter := widgets.Select(filterChoices()).AppendTo(controls).Done()
-		page.doneButton(controls)
-		moves, filters = listen[int](slider.Address()), listen[int](filter.Address())
-		page.script(browseJS, map[string]string{"slider": slider.HtmlId()})
-	}) {
-		page.set(map[string]string{"view": b.view()})
-	loop:
-		for {
-			select {
-			case pos := <-moves.C:
-				b.move(pos)
-			case f := <-filters.C:
-				if err := b.setFilter(f); err != nil {
-					continue
-				}
-				page.send("max", fmt.Sprint(max(0, len(b.kept)-1)))
-			case <-page.ended:
-				break loop
-			}
-			page.set(map[string]string{"view": b.view()})
-		}
-	}
-	page.finish("The test-set browser")
-	if i := b.image(); i >= 0 {
-		Show(figures.Probabilities(b.p, i))
-	}
-}

@@ -26,12 +26,16 @@
 // that take the learner's code run it and compare with a computation of
 // their own.
 //
-// A few cells are interactive, with GoNB's widgets (gonbui/widgets,
-// gonbui/comms): BrowseTestSet and DrawGarment in chapter 10,
-// ExploreLearningRate and the Stop button of LiveCurves in chapter 8. Their
-// program talks with the notebook's page while it runs (page.go says how it
-// ends); without a live page (nbconvert, FASHION_NO_PAGE=1) each shows a
-// still picture and returns.
+// A few cells are interactive, and each returns at once. BrowseTestSet and
+// DrawGarment (chapters 10 and 13) live in the page: the cell writes, beside
+// the notebook, its own code compiled to WebAssembly and the model's
+// weights (pagefiles.go), and the page runs the model (widgets_js.go,
+// page_js.go, page.js), without the kernel. ExploreLearningRate (chapter 8)
+// computes every rate's figure in the cell and lets the page switch between
+// them. Only the Stop button of LiveCurves talks with the cell's running
+// program, through GoNB's comms (page.go). Without a live page (nbconvert,
+// FASHION_NO_PAGE=1) each shows a still picture. docs/widgets.md has the
+// design and its measurements.
 //
 // Setting FASHION_QUICK=1 makes training chapters train briefly (see
 // QuickEnv): CI uses it to run every notebook in minutes. Learners get the

@@ -1,21 +1,18 @@
 package tutorial
 
 import (
+	"bytes"
 	_ "embed"
-	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"html"
 	"image"
 	"image/color"
 	"math"
-	"os"
 	"strings"
 
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
-	"github.com/janpfeifer/gonb/gonbui/comms"
 )
 
 // Chapter 10: drawing a garment for the model to read.
@@ -127,6 +124,16 @@ var sampleDrawings = []struct {
 	{"a boot outline", []stroke{{{90, 40}, {90, 180}, {60, 230}, {230, 230}, {230, 195}, {160, 170}, {150, 40}, {90, 40}}}},
 }
 
+// sampleStrokes is the first sample drawing as the pad sends it.
+var sampleStrokes = func() string {
+	var flat []int
+	for _, p := range sampleDrawings[0].strokes[0] {
+		flat = append(flat, p.X, p.Y)
+	}
+	data, _ := json.Marshal([][]int{flat})
+	return string(data)
+}()
+
 // reader predicts what a model reads in pictures prepared as `fashion predict
 // --image` prepares them (fashionmnist.PreparePicture and fashionmnist.DecodePicture).
 type reader struct{ m *fashion.Model }
@@ -154,29 +161,12 @@ func (r reader) readDrawing(strokes []stroke) (*image.Gray, []float32, error) {
 	return r.read(rasterise(strokes, padSize, padPen))
 }
 
-// readFile reads a picture file, base64-encoded, as `fashion predict --image`
-// reads it: from a file (a temporary one, removed after), with
-// fashionmnist.ReadPicture.
-func (r reader) readFile(encoded string) (*image.Gray, []float32, error) {
-	data, err := base64.StdEncoding.DecodeString(encoded)
-	if err != nil {
-		return nil, nil, fmt.Errorf("the picture did not arrive whole: %w", err)
-	}
-	f, err := os.CreateTemp("", "fashion-picture-*")
+// readFile reads a picture file as `fashion predict --image` reads it
+// (fashionmnist.DecodePicture, as ReadPicture).
+func (r reader) readFile(data []byte) (*image.Gray, []float32, error) {
+	prepared, err := fashionmnist.DecodePicture(bytes.NewReader(data))
 	if err != nil {
 		return nil, nil, err
-	}
-	defer os.Remove(f.Name())
-	_, err = f.Write(data)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return nil, nil, err
-	}
-	prepared, err := fashionmnist.ReadPicture(f.Name())
-	if err != nil {
-		return nil, nil, errors.New(strings.Replace(err.Error(), f.Name(), "file", 1))
 	}
 	return r.read(prepared)
 }
@@ -196,84 +186,70 @@ var drawpadJS string
 // maxUploadBytes bounds the picture file the pad loads (before base64).
 const maxUploadBytes = 20 << 20
 
-// DrawGarment shows a drawing pad: draw with the mouse (or a finger), and
-// after each stroke the model reads the drawing, prepared as `fashion
-// predict --image` prepares a picture (fashionmnist.PreparePicture: grey, inverted
-// to light on black, trimmed, scaled into 28x28 and centred); the pad shows
-// that 28x28 picture beside the model's ten probabilities. A button loads a
-// picture file from the learner's computer, read the same way. The cell keeps
-// running until Done (see livePage for the other ways it ends). Without a
-// live page (nbconvert), it shows what the model reads in sampleDrawings and
-// returns.
-func DrawGarment(m *fashion.Model) {
-	live := probePage()
-	r := reader{m}
-	names := m.ClassNames()
-	if !<-live {
-		fmt.Fprintln(stdout, "No live page (the notebook runs without a browser): here are drawings made in code; in JupyterLab, you draw them.")
-		for _, s := range sampleDrawings {
-			prepared, probs, err := r.readDrawing(s.strokes)
-			check(err)
-			ShowPicture(s.name, prepared, probs, names)
-		}
-		return
-	}
-	page := newLivePage("drawpad", fmt.Sprintf(`<div class="fw-controls" id="{{ID}}-controls">`+
-		`<button type="button" id="{{ID}}-clear">Clear</button> `+
-		`<label>Load a picture: <input type="file" accept="image/png,image/jpeg,image/gif" id="{{ID}}-file"></label></div>`+
-		`<div class="fw-row"><canvas class="fw-pad" id="{{ID}}-pad" width="%d" height="%d" style="width:%dpx;height:%dpx"></canvas>`+
-		`<div id="{{ID}}-view"><div class="fw-answer-line" data-answer="">Draw a garment on the pad.</div></div></div>`+
+// padHTML is the drawing pad's live part: its controls, the pad, and the
+// view of what the model reads (set by the page program).
+func padHTML() string {
+	return fmt.Sprintf(`<div class="fw-controls"><button type="button" data-part="clear">Clear</button> `+
+		`<label>Load a picture: <input type="file" accept="image/png,image/jpeg,image/gif" data-part="file"></label></div>`+
+		`<div class="fw-row"><canvas class="fw-pad" data-part="pad" width="%d" height="%d" style="width:%dpx;height:%dpx"></canvas>`+
+		`<div data-part="view">%s</div></div>`+
 		`<div class="fw-note">Draw with the mouse (or a finger): after each stroke, the right side shows the drawing as the model sees it, `+
-		`28 x 28, and what the model answers. Clear starts again. `+keepsRunning+`</div>`, padSize, padSize, padSize, padSize), true)
-	var last struct {
-		what     string
-		prepared *image.Gray
-		probs    []float32
+		`28 x 28, and what the model answers. Clear starts again. The model runs in this page: it answers with the kernel stopped too.</div>`,
+		padSize, padSize, padSize, padSize, padPrompt)
+}
+
+// padPrompt is the pad's view before the first stroke.
+const padPrompt = `<div class="fw-answer-line" data-answer="">Draw a garment on the pad.</div>`
+
+// padReading returns the pad's view after a drawing changed: what the model
+// reads in it, or the prompt when it is blank.
+func padReading(r reader, names []string, text string) string {
+	strokes, err := parseStrokes(text)
+	if err != nil {
+		return errorLine("your drawing: " + err.Error())
 	}
-	show := func(what string, prepared *image.Gray, probs []float32, err error) {
+	if blank(strokes) {
+		return padPrompt
+	}
+	prepared, probs, err := r.readDrawing(strokes)
+	if err != nil {
+		return errorLine("your drawing: " + err.Error())
+	}
+	what := "your drawing (1 stroke)"
+	if len(strokes) != 1 {
+		what = fmt.Sprintf("your drawing (%d strokes)", len(strokes))
+	}
+	return readingView(what, prepared, probs, names)
+}
+
+// padPicture returns the pad's view of a picture file.
+func padPicture(r reader, names []string, data []byte) string {
+	if len(data) > maxUploadBytes {
+		return errorLine(fmt.Sprintf("your picture: the file is larger than %d MB: pick a smaller picture", maxUploadBytes>>20))
+	}
+	prepared, probs, err := r.readFile(data)
+	if err != nil {
+		return errorLine("your picture: " + err.Error())
+	}
+	return readingView("your picture", prepared, probs, names)
+}
+
+// errorLine is a view that says what went wrong.
+func errorLine(text string) string {
+	return `<div class="fw-answer-line" data-answer="" data-error="1">` + html.EscapeString(text) + `</div>`
+}
+
+// padStill is the pad's still picture: what the model reads in
+// sampleDrawings.
+func padStill(r reader, names []string) (string, error) {
+	var b strings.Builder
+	b.WriteString(`<div class="fw-note">Drawings made in code (a live page lets you draw your own):</div>`)
+	for _, s := range sampleDrawings {
+		prepared, probs, err := r.readDrawing(s.strokes)
 		if err != nil {
-			page.set(map[string]string{"view": `<div class="fw-answer-line" data-answer="" data-error="1">` + html.EscapeString(what+": "+err.Error()) + `</div>`})
-			return
+			return "", err
 		}
-		last.what, last.prepared, last.probs = what, prepared, probs
-		page.set(map[string]string{"view": readingView(what, prepared, probs, names)})
+		b.WriteString(readingView(s.name, prepared, probs, names))
 	}
-	var drawings, files *comms.AddressChan[string]
-	if page.await(func() {
-		drawings, files = listen[string](page.address("strokes")), listen[string](page.address("file"))
-		page.doneButton(page.id + "-controls")
-		page.script(drawpadJS, map[string]any{"pen": padPen, "maxBytes": maxUploadBytes})
-	}) {
-	loop:
-		for {
-			select {
-			case text := <-drawings.C:
-				strokes, err := parseStrokes(text)
-				if err == nil && blank(strokes) {
-					last.prepared = nil
-					page.set(map[string]string{"view": `<div class="fw-answer-line" data-answer="">Draw a garment on the pad.</div>`})
-					continue
-				}
-				if err != nil {
-					show("your drawing", nil, nil, err)
-					continue
-				}
-				prepared, probs, err := r.readDrawing(strokes)
-				what := "your drawing (1 stroke)"
-				if len(strokes) != 1 {
-					what = fmt.Sprintf("your drawing (%d strokes)", len(strokes))
-				}
-				show(what, prepared, probs, err)
-			case encoded := <-files.C:
-				prepared, probs, err := r.readFile(encoded)
-				show("your picture", prepared, probs, err)
-			case <-page.ended:
-				break loop
-			}
-		}
-	}
-	page.finish("The drawing pad")
-	if last.prepared != nil {
-		ShowPicture(last.what, last.prepared, last.probs, names)
-	}
+	return b.String(), nil
 }

@@ -1,11 +1,24 @@
-// DrawGarment's page script (tutorial/drawpad.go): the pad records the pen's
-// path, stroke by stroke, and sends the whole drawing to the program after
-// each stroke (a JSON list of strokes, each a flat list x0, y0, x1, y1, ...
-// in pad pixels); Clear empties it; a picture file goes to the program
-// base64-encoded.
-const pad = document.getElementById(root + "-pad");
+// The drawing pad's script (tutorial/drawpad.go), started by the loader (page.js) once
+// the page program is ready: the pad records the pen's path, stroke by stroke, and
+// hands the whole drawing to the program after each stroke (api.strokes: a JSON list
+// of strokes, each a flat list x0, y0, x1, y1, ... in pad pixels); Clear empties it; a
+// picture file goes to the program as bytes (api.file). The view's data-ms says how
+// long the last answer took, from the end of the stroke to the new bars.
+const pad = el.querySelector('[data-part="pad"]');
+const view = el.querySelector('[data-part="view"]');
 const ctx = pad.getContext("2d");
-let strokes = [], current = null;
+let strokes = [], current = null, asked = 0;
+
+new MutationObserver(() => {
+  if (asked) {
+    view.dataset.ms = (performance.now() - asked).toFixed(1);
+    asked = 0;
+  }
+}).observe(view, { childList: true });
+const ask = (call) => {
+  asked = performance.now();
+  call();
+};
 
 function paintBackground() {
   ctx.fillStyle = "#fff";
@@ -48,40 +61,30 @@ pad.addEventListener("pointermove", (e) => {
   ctx.stroke();
   current.push(x, y);
 });
-function endStroke(e) {
+function endStroke() {
   if (current === null) {
     return;
   }
   strokes.push(current);
   current = null;
-  send(prefix + "/strokes", JSON.stringify(strokes));
+  ask(() => api.strokes(JSON.stringify(strokes)));
 }
 pad.addEventListener("pointerup", endStroke);
 pad.addEventListener("pointercancel", endStroke);
 
-document.getElementById(root + "-clear").addEventListener("click", () => {
+el.querySelector('[data-part="clear"]').addEventListener("click", () => {
   strokes = [];
   current = null;
   paintBackground();
-  send(prefix + "/strokes", "[]");
+  ask(() => api.strokes("[]"));
 });
 
-const file = document.getElementById(root + "-file");
-file.addEventListener("change", () => {
+const file = el.querySelector('[data-part="file"]');
+file.addEventListener("change", async () => {
   const f = file.files[0];
-  if (!f) {
-    return;
+  if (f) {
+    // The program refuses files over its limit, with a message: read no more of them.
+    const data = new Uint8Array(await f.slice(0, cfg.maxBytes + 1).arrayBuffer());
+    ask(() => api.file(data));
   }
-  const view = document.getElementById(root + "-view");
-  if (f.size > cfg.maxBytes) {
-    view.innerHTML = '<div class="fw-answer-line" data-answer="" data-error="1">' +
-      "That file is larger than " + (cfg.maxBytes >> 20) + " MB: pick a smaller picture.</div>";
-    return;
-  }
-  const reader = new FileReader();
-  reader.onload = () => {
-    const url = String(reader.result);
-    send(prefix + "/file", url.slice(url.indexOf(",") + 1));
-  };
-  reader.readAsDataURL(f);
 });

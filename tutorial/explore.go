@@ -1,14 +1,17 @@
 package tutorial
 
 import (
+	_ "embed"
+	"encoding/base64"
+	"encoding/json"
 	"fmt"
+	"html"
 	"math"
 	"strconv"
 	"strings"
 
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/viz"
-	"github.com/janpfeifer/gonb/gonbui/comms"
-	"github.com/janpfeifer/gonb/gonbui/widgets"
+	"github.com/janpfeifer/gonb/gonbui"
 )
 
 // Chapter 8: exploring the learning rate.
@@ -69,64 +72,65 @@ func rateFigure(r *rateLosses, rates []float64) (*viz.Figure, error) {
 	return viz.TrainingCurves{Panels: []viz.Panel{panel}, XLabel: "step"}.Figure()
 }
 
+//go:embed explore.js
+var exploreJS string
+
 // ExploreLearningRate shows what the learning rate does to training: run
 // returns the loss of one batch before each of a few steps of training with
-// a given rate (in chapter 8, runSteps with the article's optimizer at that
-// rate). In a live page a slider picks the rate, from 0.0001 to 3, and the
-// figure draws its curve beside the article's 0.01; the cell keeps running
-// until Done (see livePage). Without a live page, it draws the curves of
-// 0.001, 0.01 and 1 and returns.
+// a given rate (in chapter 8, the learner's own step function at that
+// rate). In a notebook, the cell runs it at each of ten rates, from 0.0001 to
+// 3, draws each curve beside the article's 0.01, and returns; in the page, a
+// slider picks the rate whose figure shows (the figures are in the output:
+// the slider works without the kernel, and in the saved notebook). Without
+// a live page (FASHION_NO_PAGE=1), it draws the curves of 0.001, 0.01 and 1.
 func ExploreLearningRate(run func(rate float64) []float64) {
-	live := probePage()
 	r := &rateLosses{run: run, losses: map[float64][]float64{}}
 	reference := 4 // 0.01, the article's
 	r.of(exploredRates[reference])
-	if !<-live {
+	if !pageWanted() {
 		fmt.Fprintln(stdout, "No live page (the notebook runs without a browser): here are three learning rates; in JupyterLab, a slider picks any of ten.")
 		Show(rateFigure(r, stillRates))
 		return
 	}
-	page := newLivePage("rates", `<div class="fw-controls" id="{{ID}}-controls"><span id="{{ID}}-rate"></span></div><div id="{{ID}}-view"></div>`+
-		`<div class="fw-note">Move the slider to pick a learning rate, from 0.0001 to 3: each new rate takes a second or two to train. `+
-		keepsRunning+`</div>`, true)
-	controls := page.id + "-controls"
-	var moves *comms.AddressChan[int]
-	ok := page.await(func() {
-		moves = listen[int](widgets.Slider(0, len(exploredRates)-1, reference).AppendTo(controls).Done().Address())
-		page.doneButton(controls)
-	})
-	rate := exploredRates[reference]
-	draw := func() {
+	gonbui.DisplayHTML(Must(explorerHTML(r, reference)))
+	gonbui.Sync()
+}
+
+// explorerHTML returns the explorer's output: the figure of each explored
+// rate beside the reference's, the slider on the reference, and the script
+// that shows the figure of the rate the slider picks.
+func explorerHTML(r *rateLosses, reference int) (string, error) {
+	type choice struct {
+		Rate float64 `json:"rate"`
+		Name string  `json:"name"`
+		PNG  string  `json:"png"`
+	}
+	choices := make([]choice, len(exploredRates))
+	for i, rate := range exploredRates {
 		rates := []float64{exploredRates[reference]}
-		if rate != exploredRates[reference] {
+		if i != reference {
 			rates = append(rates, rate)
 		}
 		f, err := rateFigure(r, rates)
 		if err != nil {
-			return
+			return "", err
 		}
 		png, err := pngOf(f)
 		if err != nil {
-			return
+			return "", err
 		}
-		page.set(map[string]string{
-			"rate": fmt.Sprintf(`<b data-rate="%g">%s</b>`, rate, rateName(rate)),
-			"view": pngImg(png, "step losses"),
-		})
+		choices[i] = choice{rate, rateName(rate), "data:image/png;base64," + base64.StdEncoding.EncodeToString(png)}
 	}
-	if ok {
-		draw()
-	loop:
-		for {
-			select {
-			case pos := <-moves.C:
-				rate = exploredRates[max(0, min(pos, len(exploredRates)-1))]
-				draw()
-			case <-page.ended:
-				break loop
-			}
-		}
+	data, err := json.Marshal(choices)
+	if err != nil {
+		return "", err
 	}
-	page.finish("The learning-rate explorer")
-	Show(rateFigure(r, []float64{exploredRates[reference], rate}))
+	return fmt.Sprintf(`<div class="fw" data-widget="rates">%s<div class="fw-controls">`+
+		`<input type="range" min="0" max="%d" value="%d" step="1" data-part="slider" aria-label="learning rate">`+
+		`<b data-part="rate" data-rate="%g">%s</b></div><img data-part="view" alt="step losses" src="%s">`+
+		`<div class="fw-note">Move the slider to pick a learning rate, from 0.0001 to 3: the figure shows its loss, step after step, `+
+		`beside the loss at 0.01. The cell computed them all; the page only switches between them.</div>`+
+		"<script>(() => {\nconst el = document.currentScript.parentElement, choices = %s;\n%s\n})();</script></div>",
+		widgetCSS, len(exploredRates)-1, reference, exploredRates[reference], html.EscapeString(rateName(exploredRates[reference])),
+		choices[reference].PNG, data, exploreJS), nil
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"html"
 	"os"
-	"os/signal"
 	"strings"
 	"sync"
 	"time"
@@ -16,20 +15,19 @@ import (
 	"github.com/janpfeifer/gonb/gonbui/comms"
 	"github.com/janpfeifer/gonb/gonbui/dom"
 	"github.com/janpfeifer/gonb/gonbui/protocol"
-	"github.com/janpfeifer/gonb/gonbui/widgets"
 )
 
-// The live page: what the interactive cells (BrowseTestSet, DrawGarment,
-// the Stop button of LiveCurves) need from GoNB to talk with the notebook's
-// page while their program runs.
+// The live page: what the Stop button of LiveCurves needs from GoNB to talk
+// with the notebook's page while the cell's program trains. (The other
+// widgets live in the page itself, without the kernel: pagefiles.go.)
 //
 // GoNB carries values between the cell's program and the page (gonbui/comms)
 // only while the program runs, and only when a page runs the cell's
 // JavaScript: under nbconvert (CI, scripts/run-notebooks.sh) or a front-end
 // that runs no JavaScript, nothing answers, and a program waiting for an
-// answer would wait for ever. So each interactive cell first asks the page
-// to answer (probePage); without an answer within probeTimeout (or at once
-// with FASHION_NO_PAGE=1) it shows a still picture and returns.
+// answer would wait for ever. So the cell first asks the page to answer
+// (probePage); without an answer within probeTimeout (or at once with
+// FASHION_NO_PAGE=1) it shows no button.
 
 // probeTimeout is how long a cell waits for the page to answer its probe,
 // asking again every probeEvery. GoNB's kernel waits up to 3 s for the page
@@ -43,9 +41,13 @@ const (
 
 // NoPageEnv names the environment variable that, set to 1, says that no
 // page runs the cells' JavaScript: the interactive cells then show their
-// still pictures at once, without asking. scripts/run-notebooks.sh sets it,
-// for nbconvert.
+// still pictures only, and write no files for the page.
+// scripts/run-notebooks.sh sets it, for nbconvert.
 const NoPageEnv = "FASHION_NO_PAGE"
+
+// pageWanted reports whether a page may run the cell's widget: in a
+// notebook, unless FASHION_NO_PAGE=1 says that nothing runs its script.
+func pageWanted() bool { return gonbui.IsNotebook && os.Getenv(NoPageEnv) != "1" }
 
 // The lifetime of an interactive cell whose program keeps running.
 const (
@@ -60,8 +62,8 @@ const (
 	parentCheckEvery = 2 * time.Second
 )
 
-//go:embed page.js
-var pageJS string
+//go:embed live.js
+var liveJS string
 
 // widgetCSS styles every widget of the tutorial.
 const widgetCSS = `<style>
@@ -93,9 +95,7 @@ type livePage struct {
 
 	endOnce sync.Once
 	ended   chan struct{}
-	why     string // why the widget ended, for the learner (set before ended closes)
-
-	catchInterrupt bool
+	why     string // why the widget ended (set before ended closes)
 
 	mu    sync.Mutex
 	shown map[string]string // what set sent, by element id, sent again on each beat of the page
@@ -147,16 +147,12 @@ func probePage() <-chan bool {
 // widget's output is gone (the cell re-run or cleared, the notebook closed)
 // and beats every heartbeatEvery while it is there. Call only after
 // probePage answered true.
-//
-// With catchInterrupt, the cell's interrupt (■) ends the widget (and the
-// cell goes on, to show its still picture); otherwise it ends the program as
-// usual.
-func newLivePage(kind, html string, catchInterrupt bool) *livePage {
+func newLivePage(kind, html string) *livePage {
 	id := "fw-" + gonbui.UniqueId()
-	p := &livePage{id: id, displayID: "fw-block-" + gonbui.UniqueId(), ended: make(chan struct{}), catchInterrupt: catchInterrupt}
+	p := &livePage{id: id, displayID: "fw-block-" + gonbui.UniqueId(), ended: make(chan struct{})}
 	gonbui.UpdateHTML(p.displayID, fmt.Sprintf(`%s<div class="fw" id="%s" data-widget="%s">%s</div>`,
 		widgetCSS, id, kind, strings.ReplaceAll(html, "{{ID}}", id)))
-	p.script(pageJS, map[string]int{"beat": int(heartbeatEvery / time.Second)})
+	p.script(liveJS, map[string]int{"beat": int(heartbeatEvery / time.Second)})
 	go p.watch()
 	return p
 }
@@ -279,26 +275,6 @@ func (p *livePage) await(build func()) bool {
 	}
 }
 
-// doneButton adds a Done button to the controls whose element id is given:
-// a click on it ends the widget. Call it inside await.
-func (p *livePage) doneButton(controls string) {
-	clicks := listen[int](widgets.Button("Done").AppendTo(controls).Done().Address())
-	go func() {
-		select {
-		case <-clicks.C:
-			p.end("you clicked Done")
-		case <-p.ended:
-		}
-	}()
-}
-
-// finish removes the widget from the page and prints why it ended; the
-// caller then shows its still picture.
-func (p *livePage) finish(what string) {
-	p.close()
-	fmt.Fprintln(stdout, p.endedNote(what))
-}
-
 // end ends the widget once, with the reason shown to the learner.
 func (p *livePage) end(why string) {
 	p.endOnce.Do(func() {
@@ -308,16 +284,11 @@ func (p *livePage) end(why string) {
 }
 
 // watch ends the widget when its output leaves the page, when the page is
-// silent for silenceLimit, when the cell is interrupted (■, or the kernel
-// shutting down) if the page catches interrupts, or when the kernel that started the program is gone.
+// silent for silenceLimit, or when the kernel that started the program is
+// gone.
 func (p *livePage) watch() {
 	gone := listen[int](p.address("gone"))
 	alive := listen[int](p.address("alive"))
-	interrupt := make(chan os.Signal, 1)
-	if p.catchInterrupt {
-		signal.Notify(interrupt, os.Interrupt)
-		defer signal.Stop(interrupt)
-	}
 	parent := os.Getppid()
 	check := time.NewTicker(parentCheckEvery)
 	defer check.Stop()
@@ -334,9 +305,6 @@ func (p *livePage) watch() {
 			p.resend()
 		case <-silence.C:
 			p.end(fmt.Sprintf("the page did not answer for %s", silenceLimit))
-			return
-		case <-interrupt:
-			p.end("the cell was interrupted")
 			return
 		case <-check.C:
 			if os.Getppid() != parent {
@@ -365,13 +333,3 @@ func (p *livePage) close() {
 	case <-time.After(3 * time.Second):
 	}
 }
-
-// endedNote is the line a widget's cell prints when the widget ends.
-func (p *livePage) endedNote(what string) string {
-	return fmt.Sprintf("%s ended (%s); the picture below shows where it was. Run the cell again to use it again.", what, p.why)
-}
-
-// keepsRunning is the note under every widget whose cell keeps running.
-const keepsRunning = `This cell keeps running while you use it (its prompt shows [*]), and the cells after it wait: ` +
-	`click <b>Done</b> (or the ■ Interrupt button of the toolbar) to end it. ` +
-	`Re-running the cell, clearing its output or closing the notebook ends it too.`

@@ -24,7 +24,7 @@ func newStopButton() *stopButton {
 	page := newLivePage("stop", `<div class="fw-controls" id="{{ID}}-controls"></div>`+
 		`<div class="fw-answer-line" id="{{ID}}-status" data-state="training">Training. Stop ends it after the current epoch; `+
 		`the model keeps the weights of that epoch, and the cell goes on (it saves the model).</div>`+
-		`<div id="{{ID}}-curves"><div class="fw-note">The curves appear after the first epoch.</div></div>`, false)
+		`<div id="{{ID}}-curves"><div class="fw-note">The curves appear after the first epoch.</div></div>`)
 	s := &stopButton{page: page}
 	var clicks *comms.AddressChan[int]
 	if !page.await(func() {

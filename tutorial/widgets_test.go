@@ -2,7 +2,7 @@ package tutorial
 
 import (
 	"bytes"
-	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"image"
 	"image/color"
@@ -51,9 +51,10 @@ func TestFilterImages(t *testing.T) {
 	}
 }
 
-// fakePredictions are predictions for a split of n images with labels
-// i%10, predicting class 0 for every third image and the label otherwise.
-func fakePredictions(t *testing.T, n int) *fashion.Predictions {
+// fakeTest is a split of n images with labels i%10, and a model that
+// predicts class 0 for every third image and the label otherwise; calls
+// counts the images it was asked for.
+func fakeTest(t *testing.T, n int) (s *fashionmnist.Split, predict func(from, to int) ([][]float32, error), calls *int) {
 	t.Helper()
 	labels := make([]uint8, n)
 	pixels := make([]uint8, n*fashionmnist.ImagePixels)
@@ -65,24 +66,28 @@ func fakePredictions(t *testing.T, n int) *fashion.Predictions {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &fashion.Predictions{Split: s}
-	for i := range labels {
-		c := int(labels[i])
-		if i%3 == 0 {
-			c = 0
+	calls = new(int)
+	predict = func(from, to int) ([][]float32, error) {
+		var out [][]float32
+		for i := from; i < to; i++ {
+			*calls++
+			c := int(labels[i])
+			if i%3 == 0 {
+				c = 0
+			}
+			probs := make([]float32, fashionmnist.NumClasses)
+			probs[c] = 0.9
+			probs[(c+1)%10] = 0.1
+			out = append(out, probs)
 		}
-		probs := make([]float32, fashionmnist.NumClasses)
-		probs[c] = 0.9
-		probs[(c+1)%10] = 0.1
-		p.Probabilities = append(p.Probabilities, probs)
-		p.Classes = append(p.Classes, c)
-		p.Confidence = append(p.Confidence, 0.9)
+		return out, nil
 	}
-	return p
+	return s, predict, calls
 }
 
 func TestBrowser(t *testing.T) {
-	b := newBrowser(fakePredictions(t, 30))
+	s, predict, calls := fakeTest(t, 30)
+	b := newBrowser(s, predict)
 	b.move(13)
 	view := b.view()
 	for _, want := range []string{`data-image="13"`, `data-label="Dress"`, `data-answer="Dress"`, "Test image 13 (14 of 30 shown), true class Dress. The model says Dress (90%)", "right."} {
@@ -90,10 +95,25 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("view of image 13 lacks %q:\n%s", want, view)
 		}
 	}
-	// Mistakes: every third image whose label is not 0: 3, 6, 9, 12, ...
+	if *calls != 1 {
+		t.Errorf("the view of one image asked the model for %d images", *calls)
+	}
+	// Mistakes, before the model answered every image: none shown yet.
 	if err := b.setFilter(filterMistakes); err != nil {
 		t.Fatal(err)
 	}
+	if b.image() != -1 || !strings.Contains(b.view(), "answered 1 of the 30 test images so far") {
+		t.Errorf("mistakes before all answers: image %d, view %s", b.image(), b.view())
+	}
+	// The answers of the background (in two batches): every third image whose
+	// label is not 0 is a mistake: 3, 6, 9, 12, ...
+	first, _ := predict(0, 20)
+	b.record(0, first)
+	if b.kept != nil {
+		t.Errorf("mistakes kept with 20 answers of 30: %v", b.kept)
+	}
+	rest, _ := predict(20, 30)
+	b.record(20, rest)
 	if b.image() != 3 {
 		t.Errorf("first mistake: image %d, want 3", b.image())
 	}
@@ -104,8 +124,8 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("view of the second mistake:\n%s", view)
 	}
 	b.move(1000)
-	if b.image() != 27 {
-		t.Errorf("past the last mistake: image %d, want 27", b.image())
+	if b.image() != 27 || b.last() != 8 {
+		t.Errorf("past the last mistake: image %d, last position %d; want 27, 8", b.image(), b.last())
 	}
 	if err := b.setFilter(filterFirstClass + 0); err != nil {
 		t.Fatal(err)
@@ -113,13 +133,23 @@ func TestBrowser(t *testing.T) {
 	if b.image() != 0 || len(b.kept) != 3 {
 		t.Errorf("class 0: image %d of %d kept", b.image(), len(b.kept))
 	}
+	if err := b.setFilter(filterFirstClass + 10); err == nil {
+		t.Error("filter of class 10: no error")
+	}
 	// A filter that keeps nothing: image 0 of class 0 is right (predicted 0).
-	b = newBrowser(fakePredictions(t, 1))
+	s, predict, _ = fakeTest(t, 1)
+	b = newBrowser(s, predict)
+	b.view()
 	if err := b.setFilter(filterMistakes); err != nil {
 		t.Fatal(err)
 	}
-	if b.image() != -1 || !strings.Contains(b.view(), `data-image="-1"`) {
+	if b.image() != -1 || !strings.Contains(b.view(), "no mistake of this kind") {
 		t.Errorf("no mistakes: image %d, view %s", b.image(), b.view())
+	}
+	// A model that fails: the view says so.
+	b = newBrowser(s, func(int, int) ([][]float32, error) { return nil, errors.New("out of memory") })
+	if v := b.view(); !strings.Contains(v, "test image 0: out of memory") || !strings.Contains(v, `data-error="1"`) {
+		t.Errorf("failing model: view %s", v)
 	}
 }
 
@@ -263,7 +293,7 @@ func TestReadFile(t *testing.T) {
 	if err := png.Encode(&b, img); err != nil {
 		t.Fatal(err)
 	}
-	prepared, probs, err := r.readFile(base64.StdEncoding.EncodeToString(b.Bytes()))
+	prepared, probs, err := r.readFile(b.Bytes())
 	if err != nil || len(probs) != 10 {
 		t.Fatalf("readFile: %v", err)
 	}
@@ -275,10 +305,7 @@ func TestReadFile(t *testing.T) {
 	if err != nil || !bytes.Equal(prepared.Pix, want.Pix) {
 		t.Errorf("readFile does not read the picture as fashionmnist.ReadPicture: %v", err)
 	}
-	if _, _, err := r.readFile("not base64!"); err == nil {
-		t.Error("bad base64: no error")
-	}
-	if _, _, err := r.readFile(base64.StdEncoding.EncodeToString([]byte("GIF89a, or not"))); err == nil {
+	if _, _, err := r.readFile([]byte("GIF89a, or not")); err == nil {
 		t.Error("not a picture: no error")
 	}
 }
@@ -429,5 +456,88 @@ func TestSetKeepsShown(t *testing.T) {
 	p.set(map[string]string{"view": "three"})
 	if p.shown["w-view"] != "two" {
 		t.Errorf("after the end, shown %v", p.shown)
+	}
+}
+
+// TestPadViews: the pad's views of a drawing, of a blank pad, of bad
+// strokes, of a picture and of a file that is no picture; and the sample
+// strokes are the first sample drawing.
+func TestPadViews(t *testing.T) {
+	m := Must(fashion.New(Backend(), fashion.ArticleMLP, Seed))
+	r, names := reader{m}, m.ClassNames()
+	strokes, err := parseStrokes(sampleStrokes)
+	if err != nil || len(strokes) != 1 || !slices.Equal(strokes[0], sampleDrawings[0].strokes[0]) {
+		t.Fatalf("sampleStrokes %s: %v, %v", sampleStrokes, strokes, err)
+	}
+	prepared, probs, _ := r.readDrawing(strokes)
+	if v := padReading(r, names, sampleStrokes); v != readingView("your drawing (1 stroke)", prepared, probs, names) {
+		t.Errorf("the view of a drawing:\n%s", v)
+	}
+	if v := padReading(r, names, `[[10,10,20,20],[30,30]]`); !strings.Contains(v, `data-what="your drawing (2 strokes)"`) {
+		t.Errorf("the view of two strokes:\n%s", v)
+	}
+	if v := padReading(r, names, "[]"); v != padPrompt {
+		t.Errorf("the view of a blank pad: %s", v)
+	}
+	if v := padReading(r, names, "[[1,2,3]]"); !strings.Contains(v, `data-error="1"`) || !strings.Contains(v, "odd number of coordinates") {
+		t.Errorf("the view of bad strokes: %s", v)
+	}
+	if v := padPicture(r, names, []byte("not a picture")); !strings.Contains(v, `data-error="1"`) || !strings.Contains(v, "your picture: ") {
+		t.Errorf("the view of a file that is no picture: %s", v)
+	}
+	if v := padPicture(r, names, make([]byte, maxUploadBytes+1)); !strings.Contains(v, "larger than 20 MB") {
+		t.Errorf("the view of a file too large: %s", v)
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, rasterise(strokes, padSize, padPen)); err != nil {
+		t.Fatal(err)
+	}
+	if v := padPicture(r, names, b.Bytes()); v != readingView("your picture", prepared, probs, names) {
+		t.Errorf("the view of the drawing as a PNG file:\n%s", v)
+	}
+	still, err := padStill(r, names)
+	if err != nil || strings.Count(still, `class="fw-answer-line"`) != len(sampleDrawings) {
+		t.Errorf("the still picture: %v\n%s", err, still)
+	}
+}
+
+// TestExplorerHTML: the explorer's output holds one figure per explored
+// rate, each computed by the learner's run at that rate (once), starts on
+// the reference, and each figure differs.
+func TestExplorerHTML(t *testing.T) {
+	var ran []float64
+	r := &rateLosses{run: func(rate float64) []float64 {
+		ran = append(ran, rate)
+		return []float64{2.3, 2.3 - rate/10, 2.3 - rate/5}
+	}, losses: map[float64][]float64{}}
+	out, err := explorerHTML(r, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(slices.Sorted(slices.Values(ran)), exploredRates) {
+		t.Errorf("the rates run: %v, want each of %v once", ran, exploredRates)
+	}
+	start := strings.Index(out, "choices = ") + len("choices = ")
+	end := strings.Index(out[start:], ";\n")
+	var choices []struct {
+		Rate float64
+		Name string
+		PNG  string
+	}
+	if start < len("choices = ") || end < 0 {
+		t.Fatalf("no choices in:\n%.300s", out)
+	}
+	if err := json.Unmarshal([]byte(out[start:start+end]), &choices); err != nil || len(choices) != len(exploredRates) {
+		t.Fatalf("choices: %v, %d of them", err, len(choices))
+	}
+	seen := map[string]bool{}
+	for i, c := range choices {
+		if c.Rate != exploredRates[i] || c.Name != rateName(c.Rate) || !strings.HasPrefix(c.PNG, "data:image/png;base64,") || seen[c.PNG] {
+			t.Errorf("choice %d: rate %g, name %q, a new PNG %v", i, c.Rate, c.Name, !seen[c.PNG])
+		}
+		seen[c.PNG] = true
+	}
+	if !strings.Contains(out, `value="4"`) || !strings.Contains(out, `data-rate="0.01">η = 0.01</b>`) || !strings.Contains(out, `src="`+choices[4].PNG+`"`) {
+		t.Error("the explorer does not start on 0.01")
 	}
 }

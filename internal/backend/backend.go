@@ -8,9 +8,7 @@ import (
 	"strings"
 
 	"github.com/gomlx/compute"
-	_ "github.com/gomlx/compute/gobackend"  // The pure-Go backend, always available.
-	_ "github.com/gomlx/go-xla/compute/xla" // The XLA backend, where its PJRT plugin can be found.
-	"github.com/gomlx/go-xla/pjrt"
+	_ "github.com/gomlx/compute/gobackend" // The pure-Go backend, always available.
 )
 
 // NewBackend returns the compute backend to run the model on and one line
@@ -35,7 +33,7 @@ func NewBackend(config string) (compute.Backend, string, error) {
 		return b, fmt.Sprintf("backend: %s (from %s)", describeBackend(b), from), nil
 	}
 	xlaConfig := "xla:cpu" // GoMLX's own plugin, downloaded on first use.
-	if path, ok := cpuPlugin(pjrt.AvailablePlugins()); ok {
+	if path, ok := cpuPlugin(availablePlugins()); ok {
 		// An installed plugin, by its path: GoMLX's auto-install would
 		// first try to download its own version.
 		xlaConfig = "xla:" + path

@@ -38,6 +38,10 @@ func ReadPicture(path string) (*image.Gray, error) {
 	return img, nil
 }
 
+// DecodePicture reads a picture as ReadPicture reads a file, from r: for
+// programs without files, such as the tutorial's drawing pad in a web page.
+func DecodePicture(r io.Reader) (*image.Gray, error) { return decodePicture(r) }
+
 // decodePicture decodes a PNG, JPEG or GIF picture and prepares it as
 // PreparePicture does, first turning it upright as its EXIF orientation
 // says (phones store JPEG photos sideways, with a tag saying how to turn
