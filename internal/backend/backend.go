@@ -35,7 +35,7 @@ func NewBackend(config string) (compute.Backend, string, error) {
 		return b, fmt.Sprintf("backend: %s (from %s)", describeBackend(b), from), nil
 	}
 	xlaConfig := "xla:cpu" // GoMLX's own plugin, downloaded on first use.
-	if path, ok := cpuPlugin(pjrt.AvailablePlugins()); ok {
+	if path, ok := cpuPlugin(availablePlugins()); ok {
 		// An installed plugin, by its path: GoMLX's auto-install would
 		// first try to download its own version.
 		xlaConfig = "xla:" + path
@@ -49,6 +49,19 @@ func NewBackend(config string) (compute.Backend, string, error) {
 		return nil, "", fmt.Errorf("no backend: XLA failed (%v), and so did the pure-Go backend: %w", err, goErr)
 	}
 	return goBackend, fmt.Sprintf("backend: %s (XLA not used: %s)", describeBackend(goBackend), xlaReason(err)), nil
+}
+
+// availablePlugins lists the PJRT plugins GoMLX finds (name to path). The
+// search opens each candidate, and go-xla panics on one that is not a
+// plugin (a truncated download in $PJRT_PLUGIN_LIBRARY_PATH): that counts
+// as finding none there, and XLA's own error then says why.
+func availablePlugins() (plugins map[string]string) {
+	defer func() {
+		if recover() != nil {
+			plugins = nil
+		}
+	}()
+	return pjrt.AvailablePlugins()
 }
 
 // cpuPlugin picks XLA's CPU plugin among the plugins found (name to path, as

@@ -98,18 +98,15 @@ func Resolve(path string) (string, error) {
 
 // CheckNames refuses a path with a name longer than NameMax bytes, or
 // longer than PathMax-1 bytes once the program appends up to suffix bytes
-// of names of its own inside it; extra are names the program derives from
-// it (such as "model.checkpoints" from "model") that must fit too.
-func CheckNames(path string, suffix int, extra ...string) error {
-	for _, p := range append([]string{path}, extra...) {
-		for _, name := range strings.Split(p, string(filepath.Separator)) {
-			if len(name) > NameMax {
-				return fmt.Errorf("the name %.40q... is %d bytes long: file systems allow %d", name, len(name), NameMax)
-			}
+// of names of its own inside it.
+func CheckNames(path string, suffix int) error {
+	for _, name := range strings.Split(path, string(filepath.Separator)) {
+		if len(name) > NameMax {
+			return fmt.Errorf("the name %.40q... is %d bytes long: file systems allow %d", name, len(name), NameMax)
 		}
-		if len(p)+suffix >= PathMax {
-			return fmt.Errorf("the path %.40q... is %d bytes long: with the %d bytes of the names written inside it, over the limit of %d", p, len(p), suffix, PathMax-1)
-		}
+	}
+	if len(path)+suffix >= PathMax {
+		return fmt.Errorf("the path %.40q... is %d bytes long: with the %d bytes of the names written inside it, over the limit of %d", path, len(path), suffix, PathMax-1)
 	}
 	return nil
 }

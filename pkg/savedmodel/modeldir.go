@@ -142,10 +142,10 @@ func isMarked(dir, name string) bool {
 // directory this package writes into, and deletes in), "" otherwise. Tools
 // use it to keep other data out of such directories.
 func Describe(dir string) string {
-	switch {
-	case isMarked(dir, markerFileName):
+	if isMarked(dir, markerFileName) {
 		return "a saved model"
-	case isMarked(dir, checkpointsMarkerName):
+	}
+	if _, err := readCheckpointsMarker(dir); err == nil {
 		return "the checkpoints of a training run"
 	}
 	return ""
