@@ -115,15 +115,20 @@ func TestPictureOfAnImageGivesItBack(t *testing.T) {
 	}
 }
 
-// hugePNG returns the start of a PNG whose header claims w x h pixels.
-func hugePNG(w, h uint32) []byte {
+// hugePNG returns the start of a PNG whose header claims w x h pixels of
+// 8-bit gray.
+func hugePNG(w, h uint32) []byte { return pngHeader(w, h, 8, 0) }
+
+// pngHeader returns the start of a PNG whose header claims w x h pixels of
+// the given bit depth and colour type (0 gray, 6 RGBA).
+func pngHeader(w, h uint32, depth, colorType byte) []byte {
 	var b bytes.Buffer
 	b.WriteString("\x89PNG\r\n\x1a\n")
 	ihdr := make([]byte, 17)
 	copy(ihdr, "IHDR")
 	binary.BigEndian.PutUint32(ihdr[4:], w)
 	binary.BigEndian.PutUint32(ihdr[8:], h)
-	ihdr[12], ihdr[13] = 8, 0 // 8-bit grayscale
+	ihdr[12], ihdr[13] = depth, colorType
 	binary.Write(&b, binary.BigEndian, uint32(13))
 	b.Write(ihdr)
 	binary.Write(&b, binary.BigEndian, crc32.ChecksumIEEE(ihdr))
