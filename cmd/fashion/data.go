@@ -23,7 +23,9 @@ func (d *dataFlags) register(fs *flagSet) {
 // download stops cleanly on Ctrl-C (see interrupts): its partial file is
 // deleted.
 func (d *dataFlags) load(stderr io.Writer) (*fashionmnist.Data, error) {
-	defer sigs.stopCleanly(func() string { return "stopping once the data is read (a download stops now, and its partial file is deleted)" })()
+	defer sigs.stopCleanly(func() string {
+		return "stopping once the data is read (a download stops now, and its partial file is deleted)"
+	})()
 	return fashionmnist.Load(fashionmnist.LoadOptions{Dir: d.dir, Offline: d.offline, Progress: stderr, Context: sigs.context()})
 }
 

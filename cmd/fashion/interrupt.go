@@ -12,6 +12,7 @@ import (
 	"syscall"
 
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
+	"github.com/fashion-gomlx/fashion-gomlx/pkg/savedmodel"
 )
 
 // interrupts handles SIGINT (Ctrl-C) and SIGTERM. Work that can stop
@@ -220,12 +221,13 @@ func (c *interruptCallback) notice() string {
 	return fmt.Sprintf("finishing epoch %d of %d and its checkpoint, then stopping; %s", c.epoch, c.epochs, kept)
 }
 
-// left says what an interrupted training leaves, and how to resume it.
+// left says what an interrupted training leaves, as the checkpoints on
+// disk say, and how to resume it.
 func (c *interruptCallback) left() string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.last <= 0 {
-		return "no epoch was trained, no checkpoint written"
+	latest, err := savedmodel.LatestCheckpoint(c.ckptDir)
+	if err != nil {
+		return "no checkpoint is complete: run the command again to start over"
 	}
-	return fmt.Sprintf("stopped after epoch %d of %d; its checkpoint is in %s, and `%s` continues the run", c.last, c.epochs, c.ckptDir, c.resume)
+	return fmt.Sprintf("the checkpoint of epoch %d of %d is in %s, and `%s` continues the run",
+		latest.Epoch, latest.Recipe.Epochs, c.ckptDir, c.resume)
 }

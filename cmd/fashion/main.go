@@ -58,8 +58,6 @@ func cli(args []string) int {
 	return run(args, stdout, os.Stderr)
 }
 
-
-
 // run executes the command line and returns the exit status: 0 on success,
 // 1 when the work failed, 2 when the command line is wrong. Every failure
 // is one line on stderr, a failure to write the output included.

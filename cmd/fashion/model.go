@@ -97,9 +97,6 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	if err := paths.check(); err != nil {
 		return err
 	}
-	if _, err := opts.resumeFrom(); err != nil {
-		return err
-	}
 	lock, err := paths.lock()
 	if err != nil {
 		return err
@@ -114,14 +111,14 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	}
 	backend, err := opts.backend.open(stderr)
 	if err == nil {
-		err = sigs.interrupted("nothing was trained")
+		err = sigs.interrupted(stop.left())
 	}
 	if err != nil {
 		return err
 	}
 	data, err := opts.data.load(stderr)
 	if err == nil {
-		err = sigs.interrupted("nothing was trained")
+		err = sigs.interrupted(stop.left())
 	}
 	if err != nil {
 		return err

@@ -205,7 +205,7 @@ func shrink(img *image.Gray, box image.Rectangle, max int) (*image.Gray, image.R
 		clear(sums)
 		clear(counts)
 		for y := box.Min.Y + by*fy; y < min(box.Min.Y+(by+1)*fy, box.Max.Y); y++ {
-			row := img.Pix[img.PixOffset(box.Min.X, y):img.PixOffset(box.Min.X, y)+box.Dx()]
+			row := img.Pix[img.PixOffset(box.Min.X, y) : img.PixOffset(box.Min.X, y)+box.Dx()]
 			for x, p := range row {
 				sums[x/fx] += int(p)
 				counts[x/fx]++

@@ -210,11 +210,12 @@ func TestSpecialFilesInAModelAreRefused(t *testing.T) {
 	}
 }
 
-// TestSaveHonoursTheUmask saves under two umasks: what a save creates
-// (directories, the weights' directory GoMLX writes in included, and
-// files) must have the permissions mkdir and touch would give, so that a
-// model saved with umask 022 can be read by others, and one saved with 077
-// by nobody else.
+// TestSaveHonoursTheUmask saves a model and a training's checkpoints
+// (inside the model's directory, as a user's files) under three umasks:
+// what they create (directories, the weights' directories GoMLX writes in
+// included, and files) must have the permissions mkdir and touch would
+// give, so that a model saved with umask 022 can be read by others, and
+// one saved with 077 by nobody else.
 func TestSaveHonoursTheUmask(t *testing.T) {
 	m := newTestModel(t)
 	for _, tc := range []struct {
@@ -224,6 +225,11 @@ func TestSaveHonoursTheUmask(t *testing.T) {
 		old := syscall.Umask(tc.umask)
 		dir := filepath.Join(t.TempDir(), "model")
 		err := Save(m, dir)
+		if err == nil { // and the checkpoints of a training
+			r := smallRecipe()
+			r.Epochs, r.Patience = 1, -1
+			_, err = newTestModel(t).Fit(syntheticSplit(t, "train", 40, 32), nil, r, NewCheckpoints(filepath.Join(dir, "ck"), 2))
+		}
 		syscall.Umask(old)
 		if err != nil {
 			t.Fatal(err)
