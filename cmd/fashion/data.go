@@ -24,7 +24,7 @@ func (d *dataFlags) register(fs *flagSet) {
 // deleted.
 func (d *dataFlags) load(stderr io.Writer) (*fashionmnist.Data, error) {
 	defer sigs.stopCleanly(func() string {
-		return "stopping once the data is read (a download stops now, and its partial file is deleted)"
+		return "stopping; a download stops now and its partial file is deleted"
 	})()
 	return fashionmnist.Load(fashionmnist.LoadOptions{Dir: d.dir, Offline: d.offline, Progress: stderr, Context: sigs.context()})
 }

@@ -141,6 +141,9 @@ func (opts LoadOptions) locate(files []File) (dir, source string, err error) {
 			DirEnv, strings.Join(searched, ", "), reason, howToGet)
 	}
 	url, err := opts.download(cache, files)
+	if err != nil && opts.context().Err() != nil {
+		return "", "", fmt.Errorf("fashion-mnist: %w", err) // interrupted: not a reason to look elsewhere
+	}
 	if err != nil {
 		return "", "", fmt.Errorf("fashion-mnist: data not found: searched $%s (not set), %s; download failed: %w; %s",
 			DirEnv, strings.Join(searched, ", "), err, howToGet)
