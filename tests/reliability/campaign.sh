@@ -79,10 +79,10 @@ fi
 SYSDATA=/usr/share/datasets/fashion-mnist
 
 # --- helpers for the cases ---------------------------------------------------------------------
-# Each case runs in a subshell, in its own directory; a failed check appends its reason to .fail,
-# and skip writes .skip.
-bad() { echo "$*" >>.fail; }
-skip() { echo "$*" >.skip; exit 0; }
+# Each case runs in a subshell, in its own directory ($casedir): a failed check appends its reason to
+# $casedir/.fail, and skip writes $casedir/.skip.
+bad() { echo "$*" >>"$casedir/.fail"; }
+skip() { echo "$*" >"$casedir/.skip"; exit 0; }
 need_root() { [ "$root" = 1 ] || skip "needs root"; }
 
 # t [ENV=VALUE...] ARGS...: runs the tool (at most LIMIT seconds, 180 by default), recording its
@@ -396,7 +396,7 @@ readers_during_saves() { # COMMAND...: runs it again and again while 3 trainings
   done
   wait
   [ "$n" -ge 3 ] || bad "only $n reads during the saves"
-  echo "$n reads, $failed failed" >.note
+  echo "$n reads, $failed failed" >"$casedir/.note"
 }
 c_L04() { readers_during_saves summary --backend go --model m; }
 c_L05() {
@@ -470,9 +470,11 @@ c_L17() { readers_during_saves evaluate --backend go --offline --model m; }
 
 # --- paths checked before work ---
 c_P01() {
-  mkdir work && cd work && t "${TR[@]}" --out . --checkpoints ../elsewhere
+  mkdir work
+  (cd work && timeout 180 "$F" "${TR[@]}" --out . --checkpoints ../elsewhere) >out 2>err
+  code=$?
   succeeds "model saved to ."
-  [ -e model.json ] || bad "no model in ."
+  [ -e work/model.json ] || bad "no model in ."
 }
 c_P02() { t "${TR[@]}" --out m --logdir m && fails 2 "same directory" && quick 5 && absent m m.checkpoints; }
 c_P03() { t "${TR[@]}" --out m --logdir m/runs && fails 2 "inside --out" && quick 5 && absent m; }
@@ -923,7 +925,7 @@ while IFS='|' read -r id class origin title; do
   dir=$work/cases/$id
   mkdir -p "$dir"
   case_start=$SECONDS
-  (cd "$dir" && "c_$id") >"$dir/.log" 2>&1
+  (casedir=$dir && cd "$dir" && "c_$id") >"$dir/.log" 2>&1
   took=$((SECONDS - case_start))
   note=
   [ -e "$dir/.note" ] && note=" ($(cat "$dir/.note"))"
