@@ -19,7 +19,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"hash/crc32"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -36,6 +35,7 @@ import (
 	"time"
 
 	"github.com/fashion-gomlx/fashion-gomlx/internal/backend"
+	"github.com/fashion-gomlx/fashion-gomlx/internal/testpictures"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/savedmodel"
@@ -454,7 +454,7 @@ func testBadInputs(t *testing.T) {
 		"empty file":               {write("empty.png", nil), false},
 		"text":                     {write("text.png", []byte("not a picture")), false},
 		"truncated PNG":            {write("trunc.png", pngData[:len(pngData)/2]), false},
-		"huge PNG header":          {write("huge.png", hugePNGHeader(100_000, 100_000)), false},
+		"huge PNG header":          {write("huge.png", testpictures.PNGHeader(100_000, 100_000, 8, 0)), false},
 		"missing":                  {filepath.Join(dir, "missing.png"), false},
 		"a directory":              {dir, false},
 		"JPEG with broken EXIF":    {write("badexif.jpg", badExif), true},
@@ -570,19 +570,4 @@ func dataWith(t *testing.T, dir, name string, content []byte) string {
 		os.WriteFile(filepath.Join(dir, f.Name), content, 0o644)
 	}
 	return dir
-}
-
-// hugePNGHeader returns the start of a PNG whose header claims w x h pixels.
-func hugePNGHeader(w, h uint32) []byte {
-	var b bytes.Buffer
-	b.WriteString("\x89PNG\r\n\x1a\n")
-	ihdr := make([]byte, 17)
-	copy(ihdr, "IHDR")
-	binary.BigEndian.PutUint32(ihdr[4:], w)
-	binary.BigEndian.PutUint32(ihdr[8:], h)
-	ihdr[12] = 8
-	binary.Write(&b, binary.BigEndian, uint32(13))
-	b.Write(ihdr)
-	binary.Write(&b, binary.BigEndian, crc32.ChecksumIEEE(ihdr))
-	return b.Bytes()
 }

@@ -145,7 +145,7 @@ func withoutVar(env []string, name string) []string {
 
 // TestOutputPathsOfPlotsAndBenchAreCheckedFirst: the figures' directory and
 // the CPU profile are checked before the data, the backend and the work;
-// "plots --out ''" is a wrong command line.
+// plots with an empty --out is a wrong command line.
 func TestOutputPathsOfPlotsAndBenchAreCheckedFirst(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "notes.txt")

@@ -18,6 +18,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/fashion-gomlx/fashion-gomlx/internal/testpictures"
 )
 
 // TestExtremePicturesCostWhatTheirPixelsCost decodes pictures of extreme
@@ -115,7 +117,7 @@ func TestPictureOverTheMemoryLimitIsRefused(t *testing.T) {
 		t.Skip("the limit is read on Linux")
 	}
 	// The header is enough: the limit is checked before decoding.
-	path := writeFile(t, t.TempDir(), "big.png", pngHeader(7000, 7000, 16, 6))
+	path := writeFile(t, t.TempDir(), "big.png", testpictures.PNGHeader(7000, 7000, 16, 6))
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), decodeEnv+"="+path)
 	out, err := cmd.CombinedOutput()

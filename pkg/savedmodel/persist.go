@@ -201,6 +201,9 @@ func loadModelFile(backend compute.Backend, dir string, fn fashion.ModelFn) (*fa
 	if classes := len(m.ClassNames()); len(mf.ClassNames) != classes {
 		return nil, mf, fmt.Errorf("load %s: %s names %d classes; the model function scores %d", dir, modelFileName, len(mf.ClassNames), classes)
 	}
+	if err := checkLayers(mf.Layers, m.Layers()); err != nil {
+		return nil, mf, fmt.Errorf("load %s: %w", dir, err)
+	}
 	return m, mf, nil
 }
 

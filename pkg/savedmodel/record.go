@@ -3,6 +3,7 @@ package savedmodel
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -28,6 +29,35 @@ func (mf *modelFile) check() error {
 		return err
 	}
 	return checkHistory(mf.History, mf.Recipe)
+}
+
+// checkLayers refuses a model.json whose layers (what the model is said
+// to be: a summary prints them) are not those of the model function it is
+// loaded with: a file changed by hand ("units": 5000000000000), or saved
+// from another function.
+func checkLayers(saved, built []fashion.Layer) error {
+	same := len(saved) == len(built)
+	for i := 0; same && i < len(saved); i++ {
+		a, b := saved[i], built[i]
+		same = a.Name == b.Name && a.Type == b.Type && a.Units == b.Units && a.Params == b.Params
+	}
+	if !same {
+		return fmt.Errorf("%s describes the layers %s, the model function makes %s: the file was changed, or saved from another model function",
+			modelFileName, describeLayers(saved), describeLayers(built))
+	}
+	return nil
+}
+
+// describeLayers lists layers briefly: "dense(500) dense_1(250) ...".
+func describeLayers(layers []fashion.Layer) string {
+	var b strings.Builder
+	for i, l := range layers {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		fmt.Fprintf(&b, "%s(%d)", l.Name, l.Units)
+	}
+	return b.String()
 }
 
 // checkClassName refuses an empty class name, a long one, and one holding

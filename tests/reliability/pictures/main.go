@@ -8,9 +8,7 @@ package main
 
 import (
 	"bytes"
-	"encoding/binary"
 	"fmt"
-	"hash/crc32"
 	"image"
 	"image/color"
 	"image/gif"
@@ -18,6 +16,8 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+
+	"github.com/fashion-gomlx/fashion-gomlx/internal/testpictures"
 )
 
 func main() {
@@ -58,13 +58,13 @@ func main() {
 	write("big.png", encode("png", light(7000, 7000)))
 	// Headers only: over the pixel limit; 16-bit RGBA of 49 megapixels
 	// (400 MB decoded, for the case under a memory limit).
-	write("huge.png", pngHeader(100_000, 100_000, 8, 0))
-	write("rgba64.png", pngHeader(7000, 7000, 16, 6))
+	write("huge.png", testpictures.PNGHeader(100_000, 100_000, 8, 0))
+	write("rgba64.png", testpictures.PNGHeader(7000, 7000, 16, 6))
 	ok := encode("png", shirt)
 	write("truncated.png", ok[:len(ok)/2])
 	write("empty.png", nil)
 	write("text.png", []byte("not a picture\n"))
-	write("zero-width.png", pngHeader(0, 10, 8, 0))
+	write("zero-width.png", testpictures.PNGHeader(0, 10, 8, 0))
 }
 
 // garment is a dark shape on a light background, w x h.
@@ -105,21 +105,5 @@ func encode(format string, img image.Image) []byte {
 	if err != nil {
 		panic(err)
 	}
-	return b.Bytes()
-}
-
-// pngHeader returns the start of a PNG whose header claims w x h pixels of
-// the given bit depth and colour type (0 gray, 6 RGBA).
-func pngHeader(w, h uint32, depth, colorType byte) []byte {
-	var b bytes.Buffer
-	b.WriteString("\x89PNG\r\n\x1a\n")
-	ihdr := make([]byte, 17)
-	copy(ihdr, "IHDR")
-	binary.BigEndian.PutUint32(ihdr[4:], w)
-	binary.BigEndian.PutUint32(ihdr[8:], h)
-	ihdr[12], ihdr[13] = depth, colorType
-	binary.Write(&b, binary.BigEndian, uint32(13))
-	b.Write(ihdr)
-	binary.Write(&b, binary.BigEndian, crc32.ChecksumIEEE(ihdr))
 	return b.Bytes()
 }
