@@ -226,9 +226,13 @@ func TestCancelledDownloadDeletesItsPart(t *testing.T) {
 	t.Cleanup(srv.Close)
 	go func() { <-started; time.Sleep(50 * time.Millisecond); cancel(interrupted) }()
 	opts.Offline, opts.Mirrors, opts.Context = false, []string{srv.URL + "/", srv.URL + "/"}, ctx
+	start := time.Now()
 	_, err := Load(opts)
 	if !errors.Is(err, interrupted) || !strings.Contains(err.Error(), "nothing of it was kept") {
 		t.Fatalf("got %v, want the context's cause", err)
+	}
+	if elapsed := time.Since(start); elapsed > 5*time.Second { // not the 30 s a stalled mirror gets
+		t.Errorf("the download stopped %v after it began", elapsed)
 	}
 	if entries, _ := os.ReadDir(opts.CacheDir); len(entries) != 0 {
 		t.Errorf("the cache keeps %v", entries)
