@@ -138,6 +138,10 @@ func (in *interrupts) handle(s os.Signal) {
 	if first {
 		in.signal = s
 	}
+	if !first && len(in.phases) == 0 && in.ctx.Err() != nil {
+		in.mu.Unlock()
+		return // the work stopped cleanly and the command is returning: it says what it left
+	}
 	if first && len(in.phases) > 0 {
 		notice := in.phases[len(in.phases)-1]
 		in.mu.Unlock()
@@ -179,16 +183,16 @@ type interruptCallback struct {
 	ckptDir string
 	resume  string // the command that resumes the run
 
-	mu          sync.Mutex
-	epoch, last int // the epoch training, and the last with a checkpoint
-	epochs      int
+	mu     sync.Mutex
+	epoch  int // the epoch training
+	epochs int
 }
 
 // OnTrainBegin implements fashion.TrainBeginner.
 func (c *interruptCallback) OnTrainBegin(_ *fashion.Model, info fashion.TrainInfo) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.epoch, c.last, c.epochs = info.FirstEpoch, info.FirstEpoch-1, info.Recipe.Epochs
+	c.epoch, c.epochs = info.FirstEpoch, info.Recipe.Epochs
 	if sigs.context().Err() != nil {
 		return errStopped
 	}
@@ -199,7 +203,7 @@ func (c *interruptCallback) OnTrainBegin(_ *fashion.Model, info fashion.TrainInf
 // checkpoints among them, have seen the epoch.
 func (c *interruptCallback) OnEpochEnd(_ *fashion.Model, log fashion.EpochLog) error {
 	c.mu.Lock()
-	c.last, c.epoch = log.Epoch, log.Epoch+1
+	c.epoch = log.Epoch + 1
 	c.mu.Unlock()
 	if sigs.context().Err() != nil && log.Epoch < c.epochs {
 		return errStopped
@@ -214,9 +218,9 @@ func (c *interruptCallback) notice() string {
 	if c.epochs == 0 {
 		return "stopping before training"
 	}
-	kept := "no checkpoint yet"
-	if c.last > 0 {
-		kept = fmt.Sprintf("the checkpoint of epoch %d is kept either way", c.last)
+	kept := "no checkpoint is complete yet"
+	if latest, err := savedmodel.LatestCheckpoint(c.ckptDir); err == nil {
+		kept = fmt.Sprintf("the checkpoint of epoch %d is kept either way", latest.Epoch)
 	}
 	return fmt.Sprintf("finishing epoch %d of %d and its checkpoint, then stopping; %s", c.epoch, c.epochs, kept)
 }
