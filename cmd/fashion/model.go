@@ -109,18 +109,19 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	backend, err := opts.backend.open(stderr)
-	if err == nil {
-		err = sigs.interrupted(stop.left())
+	// A signal while the backend starts or the data loads stops there.
+	orInterrupted := func(err error) error {
+		if err != nil {
+			return err
+		}
+		return sigs.interrupted(stop.left())
 	}
-	if err != nil {
+	backend, err := opts.backend.open(stderr)
+	if err := orInterrupted(err); err != nil {
 		return err
 	}
 	data, err := opts.data.load(stderr)
-	if err == nil {
-		err = sigs.interrupted(stop.left())
-	}
-	if err != nil {
+	if err := orInterrupted(err); err != nil {
 		return err
 	}
 	train, err := opts.trainSplit(data, resumed)
