@@ -155,7 +155,7 @@ func Probe(dir string) error {
 func CheckDir(path string) error {
 	st, err := os.Stat(path)
 	switch {
-	case errors.Is(err, fs.ErrNotExist):
+	case errors.Is(err, fs.ErrNotExist), errors.Is(err, syscall.ENOTDIR): // ENOTDIR: through a file, which Ancestor names
 		where, err := Ancestor(path)
 		if err != nil {
 			return err
