@@ -2,12 +2,13 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
@@ -15,6 +16,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fashion-gomlx/fashion-gomlx/internal/atomicfile"
+	"github.com/fashion-gomlx/fashion-gomlx/internal/plainfile"
+	"github.com/fashion-gomlx/fashion-gomlx/internal/writepath"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
 	"github.com/gomlx/compute"
@@ -79,6 +83,9 @@ type benchOptions struct {
 func runBench(args []string, stdout, stderr io.Writer) error {
 	o, err := parseBench(args, stderr)
 	if err != nil {
+		return err
+	}
+	if err := checkProfilePath(o.cpuProfile); err != nil {
 		return err
 	}
 	train, source, err := benchSplit(o.df, o.synthetic, stderr)
@@ -147,7 +154,33 @@ func timeTraining(backend compute.Backend, train *fashionmnist.Split, o benchOpt
 	if _, err := m.Fit(train, nil, o.r, timer); err != nil {
 		return nil, err
 	}
+	if timer.err == nil && o.cpuProfile != "" {
+		timer.err = atomicfile.WriteFile(o.cpuProfile, timer.recorded.Bytes(), 0o666)
+	}
 	return timer, timer.err
+}
+
+// checkProfilePath finds, before any work, the problems of --cpuprofile's
+// path: a name too long (a usage error), a directory that does not exist or
+// where nothing can be written, a directory or a special file in its place.
+func checkProfilePath(path string) error {
+	if path == "" {
+		return nil
+	}
+	if err := writepath.CheckNames(path, 32); err != nil { // and a temporary name beside it
+		return fmt.Errorf("%w: --cpuprofile: %v", errUsage, err)
+	}
+	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
+		return fmt.Errorf("--cpuprofile %s is %s, not a file", path, plainfile.Kind(st.Mode()))
+	}
+	dir := filepath.Dir(path)
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return fmt.Errorf("--cpuprofile %s: the directory %s does not exist", path, dir)
+	}
+	if err := writepath.Probe(dir); err != nil {
+		return fmt.Errorf("--cpuprofile: %w", err)
+	}
+	return nil
 }
 
 // report returns what the bench measured.
@@ -218,8 +251,12 @@ type stepTimer struct {
 	start, end time.Time
 	cpu        float64 // CPU seconds of the timed steps (0 where unknown)
 	loss, acc  float64 // running means of the timed epoch
-	file       *os.File
-	err        error
+	// recorded holds the profile while it runs (pprof ignores the errors
+	// of its writes: a full disk left a 0-byte profile and exit status 0);
+	// it is written to the file afterwards, atomically, errors checked.
+	recorded  bytes.Buffer
+	profiling bool
+	err       error
 }
 
 // OnSteps implements fashion.StepObserver.
@@ -242,25 +279,20 @@ func (t *stepTimer) OnSteps(epoch, done, total int, loss, accuracy float64) {
 		} else {
 			t.cpu = 0
 		}
-		if t.file != nil {
+		if t.profiling {
 			pprof.StopCPUProfile()
-			t.err = errors.Join(t.err, t.file.Close())
+			t.profiling = false
 		}
 	}
 }
 
 // startProfile starts the CPU profile of the timed steps.
 func (t *stepTimer) startProfile() {
-	f, err := os.Create(t.profile)
-	if err != nil {
+	if err := pprof.StartCPUProfile(&t.recorded); err != nil {
 		t.err = err
 		return
 	}
-	if err := pprof.StartCPUProfile(f); err != nil {
-		t.err = errors.Join(err, f.Close())
-		return
-	}
-	t.file = f
+	t.profiling = true
 }
 
 // OnEpochEnd implements fashion.Callback.

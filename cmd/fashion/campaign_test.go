@@ -19,7 +19,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"hash/crc32"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -36,6 +35,7 @@ import (
 	"time"
 
 	"github.com/fashion-gomlx/fashion-gomlx/internal/backend"
+	"github.com/fashion-gomlx/fashion-gomlx/internal/testpictures"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/savedmodel"
@@ -139,47 +139,6 @@ func saveInProgress(root string) bool {
 		}
 	}
 	return false
-}
-
-// sameModels reports whether two saved models hold the same history and
-// the same values in every variable, bit for bit.
-func sameModels(t *testing.T, a, b string) bool {
-	backend, _, err := backend.NewBackend("go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ma, err := savedmodel.Load(backend, a, fashion.ArticleMLP)
-	if err != nil {
-		t.Errorf("loading %s: %v", a, err)
-		return false
-	}
-	mb, err := savedmodel.Load(backend, b, fashion.ArticleMLP)
-	if err != nil {
-		t.Errorf("loading %s: %v", b, err)
-		return false
-	}
-	ha, hb := ma.History(), mb.History()
-	if len(ha.Epochs) != len(hb.Epochs) || ha.BestEpoch != hb.BestEpoch || ha.RestoredBest != hb.RestoredBest {
-		return false
-	}
-	for i := range ha.Epochs {
-		if ha.Epochs[i].Loss != hb.Epochs[i].Loss || ha.Epochs[i].ValLoss != hb.Epochs[i].ValLoss {
-			return false
-		}
-	}
-	for _, l := range ma.Layers()[1:] {
-		wa, _ := ma.Weights(l.Name)
-		wb, _ := mb.Weights(l.Name)
-		if !slices.Equal(wa.Biases, wb.Biases) {
-			return false
-		}
-		for i := range wa.Weights {
-			if !slices.Equal(wa.Weights[i], wb.Weights[i]) {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 // testKillsAndResumes kills runs at random moments, resumes them (killing
@@ -495,7 +454,7 @@ func testBadInputs(t *testing.T) {
 		"empty file":               {write("empty.png", nil), false},
 		"text":                     {write("text.png", []byte("not a picture")), false},
 		"truncated PNG":            {write("trunc.png", pngData[:len(pngData)/2]), false},
-		"huge PNG header":          {write("huge.png", hugePNGHeader(100_000, 100_000)), false},
+		"huge PNG header":          {write("huge.png", testpictures.PNGHeader(100_000, 100_000, 8, 0)), false},
 		"missing":                  {filepath.Join(dir, "missing.png"), false},
 		"a directory":              {dir, false},
 		"JPEG with broken EXIF":    {write("badexif.jpg", badExif), true},
@@ -611,19 +570,4 @@ func dataWith(t *testing.T, dir, name string, content []byte) string {
 		os.WriteFile(filepath.Join(dir, f.Name), content, 0o644)
 	}
 	return dir
-}
-
-// hugePNGHeader returns the start of a PNG whose header claims w x h pixels.
-func hugePNGHeader(w, h uint32) []byte {
-	var b bytes.Buffer
-	b.WriteString("\x89PNG\r\n\x1a\n")
-	ihdr := make([]byte, 17)
-	copy(ihdr, "IHDR")
-	binary.BigEndian.PutUint32(ihdr[4:], w)
-	binary.BigEndian.PutUint32(ihdr[8:], h)
-	ihdr[12] = 8
-	binary.Write(&b, binary.BigEndian, uint32(13))
-	b.Write(ihdr)
-	binary.Write(&b, binary.BigEndian, crc32.ChecksumIEEE(ihdr))
-	return b.Bytes()
 }

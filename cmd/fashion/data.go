@@ -19,9 +19,14 @@ func (d *dataFlags) register(fs *flagSet) {
 	fs.BoolVar(&d.offline, "offline", false, "never download the data")
 }
 
-// load reads the data set, showing download progress on stderr.
+// load reads the data set, showing download progress on stderr. A
+// download stops cleanly on Ctrl-C (see interrupts): its partial file is
+// deleted.
 func (d *dataFlags) load(stderr io.Writer) (*fashionmnist.Data, error) {
-	return fashionmnist.Load(fashionmnist.LoadOptions{Dir: d.dir, Offline: d.offline, Progress: stderr})
+	defer sigs.stopCleanly(func() string {
+		return "stopping; a download stops now and its partial file is deleted"
+	})()
+	return fashionmnist.Load(fashionmnist.LoadOptions{Dir: d.dir, Offline: d.offline, Progress: stderr, Context: sigs.context()})
 }
 
 // dataReport is what "fashion data --json" prints.
@@ -61,7 +66,7 @@ func runData(args []string, stdout, stderr io.Writer) error {
 		return writeJSON(stdout, report)
 	}
 
-	fmt.Fprintf(stdout, "Fashion-MNIST from %s\n\n", data.Source)
+	fmt.Fprintf(stdout, "Fashion-MNIST from %s\n\n", printable(data.Source))
 	fmt.Fprintf(stdout, "%-12s %-16s %s\n", "partition", "images", "labels")
 	for _, s := range splits {
 		fmt.Fprintf(stdout, "%-12s %-16s %s\n", s.Name(),

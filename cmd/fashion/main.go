@@ -12,6 +12,8 @@ import (
 	"runtime/debug"
 	"sort"
 	"strings"
+
+	"github.com/fashion-gomlx/fashion-gomlx/internal/quietlogs"
 )
 
 // command is one sub-command of the tool.
@@ -40,11 +42,19 @@ func main() {
 // cli runs the tool as a process. Libraries print to os.Stdout (GoMLX's Go
 // backend says "parallelism set to ...", XLA's installer reports its
 // downloads); the tool's standard output carries its results (--json) and
-// nothing else, so os.Stdout is pointed at standard error for them.
+// nothing else, so os.Stdout is pointed at standard error for them. Their
+// logs are silenced (see internal/quietlogs), and SIGINT and SIGTERM are
+// handled (see interrupts).
 func cli(args []string) int {
 	stdout := os.Stdout
 	os.Stdout = os.Stderr
 	defer func() { os.Stdout = stdout }()
+	name := "fashion"
+	if len(args) > 0 {
+		name += " " + args[0]
+	}
+	stop := sigs.watch(name, os.Stderr)
+	defer stop()
 	return run(args, stdout, os.Stderr)
 }
 
@@ -70,11 +80,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err == nil && out.err != nil {
 		err = fmt.Errorf("writing the output: %w", out.err)
 	}
+	var interrupted *interruptedError
 	switch {
 	case err == nil:
 		return 0
 	case errors.Is(err, flag.ErrHelp):
 		return 0
+	case errors.As(err, &interrupted):
+		fmt.Fprintf(stderr, "fashion %s: %s\n", args[0], oneLine(err))
+		return interrupted.exitStatus()
 	case errors.Is(err, errUsage):
 		fmt.Fprintf(stderr, "fashion %s: %s\n", args[0], oneLine(err))
 		return 2
@@ -84,8 +98,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 }
 
-// debugEnv, set to 1, makes an internal error print its stack trace.
-const debugEnv = "FASHION_DEBUG"
+// debugEnv, set to 1, makes an internal error print its stack trace, and
+// keeps the libraries' logs.
+const debugEnv = quietlogs.DebugEnv
 
 // runCommand runs a sub-command, turning a panic (a bug: bad input gets an
 // error) into an error of one line.
@@ -102,12 +117,14 @@ func runCommand(cmd command, args []string, stdout, stderr io.Writer) (err error
 }
 
 // oneLine joins the lines of an error message with "; ", so that every
-// failure is one line even when a library's message is not.
+// failure is one line even when a library's message is not, and escapes
+// what a terminal would interpret (see printable): messages quote file
+// names and the content of files.
 func oneLine(err error) string {
 	var lines []string
 	for _, l := range strings.Split(err.Error(), "\n") {
 		if l = strings.TrimSpace(l); l != "" {
-			lines = append(lines, l)
+			lines = append(lines, printable(l))
 		}
 	}
 	return strings.Join(lines, "; ")

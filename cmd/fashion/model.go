@@ -6,12 +6,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/fashion-gomlx/fashion-gomlx/internal/backend"
-	"github.com/fashion-gomlx/fashion-gomlx/internal/lockfile"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/savedmodel"
@@ -78,45 +77,67 @@ type trainOptions struct {
 	out       string // the model's directory
 	logdir    string // root of the TensorBoard logs; "" for none
 	ckptDir   string // the checkpoints' directory
+	ckptGiven string // --checkpoints ("" for the default)
 	resume    bool
-	allImages bool // train on the whole training file
+	allImages bool     // train on the whole training file
+	args      []string // the command line, for the hint of an interrupted run
 }
 
 // runTrain implements "fashion train": it reads the command line, checks
-// the directories before any work, trains (or resumes), and saves.
+// every directory the run writes and takes their locks before any work,
+// trains (or resumes), and saves. SIGINT (Ctrl-C) or SIGTERM makes it end
+// after the epoch it is training and that epoch's checkpoint, and say how
+// to resume (see interrupts).
 func runTrain(args []string, stdout, stderr io.Writer) error {
 	opts, err := parseTrain(args, stderr)
 	if err != nil {
 		return err
 	}
-	checkpoints, resumed, err := opts.checkDirs()
+	paths := newRunPaths(opts.out, opts.ckptGiven, opts.logdir)
+	if err := paths.check(); err != nil {
+		return err
+	}
+	lock, err := paths.lock()
 	if err != nil {
 		return err
 	}
-	backend, err := opts.backend.open(stderr)
+	defer lock.release()
+	stop := &interruptCallback{ckptDir: opts.ckptDir, resume: opts.resumeCommand()}
+	defer sigs.stopCleanly(stop.notice)()
+	defer sigs.atExit(func() string { lock.release(); return stop.left() })()
+	resumed, err := opts.resumeFrom()
 	if err != nil {
+		return err
+	}
+	// A signal while the backend starts or the data loads stops there.
+	orInterrupted := func(err error) error {
+		if err != nil {
+			return err
+		}
+		return sigs.interrupted(stop.left())
+	}
+	backend, err := opts.backend.open(stderr)
+	if err := orInterrupted(err); err != nil {
 		return err
 	}
 	data, err := opts.data.load(stderr)
-	if err != nil {
+	if err := orInterrupted(err); err != nil {
 		return err
 	}
 	train, err := opts.trainSplit(data, resumed)
 	if err != nil {
 		return err
 	}
-	unlock, err := lockTraining(opts.out, opts.ckptDir)
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	callbacks, closeLogs, err := opts.callbacks(stdout, checkpoints)
+	callbacks, closeLogs, err := opts.callbacks(stdout, savedmodel.NewCheckpoints(opts.ckptDir, 2))
 	if err != nil {
 		return err
 	}
 	defer closeLogs()
 	start := time.Now()
-	m, h, err := opts.fit(backend, train, data.Validation, resumed != nil, callbacks, stdout)
+	m, h, err := opts.fit(backend, train, data.Validation, resumed != nil, append(callbacks, stop), stdout)
+	if errors.Is(err, errStopped) {
+		return sigs.interrupted(stop.left())
+	}
 	if err != nil {
 		return err
 	}
@@ -129,7 +150,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	if err := savedmodel.Save(m, opts.out); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "Trained %d epochs (%s in this run); model saved to %s\n", len(h.Epochs), time.Since(start).Round(time.Second), opts.out)
+	fmt.Fprintf(stdout, "Trained %d epochs (%s in this run); model saved to %s\n", len(h.Epochs), time.Since(start).Round(time.Second), printable(opts.out))
 	return nil
 }
 
@@ -162,12 +183,11 @@ func parseTrain(args []string, stderr io.Writer) (*trainOptions, error) {
 	if err := fs.parse(args); err != nil {
 		return nil, err
 	}
+	opts.args = args
 	r.Optimizer = sgd
+	opts.ckptGiven = opts.ckptDir
 	if opts.ckptDir == "" && opts.out != "" {
-		opts.ckptDir = filepath.Clean(opts.out) + ".checkpoints"
-	}
-	if err := checkTrainPaths(opts.out, opts.ckptDir); err != nil {
-		return nil, err
+		opts.ckptDir = defaultCheckpoints(opts.out)
 	}
 	if !opts.resume {
 		if err := r.Validate(); err != nil {
@@ -184,26 +204,17 @@ func parseTrain(args []string, stderr io.Writer) (*trainOptions, error) {
 	return opts, conflict
 }
 
-// checkDirs finds, before any work, the problems the file system shows:
-// directories it cannot write into, and, with --resume, a run with nothing
-// to resume. It returns the checkpoints callback and the checkpoint a
-// resumed run starts from.
-func (opts *trainOptions) checkDirs() (*savedmodel.Checkpoints, *savedmodel.CheckpointInfo, error) {
-	checkpoints := savedmodel.NewCheckpoints(opts.ckptDir, 2)
-	if err := savedmodel.CheckSaveDir(opts.out); err != nil {
-		return nil, nil, fmt.Errorf("--out: %w", err)
-	}
-	if err := checkpoints.Check(); err != nil {
-		return nil, nil, fmt.Errorf("--checkpoints: %w", err)
-	}
+// resumeFrom returns, with --resume, the checkpoint the run resumes from,
+// and an error when there is none.
+func (opts *trainOptions) resumeFrom() (*savedmodel.CheckpointInfo, error) {
 	if !opts.resume {
-		return checkpoints, nil, nil
+		return nil, nil
 	}
 	resumed, err := savedmodel.LatestCheckpoint(opts.ckptDir)
 	if err != nil {
-		return nil, nil, fmt.Errorf("resume: %w", err)
+		return nil, fmt.Errorf("resume: %w", err)
 	}
-	return checkpoints, resumed, nil
+	return resumed, nil
 }
 
 // trainSplit returns the images to train on: those the resumed run trained
@@ -237,7 +248,7 @@ func (opts *trainOptions) callbacks(stdout io.Writer, checkpoints *savedmodel.Ch
 	if err != nil {
 		return nil, nil, err
 	}
-	fmt.Fprintf(stdout, "TensorBoard logs in %s (view them with: tensorboard --logdir=%s)\n", tb.Dir(), opts.logdir)
+	fmt.Fprintf(stdout, "TensorBoard logs in %s (view them with: tensorboard --logdir=%s)\n", printable(tb.Dir()), printable(opts.logdir))
 	return append(callbacks, tb), func() { tb.Close() }, nil
 }
 
@@ -251,75 +262,16 @@ func (opts *trainOptions) fit(backend compute.Backend, train, validation *fashio
 	r := opts.recipe
 	if prev, err := savedmodel.LatestCheckpoint(opts.ckptDir); err == nil && !prev.Finished() {
 		fmt.Fprintf(stdout, "Note: %s holds an unfinished run (%d of %d epochs); this new run replaces it (--resume would continue it)\n",
-			opts.ckptDir, prev.Epoch, prev.Recipe.Epochs)
+			printable(opts.ckptDir), prev.Epoch, prev.Recipe.Epochs)
 	}
 	fmt.Fprintf(stdout, "Training on %d images, validating on %d, batches of %d, up to %d epochs; checkpoints in %s\n",
-		trainImages(r, train), validation.Len(), r.BatchSize, r.Epochs, opts.ckptDir)
+		trainImages(r, train), validation.Len(), r.BatchSize, r.Epochs, printable(opts.ckptDir))
 	m, err := fashion.New(backend, fashion.ArticleMLP, r.Seed)
 	if err != nil {
 		return nil, nil, err
 	}
 	h, err := m.Fit(train, validation, r, callbacks...)
 	return m, h, err
-}
-
-// checkTrainPaths refuses, as a wrong command line, an empty --out and a
-// --checkpoints directory that is --out or inside it, or the other way
-// round: each would write into the other.
-func checkTrainPaths(out, checkpoints string) error {
-	if out == "" {
-		return fmt.Errorf("%w: --out must name a directory", errUsage)
-	}
-	a, errA := filepath.Abs(out)
-	b, errB := filepath.Abs(checkpoints)
-	if errA != nil || errB != nil {
-		return fmt.Errorf("%w: --out %q, --checkpoints %q: %v", errUsage, out, checkpoints, errors.Join(errA, errB))
-	}
-	inside := func(dir, parent string) bool {
-		rel, err := filepath.Rel(parent, dir)
-		return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
-	}
-	switch {
-	case filepath.Dir(a) == a:
-		return fmt.Errorf("%w: --out %s is the root directory: give the model a directory of its own", errUsage, out)
-	case a == b:
-		return fmt.Errorf("%w: --out and --checkpoints are the same directory (%s)", errUsage, out)
-	case inside(b, a):
-		return fmt.Errorf("%w: --checkpoints %s is inside --out %s: give them separate directories", errUsage, checkpoints, out)
-	case inside(a, b):
-		return fmt.Errorf("%w: --out %s is inside --checkpoints %s: give them separate directories", errUsage, out, checkpoints)
-	}
-	return nil
-}
-
-// lockTraining takes the locks of the model and checkpoint directories, so
-// that a second training writing either is refused at once. The lock files
-// are hidden beside the directories (.NAME.lock) and stay there; a killed
-// training leaves no stale lock.
-func lockTraining(dirs ...string) (unlock func(), err error) {
-	var locks []*lockfile.Lock
-	unlock = func() {
-		for _, l := range locks {
-			l.Unlock()
-		}
-	}
-	for _, dir := range dirs {
-		clean := filepath.Clean(dir)
-		if err := os.MkdirAll(filepath.Dir(clean), 0o755); err != nil {
-			unlock()
-			return nil, err
-		}
-		l, err := lockfile.TryLock(filepath.Join(filepath.Dir(clean), "."+filepath.Base(clean)+".lock"))
-		if errors.Is(err, lockfile.ErrLocked) {
-			unlock()
-			return nil, fmt.Errorf("another training is writing to %s: %v; wait for it to end, or choose another directory", dir, err)
-		} else if err != nil {
-			unlock()
-			return nil, err
-		}
-		locks = append(locks, l)
-	}
-	return unlock, nil
 }
 
 // trainImages is the number of images a recipe trains on.
@@ -363,7 +315,7 @@ func (mf *modelFlags) register(fs *flagSet) {
 // loadModel opens the backend, then loads the model.
 func (mf *modelFlags) loadModel(stderr io.Writer) (*fashion.Model, error) {
 	if _, err := os.Stat(mf.dir); err != nil {
-		return nil, fmt.Errorf("no model at %s (train one with \"fashion train --out %s\")", mf.dir, mf.dir)
+		return nil, fmt.Errorf("no model at %s (train one with \"fashion train --out %s\")", mf.dir, shellQuote(mf.dir))
 	}
 	backend, err := mf.backend.open(stderr)
 	if err != nil {
@@ -413,10 +365,13 @@ func runEvaluate(args []string, stdout, stderr io.Writer) error {
 }
 
 // prediction is one entry of "fashion predict --json": a test image
-// (index and label) or a picture file.
+// (index and label) or a picture file. JSON strings are Unicode: a file
+// name that is not UTF-8 is written escaped in File ("\\xff.jpg", as
+// printable writes it), and exactly, base64-encoded, in FileBytes.
 type prediction struct {
 	Index       int     `json:"index"`
 	File        string  `json:"file,omitempty"`
+	FileBytes   []byte  `json:"file_bytes,omitempty"`
 	Class       int     `json:"class"`
 	Name        string  `json:"name"`
 	Probability float64 `json:"probability"`
@@ -470,7 +425,7 @@ func runPredict(args []string, stdout, stderr io.Writer) error {
 		} else {
 			right++
 		}
-		fmt.Fprintf(stdout, "%-5d %-12s %-11.4f %-12s %s\n", p.Index, p.Name, p.Probability, m.ClassNames()[p.Label], mark)
+		fmt.Fprintf(stdout, "%-5d %-12s %-11.4f %-12s %s\n", p.Index, printable(p.Name), p.Probability, printable(m.ClassNames()[p.Label]), mark)
 	}
 	fmt.Fprintf(stdout, "%d of %d right\n", right, len(preds))
 	return nil
@@ -501,12 +456,43 @@ func predictPictures(mf modelFlags, paths []string, asJSON bool, stdout, stderr 
 	for i, row := range probs {
 		c := fashion.ArgMax(row)
 		preds[i] = prediction{Index: i, File: paths[i], Class: c, Name: m.ClassNames()[c], Probability: float64(row[c]), Label: -1}
+		if !utf8.ValidString(paths[i]) {
+			preds[i].File, preds[i].FileBytes = printable(paths[i]), []byte(paths[i])
+		}
 	}
 	if asJSON {
 		return writeJSON(stdout, map[string]any{"predictions": preds})
 	}
 	for _, p := range preds {
-		fmt.Fprintf(stdout, "%s: %s (%.4f)\n", p.File, p.Name, p.Probability)
+		fmt.Fprintf(stdout, "%s: %s (%.4f)\n", printable(p.File), printable(p.Name), p.Probability)
 	}
 	return nil
+}
+
+// resumeCommand returns the command line that resumes this run: the one
+// given, without the flags that --resume refuses (the run keeps those it
+// was started with), with --resume.
+func (opts *trainOptions) resumeCommand() string {
+	boolFlags := map[string]bool{"nesterov": true, "restore-best": true, "include-validation": true, "resume": true}
+	words := []string{"fashion", "train"}
+	for i := 0; i < len(opts.args); i++ {
+		arg := opts.args[i]
+		name, _, hasValue := strings.Cut(strings.TrimLeft(arg, "-"), "=")
+		if !strings.HasPrefix(arg, "-") || (!recipeFlags[name] && name != "resume") {
+			words = append(words, shellQuote(arg))
+			continue
+		}
+		if !hasValue && !boolFlags[name] {
+			i++ // the flag's value
+		}
+	}
+	return strings.Join(append(words, "--resume"), " ")
+}
+
+// shellQuote quotes a word for a POSIX shell when it needs quoting.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_=./:,+@%") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

@@ -66,7 +66,7 @@ func TestKilledTrainingResumes(t *testing.T) {
 		t.Fatal(err)
 	}
 	cmd.Wait()
-	if _, err := os.Stat(killed); err == nil {
+	if _, err := os.Stat(filepath.Join(killed, "model.json")); err == nil {
 		t.Fatalf("the killed run finished before it was killed:\n%s", log.String())
 	}
 	if strings.Contains(log.String(), "Epoch 4/4") {

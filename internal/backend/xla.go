@@ -7,5 +7,15 @@ import (
 	"github.com/gomlx/go-xla/pjrt"
 )
 
-// availablePlugins returns the PJRT plugins found, name to path.
-func availablePlugins() map[string]string { return pjrt.AvailablePlugins() }
+// availablePlugins lists the PJRT plugins GoMLX finds (name to path). The
+// search opens each candidate, and go-xla panics on one that is not a
+// plugin (a truncated download in $PJRT_PLUGIN_LIBRARY_PATH): that counts
+// as finding none there, and XLA's own error then says why.
+func availablePlugins() (plugins map[string]string) {
+	defer func() {
+		if recover() != nil {
+			plugins = nil
+		}
+	}()
+	return pjrt.AvailablePlugins()
+}

@@ -16,14 +16,17 @@ type File struct {
 	// recompresses the files, so only the decompressed bytes have a stable
 	// checksum.
 	SHA256 string
+	// Size is the number of bytes of the decompressed content: a download
+	// of the file, compressed or not, is no larger (see maxDownloadBytes).
+	Size int64
 }
 
 // The four canonical files of Fashion-MNIST.
 var (
-	trainImagesFile = File{"train-images-idx3-ubyte.gz", "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888"}
-	trainLabelsFile = File{"train-labels-idx1-ubyte.gz", "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9"}
-	testImagesFile  = File{"t10k-images-idx3-ubyte.gz", "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b"}
-	testLabelsFile  = File{"t10k-labels-idx1-ubyte.gz", "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34"}
+	trainImagesFile = File{"train-images-idx3-ubyte.gz", "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888", 47_040_016}
+	trainLabelsFile = File{"train-labels-idx1-ubyte.gz", "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9", 60_008}
+	testImagesFile  = File{"t10k-images-idx3-ubyte.gz", "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b", 7_840_016}
+	testLabelsFile  = File{"t10k-labels-idx1-ubyte.gz", "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34", 10_008}
 )
 
 // Files lists the four canonical files in the order Load reads them.
@@ -39,7 +42,7 @@ func (f File) find(dir string) (string, error) {
 	var other string
 	for _, name := range []string{f.Name, f.rawName()} {
 		p := filepath.Join(dir, name)
-		st, err := os.Stat(p)
+		st, err := os.Stat(p) // a FIFO is refused here, and again by plainfile when read
 		switch {
 		case err == nil && st.Mode().IsRegular():
 			return p, nil

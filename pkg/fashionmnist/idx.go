@@ -7,7 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
+
+	"github.com/fashion-gomlx/fashion-gomlx/internal/plainfile"
 )
 
 // idxData is the content of one IDX file (the format of the MNIST family of data
@@ -88,7 +89,7 @@ func parseIDX(raw []byte) (*idxData, error) {
 // readMaybeGzip returns the bytes of the file at path, decompressed when the
 // file is gzip-compressed (detected by its content, not its name).
 func readMaybeGzip(path string) ([]byte, error) {
-	f, err := os.Open(path)
+	f, err := plainfile.Open(path)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package fashionmnist
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -45,8 +46,9 @@ type LoadOptions struct {
 	SystemDir string
 	// Offline forbids downloading.
 	Offline bool
-	// Mirrors are the base URLs to download from; nil means Zalando's
-	// canonical location, then the copy Keras downloads.
+	// Mirrors are the base URLs to download from; nil means those of
+	// $FASHION_MNIST_MIRRORS (MirrorsEnv), else Zalando's canonical
+	// location, then the copy Keras downloads.
 	Mirrors []string
 	// Progress receives download progress bars; nil keeps downloads quiet.
 	Progress io.Writer
@@ -56,6 +58,10 @@ type LoadOptions struct {
 	// waiting for the response, or for the next bytes of the file) before
 	// the next mirror is tried; 0 means 30 seconds.
 	Timeout time.Duration
+	// Context, when cancelled, stops a download (its partial file is
+	// deleted) and Load returns an error wrapping the context's cause; nil
+	// means context.Background().
+	Context context.Context
 
 	// files replaces the canonical files in tests, which use small ones.
 	files []File
@@ -135,6 +141,9 @@ func (opts LoadOptions) locate(files []File) (dir, source string, err error) {
 			DirEnv, strings.Join(searched, ", "), reason, howToGet)
 	}
 	url, err := opts.download(cache, files)
+	if err != nil && opts.context().Err() != nil {
+		return "", "", fmt.Errorf("fashion-mnist: %w", err) // interrupted: not a reason to look elsewhere
+	}
 	if err != nil {
 		return "", "", fmt.Errorf("fashion-mnist: data not found: searched $%s (not set), %s; download failed: %w; %s",
 			DirEnv, strings.Join(searched, ", "), err, howToGet)

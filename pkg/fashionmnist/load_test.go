@@ -48,7 +48,7 @@ func fakeFiles(t testing.TB, nTrain, nTest int) (map[string][]byte, []File) {
 	files := make([]File, len(Files))
 	for i, f := range Files {
 		sum := sha256.Sum256(raws[i])
-		files[i] = File{Name: f.Name, SHA256: hex.EncodeToString(sum[:])}
+		files[i] = File{Name: f.Name, SHA256: hex.EncodeToString(sum[:]), Size: int64(len(raws[i]))}
 		content[f.Name] = gzipBytes(t, raws[i])
 	}
 	return content, files

@@ -11,8 +11,8 @@ import (
 	_ "image/png"  // Registers the PNG decoder.
 	"io"
 	"math"
-	"os"
 
+	"github.com/fashion-gomlx/fashion-gomlx/internal/plainfile"
 	"golang.org/x/image/draw"
 )
 
@@ -26,7 +26,7 @@ const maxPictureBytes = 100 << 20
 // ReadPicture reads a PNG, JPEG or GIF file of any size and colour and turns
 // it into a 28x28 Fashion-MNIST-like image (see PreparePicture).
 func ReadPicture(path string) (*image.Gray, error) {
-	f, err := os.Open(path)
+	f, err := plainfile.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("picture: %w", err)
 	}
@@ -71,6 +71,12 @@ func decodePicture(r io.Reader) (*image.Gray, error) {
 	if cfg.Width > maxPicturePixels/cfg.Height {
 		return nil, fmt.Errorf("the %s picture is %dx%d: over the limit of %d megapixels", format, cfg.Width, cfg.Height, maxPicturePixels/1_000_000)
 	}
+	if need := decodingBytes(cfg); need > 0 {
+		if left, limited := addressSpaceLeft(); limited && need > left {
+			return nil, fmt.Errorf("decoding the %dx%d %s picture takes about %d MB, and the process's memory limit (ulimit -v) leaves %d MB",
+				cfg.Width, cfg.Height, format, need>>20, max(left, 0)>>20)
+		}
+	}
 	img, _, err := image.Decode(bytes.NewReader(data))
 	if err != nil {
 		return nil, fmt.Errorf("unreadable %s picture: %w", format, err)
@@ -80,6 +86,31 @@ func decodePicture(r io.Reader) (*image.Gray, error) {
 		gray = orient(gray, jpegOrientation(data))
 	}
 	return prepareGray(gray), nil
+}
+
+// decodingBytes estimates the memory that decoding and preparing a picture
+// takes: the decoded picture (its bytes per pixel depend on its colour
+// model) and two grayscale copies, a quarter more for what the garbage
+// collector has not yet freed, and 64 MB for the heap's growth (measured:
+// a 7000x7000 16-bit RGBA PNG, estimated at 676 MB, fails with 386 MB
+// left and is predicted with 950 MB).
+func decodingBytes(cfg image.Config) int64 {
+	bytesPerPixel := int64(8) // 16-bit RGBA, the most
+	switch cfg.ColorModel {
+	case color.GrayModel, color.AlphaModel:
+		bytesPerPixel = 1
+	case color.Gray16Model, color.Alpha16Model:
+		bytesPerPixel = 2
+	case color.YCbCrModel, color.NYCbCrAModel:
+		bytesPerPixel = 4
+	case color.RGBAModel, color.NRGBAModel, color.CMYKModel:
+		bytesPerPixel = 4
+	}
+	if _, paletted := cfg.ColorModel.(color.Palette); paletted {
+		bytesPerPixel = 1
+	}
+	pixels := int64(cfg.Width) * int64(cfg.Height)
+	return pixels*(bytesPerPixel+2)*5/4 + 64<<20
 }
 
 // PreparePicture turns any picture into a 28x28 grayscale image the way
@@ -148,8 +179,47 @@ func prepareGray(gray *image.Gray) *image.Gray {
 	out := image.NewGray(image.Rect(0, 0, ImageSize, ImageSize))
 	draw.Draw(out, out.Bounds(), image.NewUniform(color.Gray{}), image.Point{}, draw.Src)
 	x0, y0 := (ImageSize-dw)/2, (ImageSize-dh)/2
-	draw.CatmullRom.Scale(out, image.Rect(x0, y0, x0+dw, y0+dh), gray, box, draw.Src, nil)
+	src, box := shrink(gray, box, maxScaledSide)
+	draw.CatmullRom.Scale(out, image.Rect(x0, y0, x0+dw, y0+dh), src, box, draw.Src, nil)
 	return out
+}
+
+// maxScaledSide bounds the sides of what the scaler reads. Its kernel
+// tables grow with the source's sides (about 4 weights per source pixel of
+// each side, 16 bytes each), not with its pixels: a picture of 1 x
+// 49,000,000 pixels, within maxPicturePixels, took 4.6 GB and 20 s. A
+// longer side is first shrunk by averaging blocks of pixels (shrink), in
+// time proportional to the picture's pixels; phone photos (4032 x 3024)
+// are scaled as they are.
+const maxScaledSide = 4096
+
+// shrink returns the part box of img, shrunk by averaging blocks of pixels
+// so that neither side is longer than max (as it is when it already fits),
+// and its bounds.
+func shrink(img *image.Gray, box image.Rectangle, max int) (*image.Gray, image.Rectangle) {
+	fx, fy := (box.Dx()+max-1)/max, (box.Dy()+max-1)/max
+	if fx <= 1 && fy <= 1 {
+		return img, box
+	}
+	w, h := (box.Dx()+fx-1)/fx, (box.Dy()+fy-1)/fy
+	out := image.NewGray(image.Rect(0, 0, w, h))
+	sums := make([]int, w) // one row of blocks at a time
+	counts := make([]int, w)
+	for by := range h {
+		clear(sums)
+		clear(counts)
+		for y := box.Min.Y + by*fy; y < min(box.Min.Y+(by+1)*fy, box.Max.Y); y++ {
+			row := img.Pix[img.PixOffset(box.Min.X, y) : img.PixOffset(box.Min.X, y)+box.Dx()]
+			for x, p := range row {
+				sums[x/fx] += int(p)
+				counts[x/fx]++
+			}
+		}
+		for bx := range w {
+			out.Pix[by*out.Stride+bx] = uint8((sums[bx] + counts[bx]/2) / counts[bx])
+		}
+	}
+	return out, out.Bounds()
 }
 
 // ScalePixels returns the pixels of a 28x28 image scaled to [0, 1], the

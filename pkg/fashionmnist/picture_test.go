@@ -3,7 +3,6 @@ package fashionmnist
 import (
 	"bytes"
 	"encoding/binary"
-	"hash/crc32"
 	"image"
 	"image/color"
 	"image/gif"
@@ -13,6 +12,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/fashion-gomlx/fashion-gomlx/internal/testpictures"
 )
 
 // photo draws a dark 120x60 rectangle on a white 300x200 background: a
@@ -115,20 +116,9 @@ func TestPictureOfAnImageGivesItBack(t *testing.T) {
 	}
 }
 
-// hugePNG returns the start of a PNG whose header claims w x h pixels.
-func hugePNG(w, h uint32) []byte {
-	var b bytes.Buffer
-	b.WriteString("\x89PNG\r\n\x1a\n")
-	ihdr := make([]byte, 17)
-	copy(ihdr, "IHDR")
-	binary.BigEndian.PutUint32(ihdr[4:], w)
-	binary.BigEndian.PutUint32(ihdr[8:], h)
-	ihdr[12], ihdr[13] = 8, 0 // 8-bit grayscale
-	binary.Write(&b, binary.BigEndian, uint32(13))
-	b.Write(ihdr)
-	binary.Write(&b, binary.BigEndian, crc32.ChecksumIEEE(ihdr))
-	return b.Bytes()
-}
+// hugePNG returns the start of a PNG whose header claims w x h pixels of
+// 8-bit gray.
+func hugePNG(w, h uint32) []byte { return testpictures.PNGHeader(w, h, 8, 0) }
 
 func TestDecodePictureErrors(t *testing.T) {
 	tests := []struct {

@@ -12,6 +12,8 @@ import (
 	"strconv"
 
 	"github.com/fashion-gomlx/fashion-gomlx/internal/atomicfile"
+	"github.com/fashion-gomlx/fashion-gomlx/internal/plainfile"
+	"github.com/fashion-gomlx/fashion-gomlx/internal/writepath"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
 	"github.com/gomlx/compute"
@@ -75,11 +77,11 @@ func (c *Checkpoints) Check() error {
 	}
 	where := c.dir
 	if state == dirAbsent {
-		if where, err = existingAncestor(c.dir); err != nil {
+		if where, err = writepath.Ancestor(c.dir); err != nil {
 			return fmt.Errorf("checkpoints: %w", err)
 		}
 	}
-	if err := probeWritable(where); err != nil {
+	if err := writepath.Probe(where); err != nil {
 		return fmt.Errorf("checkpoints: %w", err)
 	}
 	return nil
@@ -95,10 +97,12 @@ func inspectCheckpointsDir(dir string) (dirState, error) {
 	}
 	if _, err := readCheckpointsMarker(dir); err == nil {
 		return dirOurs, nil
+	} else if errors.Is(err, plainfile.ErrNotRegular) {
+		return 0, err
 	}
 	for _, e := range entries {
 		sub := filepath.Join(dir, e.Name())
-		inner, err := os.ReadDir(sub)
+		inner, err := plainfile.ReadDir(sub)
 		if !e.IsDir() || err != nil || !isV1ModelDir(sub, inner) {
 			return 0, notOurs(dir, entries, checkpointsMarkerName)
 		}
@@ -119,20 +123,20 @@ func (c *Checkpoints) OnTrainBegin(m *fashion.Model, _ fashion.TrainInfo) error 
 		return fmt.Errorf("checkpoints: %w", err)
 	}
 	if state == dirOurV1 {
-		entries, _ := os.ReadDir(c.dir)
+		entries, _ := plainfile.ReadDir(c.dir)
 		for _, e := range entries {
 			if err := removeV1ModelDir(filepath.Join(c.dir, e.Name())); err != nil {
 				return fmt.Errorf("checkpoints: removing those of an older version: %w", err)
 			}
 		}
 	}
-	if err := os.MkdirAll(c.dir, 0o755); err != nil {
+	if err := os.MkdirAll(c.dir, dirPerm); err != nil {
 		return fmt.Errorf("checkpoints: %w", err)
 	}
 	c.run = h.Run.ID
 	if marker, err := readCheckpointsMarker(c.dir); err != nil || marker.Run != c.run {
 		data, _ := json.Marshal(checkpointsMarker{Format: checkpointsFormat, Version: 1, Run: c.run})
-		if err := atomicfile.WriteFile(filepath.Join(c.dir, checkpointsMarkerName), append(data, '\n'), 0o644); err != nil {
+		if err := atomicfile.WriteFile(filepath.Join(c.dir, checkpointsMarkerName), append(data, '\n'), filePerm); err != nil {
 			return fmt.Errorf("checkpoints: %w", err)
 		}
 	}
@@ -191,7 +195,7 @@ type epochEntry struct {
 // listEpochs lists the epoch checkpoints of dir that this program wrote,
 // oldest first, complete or not.
 func listEpochs(dir string) ([]epochEntry, error) {
-	entries, err := os.ReadDir(dir)
+	entries, err := plainfile.ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	} else if err != nil {
@@ -216,7 +220,7 @@ func listEpochs(dir string) ([]epochEntry, error) {
 // savedRun returns the ID of the run whose history a saved model records,
 // and whether its model.json could be read.
 func savedRun(dir string) (string, bool) {
-	data, err := os.ReadFile(filepath.Join(dir, modelFileName))
+	data, err := plainfile.ReadFile(filepath.Join(dir, modelFileName), maxModelFileBytes)
 	if err != nil {
 		return "", false
 	}
@@ -238,7 +242,7 @@ func savedRun(dir string) (string, bool) {
 
 // readCheckpointsMarker reads the marker of a checkpoints directory.
 func readCheckpointsMarker(dir string) (*checkpointsMarker, error) {
-	data, err := os.ReadFile(filepath.Join(dir, checkpointsMarkerName))
+	data, err := plainfile.ReadFile(filepath.Join(dir, checkpointsMarkerName), maxMarkerBytes)
 	if err != nil {
 		return nil, err
 	}

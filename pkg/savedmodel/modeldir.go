@@ -12,6 +12,16 @@ import (
 	"strings"
 
 	"github.com/fashion-gomlx/fashion-gomlx/internal/atomicfile"
+	"github.com/fashion-gomlx/fashion-gomlx/internal/plainfile"
+	"github.com/fashion-gomlx/fashion-gomlx/internal/writepath"
+)
+
+// The permissions of what a save creates, before the umask: a user whose
+// umask is 022 shares the model with others, one whose umask is 077 keeps
+// it to themselves (mkdir and touch do the same).
+const (
+	dirPerm  = 0o777
+	filePerm = 0o666
 )
 
 // A directory that Save wrote holds a marker file, markerFileName, whose
@@ -53,8 +63,11 @@ func inspectModelDir(dir string) (dirState, error) {
 	if err != nil || state != dirOurs {
 		return state, err
 	}
+	ours, err := marked(dir, markerFileName)
 	switch {
-	case isMarked(dir, markerFileName):
+	case err != nil:
+		return 0, err
+	case ours:
 		return dirOurs, nil
 	case isV1ModelDir(dir, entries):
 		return dirOurV1, nil
@@ -69,15 +82,15 @@ func readDirState(dir string) ([]fs.DirEntry, dirState, error) {
 	if dir == "" {
 		return nil, 0, errors.New("no directory given")
 	}
-	entries, err := os.ReadDir(dir)
+	entries, err := plainfile.ReadDir(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return nil, dirAbsent, nil
 	case err != nil:
 		if st, statErr := os.Stat(dir); statErr == nil && !st.IsDir() {
-			return nil, 0, fmt.Errorf("%s is a file, not a directory", dir)
+			return nil, 0, fmt.Errorf("%s is %s, not a directory", dir, plainfile.Kind(st.Mode()))
 		}
-		if _, ancestorErr := existingAncestor(dir); ancestorErr != nil {
+		if _, ancestorErr := writepath.Ancestor(dir); ancestorErr != nil {
 			return nil, 0, ancestorErr
 		}
 		return nil, 0, err
@@ -101,11 +114,41 @@ func notOurs(dir string, entries []fs.DirEntry, marker string) error {
 		dir, strings.Join(names, ", "), marker)
 }
 
-// isMarked reports whether dir holds the marker file name, with a line
-// naming one of this program's formats.
+// maxMarkerBytes bounds the size of a marker file read: ours are one line.
+const maxMarkerBytes = 4 << 10
+
+// marked reports whether dir holds the marker file name, a regular file
+// with a line naming one of this program's formats. Something other than
+// a regular file in its place is an error saying what it is.
+func marked(dir, name string) (bool, error) {
+	data, err := plainfile.ReadFile(filepath.Join(dir, name), maxMarkerBytes)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return false, nil
+	case err != nil:
+		return false, err
+	}
+	return strings.HasPrefix(string(data), "fashion-gomlx/"), nil
+}
+
+// isMarked reports whether dir holds the marker file name (see marked).
 func isMarked(dir, name string) bool {
-	data, err := os.ReadFile(filepath.Join(dir, name))
-	return err == nil && strings.HasPrefix(string(data), "fashion-gomlx/")
+	ok, _ := marked(dir, name)
+	return ok
+}
+
+// Describe says what dir is to this package: "a saved model" or "the
+// checkpoints of a training run" when it holds the marker of one (a
+// directory this package writes into, and deletes in), "" otherwise. Tools
+// use it to keep other data out of such directories.
+func Describe(dir string) string {
+	if isMarked(dir, markerFileName) {
+		return "a saved model"
+	}
+	if _, err := readCheckpointsMarker(dir); err == nil {
+		return "the checkpoints of a training run"
+	}
+	return ""
 }
 
 // isV1ModelDir reports whether a directory holding entries is a model
@@ -120,7 +163,7 @@ func isV1ModelDir(dir string, entries []fs.DirEntry) bool {
 	if !slices.Equal(names, []string{v1WeightsDirName, modelFileName}) {
 		return false
 	}
-	data, err := os.ReadFile(filepath.Join(dir, modelFileName))
+	data, err := plainfile.ReadFile(filepath.Join(dir, modelFileName), maxModelFileBytes)
 	var head struct {
 		Format  string `json:"format"`
 		Version int    `json:"version"`
@@ -139,46 +182,11 @@ func CheckSaveDir(dir string) error {
 	}
 	where := dir
 	if state == dirAbsent {
-		if where, err = existingAncestor(dir); err != nil {
+		if where, err = writepath.Ancestor(dir); err != nil {
 			return err
 		}
 	}
-	return probeWritable(where)
-}
-
-// existingAncestor returns the nearest directory above path (path itself
-// excluded) that exists: where a MkdirAll of path starts creating.
-func existingAncestor(path string) (string, error) {
-	p := filepath.Clean(path)
-	for {
-		parent := filepath.Dir(p)
-		st, err := os.Stat(parent)
-		switch {
-		case err == nil && st.IsDir():
-			return parent, nil
-		case err == nil:
-			return "", fmt.Errorf("%s is a file, not a directory", parent)
-		case !errors.Is(err, fs.ErrNotExist):
-			return "", err
-		case parent == p:
-			return "", err
-		}
-		p = parent
-	}
-}
-
-// probeWritable checks that a file can be created in dir.
-func probeWritable(dir string) error {
-	f, err := os.CreateTemp(dir, ".fashion-gomlx-probe-*")
-	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return fmt.Errorf("cannot write in %s: %w", dir, err)
-	}
-	f.Close()
-	return os.Remove(f.Name())
+	return writepath.Probe(where)
 }
 
 // prepareModelDir makes dir ready for Save: it creates it if needed and
@@ -189,12 +197,12 @@ func prepareModelDir(dir string) (dirState, error) {
 		return 0, err
 	}
 	if state == dirAbsent {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
+		if err := os.MkdirAll(dir, dirPerm); err != nil {
 			return 0, err
 		}
 	}
 	if state != dirOurs {
-		if err := atomicfile.WriteFile(filepath.Join(dir, markerFileName), modelMarker(), 0o644); err != nil {
+		if err := atomicfile.WriteFile(filepath.Join(dir, markerFileName), modelMarker(), filePerm); err != nil {
 			return 0, err
 		}
 	}
@@ -206,7 +214,7 @@ func prepareModelDir(dir string) (dirState, error) {
 // keep is ""), the checkpoint directory of format version 1 when v1 is
 // set, and temporary files of interrupted writes.
 func cleanModelDir(dir, keep string, v1 bool) error {
-	entries, err := os.ReadDir(dir)
+	entries, err := plainfile.ReadDir(dir)
 	if err != nil {
 		return err
 	}
@@ -244,7 +252,7 @@ func removeModelDir(dir string) error {
 	if err := cleanModelDir(dir, "", false); err != nil {
 		return err
 	}
-	entries, err := os.ReadDir(dir)
+	entries, err := plainfile.ReadDir(dir)
 	if err != nil || len(entries) > 1 {
 		return err
 	}

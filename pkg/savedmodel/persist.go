@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/fashion-gomlx/fashion-gomlx/internal/atomicfile"
+	"github.com/fashion-gomlx/fashion-gomlx/internal/plainfile"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
 	"github.com/gomlx/compute"
 )
@@ -65,6 +66,10 @@ type modelFile struct {
 // most to recover from; tests replace it to kill the process there.
 var crashHook = func(point string) {}
 
+// raceHook is called where another process acting hurts a reader most;
+// tests replace it to act there.
+var raceHook = func(point string) {}
+
 // Save writes the model to dir, creating it if needed. A kill at any
 // moment leaves dir holding a complete model, the previous one or the new
 // one (see the layout above). Save writes only into a directory that is
@@ -97,7 +102,7 @@ func save(m *fashion.Model, dir string) error {
 	}
 	data, err := json.MarshalIndent(mf, "", "  ")
 	if err == nil {
-		err = atomicfile.WriteFile(filepath.Join(dir, modelFileName), append(data, '\n'), 0o644)
+		err = atomicfile.WriteFile(filepath.Join(dir, modelFileName), append(data, '\n'), filePerm)
 	}
 	if err != nil {
 		os.RemoveAll(filepath.Join(dir, ref.Dir))
@@ -118,38 +123,88 @@ func save(m *fashion.Model, dir string) error {
 // written by another version of the format, weights whose checksum does
 // not match (random bytes, flipped bits), whose variables or sizes do not
 // match those fn creates, or that hold NaNs, is an error that says what is
-// wrong; sizes are checked before the weights are read.
+// wrong; sizes are checked before the weights are read. So is a
+// model.json whose record cannot be true: a recipe that Fit would refuse
+// (a batch size of 0, no optimizer), a history whose epochs are not
+// numbered 1, 2, ..., class names holding control characters.
+//
+// Load reads while another process may save over the model: a save
+// deletes the previous weights once model.json names the new ones, so when
+// reading the weights fails and model.json meanwhile names others, Load
+// reads the model again (up to maxLoadAttempts times).
 func Load(backend compute.Backend, dir string, fn fashion.ModelFn) (*fashion.Model, error) {
+	for attempt := 1; ; attempt++ {
+		m, mf, err := load(backend, dir, fn)
+		if err == nil || mf == nil || attempt == maxLoadAttempts {
+			return m, err
+		}
+		if now, nowErr := readModelFile(dir); nowErr != nil || now.Weights.Dir == mf.Weights.Dir {
+			return nil, err // not a save under the reader: the model is broken
+		}
+	}
+}
+
+// maxLoadAttempts bounds the times Load reads a model that saves keep
+// replacing under it.
+const maxLoadAttempts = 5
+
+// load implements one attempt of Load. It returns the model.json it read,
+// if it got that far.
+func load(backend compute.Backend, dir string, fn fashion.ModelFn) (*fashion.Model, *modelFile, error) {
+	m, built, err := loadModelFile(backend, dir, fn)
+	if err != nil {
+		return nil, built, err
+	}
+	// Building the model takes longer than a save: model.json is read again
+	// right before the weights it names, so that a save between the two
+	// reads is rare.
 	mf, err := readModelFile(dir)
 	if err != nil {
-		return nil, err
+		return nil, built, err
+	}
+	if mf.ModelFn != built.ModelFn || len(mf.ClassNames) != len(built.ClassNames) {
+		return nil, built, fmt.Errorf("load %s: %s changed while it was read", dir, modelFileName)
+	}
+	raceHook("load: model.json read")
+	w, err := readWeights(dir, mf, int64(m.NumParams()))
+	if err != nil {
+		return nil, mf, fmt.Errorf("load %s: %w", dir, err)
+	}
+	if err := m.SetRecord(mf.ClassNames, mf.Recipe, mf.History); err != nil {
+		return nil, mf, fmt.Errorf("load %s: %w", dir, err)
+	}
+	if err := loadCheckpoint(m, w); err != nil {
+		return nil, mf, fmt.Errorf("load %s: %w", dir, err)
+	}
+	return m, mf, nil
+}
+
+// loadModelFile reads model.json and builds the model it describes, with
+// fresh variables.
+func loadModelFile(backend compute.Backend, dir string, fn fashion.ModelFn) (*fashion.Model, *modelFile, error) {
+	mf, err := readModelFile(dir)
+	if err != nil {
+		return nil, nil, err
 	}
 	if fn == nil {
 		if mf.ModelFn == "" {
-			return nil, fmt.Errorf("load %s: %s names no model function (the model was saved from one not registered with fashion.RegisterModelFn): give the function", dir, modelFileName)
+			return nil, mf, fmt.Errorf("load %s: %s names no model function (the model was saved from one not registered with fashion.RegisterModelFn): give the function", dir, modelFileName)
 		}
 		if fn, err = fashion.LookupModelFn(mf.ModelFn); err != nil {
-			return nil, fmt.Errorf("load %s: %w", dir, err)
+			return nil, mf, fmt.Errorf("load %s: %w", dir, err)
 		}
 	}
 	m, err := fashion.New(backend, fn, 0)
 	if err != nil {
-		return nil, fmt.Errorf("load %s: %w", dir, err)
+		return nil, mf, fmt.Errorf("load %s: %w", dir, err)
 	}
 	if classes := len(m.ClassNames()); len(mf.ClassNames) != classes {
-		return nil, fmt.Errorf("load %s: %s names %d classes; the model function scores %d", dir, modelFileName, len(mf.ClassNames), classes)
+		return nil, mf, fmt.Errorf("load %s: %s names %d classes; the model function scores %d", dir, modelFileName, len(mf.ClassNames), classes)
 	}
-	w, err := readWeights(dir, mf, int64(m.NumParams()))
-	if err != nil {
-		return nil, fmt.Errorf("load %s: %w", dir, err)
+	if err := checkLayers(mf.Layers, m.Layers()); err != nil {
+		return nil, mf, fmt.Errorf("load %s: %w", dir, err)
 	}
-	if err := m.SetRecord(mf.ClassNames, mf.Recipe, mf.History); err != nil {
-		return nil, fmt.Errorf("load %s: %w", dir, err)
-	}
-	if err := loadCheckpoint(m, w); err != nil {
-		return nil, fmt.Errorf("load %s: %w", dir, err)
-	}
-	return m, nil
+	return m, mf, nil
 }
 
 // maxModelFileBytes bounds the size of a model.json Load reads. Ours
@@ -164,22 +219,14 @@ func readModelFile(dir string) (*modelFile, error) {
 		return nil, fmt.Errorf("load: %s is not a directory", dir)
 	}
 	path := filepath.Join(dir, modelFileName)
-	st, err := os.Stat(path)
+	data, err := plainfile.ReadFile(path, maxModelFileBytes)
 	switch {
 	case errors.Is(err, fs.ErrNotExist) && isMarked(dir, markerFileName):
 		return nil, fmt.Errorf("load: %s holds no complete model (no %s: a save was interrupted?)", dir, modelFileName)
 	case errors.Is(err, fs.ErrNotExist):
 		return nil, fmt.Errorf("load: %s is not a saved model (no %s)", dir, modelFileName)
 	case err != nil:
-		return nil, fmt.Errorf("load: %w", err)
-	case !st.Mode().IsRegular():
-		return nil, fmt.Errorf("load: %s is not a regular file", path)
-	case st.Size() > maxModelFileBytes:
-		return nil, fmt.Errorf("load: %s holds %d bytes, more than a model's description can (%d MB at most)", path, st.Size(), maxModelFileBytes>>20)
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("load: %w", err)
+		return nil, fmt.Errorf("load: %w (a model's description holds %d MB at most)", err, maxModelFileBytes>>20)
 	}
 	var mf modelFile
 	if err := json.Unmarshal(data, &mf); err != nil {
@@ -196,6 +243,9 @@ func readModelFile(dir string) (*modelFile, error) {
 			dir)
 	case mf.Version != modelFormatVersion:
 		return nil, fmt.Errorf("load: %s has unknown format version %d (this program reads %d)", path, mf.Version, modelFormatVersion)
+	}
+	if err := mf.check(); err != nil {
+		return nil, fmt.Errorf("load: %s is corrupt: %w", path, err)
 	}
 	return &mf, nil
 }

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"math/bits"
 	"os"
@@ -15,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/fashion-gomlx/fashion-gomlx/internal/atomicfile"
+	"github.com/fashion-gomlx/fashion-gomlx/internal/plainfile"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
 	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/gomlx/core/tensors"
@@ -63,7 +63,18 @@ func writeWeights(m *fashion.Model, dir string) (weightsRef, error) {
 	var suffix [4]byte
 	rand.Read(suffix[:])
 	ref := weightsRef{Dir: weightsDirPrefix + hex.EncodeToString(suffix[:]), SHA256: map[string]string{}}
-	wdir := filepath.Join(dir, ref.Dir)
+	// Created here, not by GoMLX (whose directories are 0770 less the
+	// umask), so that the weights are as shared as the rest; and named by
+	// an absolute path, which GoMLX takes as it is (it reads a leading "~"
+	// as the home directory: a model saved into "./~/m" would put its
+	// weights in $HOME/m).
+	wdir, err := filepath.Abs(filepath.Join(dir, ref.Dir))
+	if err != nil {
+		return ref, err
+	}
+	if err := os.Mkdir(wdir, dirPerm); err != nil {
+		return ref, err
+	}
 	// The checkpoint handler attaches itself to the store it saves: give it a
 	// copy, so that the live model stays untouched.
 	clone, err := m.Store().Clone()
@@ -86,11 +97,11 @@ func writeWeights(m *fashion.Model, dir string) (weightsRef, error) {
 	if err != nil {
 		return ref, err
 	}
-	index, err := os.ReadFile(indexPath)
+	index, err := plainfile.ReadFile(indexPath, maxIndexBytes)
 	if err != nil {
 		return ref, err
 	}
-	values, err := os.ReadFile(valuesPath)
+	values, err := plainfile.ReadFile(valuesPath, int64(m.NumParams())*maxBytesPerParam+maxExtraBytes)
 	if err != nil {
 		return ref, err
 	}
@@ -202,7 +213,7 @@ func readWeights(dir string, mf *modelFile, params int64) (*weightsData, error) 
 		default:
 			return nil, fmt.Errorf("%s names an unknown weights file %q", modelFileName, name)
 		}
-		data, err := readAtMost(path, limit)
+		data, err := plainfile.ReadFile(path, limit)
 		if err != nil {
 			return nil, fmt.Errorf("the checkpoint is missing or unreadable: %w", err)
 		}
@@ -233,23 +244,6 @@ func checkValuesSize(path string, params int64) error {
 			filepath.Base(path), st.Size(), params, lo, hi)
 	}
 	return nil
-}
-
-// readAtMost reads a file of at most limit bytes.
-func readAtMost(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("%s is larger than %d bytes", path, limit)
-	}
-	return data, nil
 }
 
 // loadCheckpoint loads verified checkpoint data into a separate store,
