@@ -34,20 +34,11 @@ func photo() *image.RGBA {
 
 func encodeAs(t *testing.T, format string, img image.Image) []byte {
 	t.Helper()
-	var b bytes.Buffer
-	var err error
-	switch format {
-	case "png":
-		err = png.Encode(&b, img)
-	case "jpeg":
-		err = jpeg.Encode(&b, img, &jpeg.Options{Quality: 90})
-	case "gif":
-		err = gif.Encode(&b, img, nil)
-	}
+	data, err := testpictures.Encode(format, img)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return b.Bytes()
+	return data
 }
 
 func TestPreparePicture(t *testing.T) {

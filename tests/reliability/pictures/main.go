@@ -7,13 +7,9 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"image"
 	"image/color"
-	"image/gif"
-	"image/jpeg"
-	"image/png"
 	"os"
 	"path/filepath"
 
@@ -92,18 +88,9 @@ func light(w, h int) *image.Gray {
 }
 
 func encode(format string, img image.Image) []byte {
-	var b bytes.Buffer
-	var err error
-	switch format {
-	case "png":
-		err = png.Encode(&b, img)
-	case "jpeg":
-		err = jpeg.Encode(&b, img, &jpeg.Options{Quality: 90})
-	case "gif":
-		err = gif.Encode(&b, img, nil)
-	}
+	data, err := testpictures.Encode(format, img)
 	if err != nil {
 		panic(err)
 	}
-	return b.Bytes()
+	return data
 }
