@@ -20,7 +20,6 @@ import (
 	"github.com/gomlx/gomlx/ml/model"
 )
 
-
 // readPageWeights reads the weights pageFiles.weights wrote.
 func readPageWeights(t *testing.T, dir string) (string, []byte) {
 	t.Helper()
