@@ -98,9 +98,8 @@ func TestCheckArticleModel(t *testing.T) {
 		want string
 	}{
 		"answer":        {answerMLP, "543,860 parameters: for 4 random images your logits"},
-		"DenseWithBias": {stock, "543,860 parameters"},
+		"DenseWithBias": {stock, "one scope deeper, as layers.DenseWithBias does"},
 		"ReLU before":   {reluFirst, "543,860 parameters"},
-		"other scopes":  {renamed, "put your mlp in their modelFn too"},
 		"ArticleMLP":    {fashion.ArticleMLP, "543,860 parameters"},
 	} {
 		expectCheck(t, text, name, true, c.want, func() bool { return CheckArticleModel(c.fn) })
@@ -146,6 +145,7 @@ func TestCheckArticleModel(t *testing.T) {
 		want string
 	}{
 		"template":              {template, "creates no layer yet"},
+		"other scopes":          {renamed, "Your layers' scopes are hidden1 (want dense), hidden2 (want dense_1), hidden3 (want dense_2), logits (want dense_3)"},
 		"nil":                   {nil, "There is no function"},
 		"first layer only":      {firstOnly, "dense (500 units); the article's are 500, 250, 100 and 10"},
 		"reversed":              {reversed, "dense (100 units), dense_1 (250 units), dense_2 (500 units), dense_3 (10 units)"},

@@ -43,7 +43,13 @@ var backendOnce = sync.OnceValues(func() (compute.Backend, error) {
 // layer's weights and biases (as the article does with get_weights()), and
 // shows how the weights spread within their Glorot limits.
 func ShowFirstLayer(m *fashion.Model) {
-	lw := Must(m.Weights("dense"))
+	first := ""
+	for _, l := range m.Layers() {
+		if l.Type == "Dense" && first == "" {
+			first = l.Name
+		}
+	}
+	lw := Must(m.Weights(first))
 	limit := fashion.GlorotLimit(len(lw.Weights), len(lw.Biases))
 	var b strings.Builder
 	fmt.Fprintf(&b, "weights: shape (%d, %d), Glorot limit sqrt(6 / (%d + %d)) = %.5f\n",
@@ -277,9 +283,19 @@ func CheckArticleModel(fn fashion.ModelFn) bool {
 	}
 	const tol = 1e-4
 	hidden := func(acts ...string) []string { return acts }
+	var wrongNames []string
+	for i, l := range layers {
+		if want := []string{"dense", "dense_1", "dense_2", "dense_3"}[i]; l.name != want && !strings.HasPrefix(l.name, want+"/") {
+			wrongNames = append(wrongNames, fmt.Sprintf("%s (want %s)", l.name, want))
+		}
+	}
+	if len(wrongNames) > 0 {
+		return verdict(name, false, "", fmt.Sprintf("Your layers' scopes are %s: the chapters that follow find the weights by the Keras names, each layer in scope.In(\"dense\"), scope.In(\"dense_1\"), and so on.",
+			strings.Join(wrongNames, ", ")))
+	}
 	names := ""
-	if layers[0].name != "dense" || layers[1].name != "dense_1" || layers[2].name != "dense_2" || layers[3].name != "dense_3" {
-		names = " (Chapters 9 to 13 load the saved model with fashion.ArticleMLP, whose layers are dense, dense_1, dense_2 and dense_3: with other names, put your mlp in their modelFn too.)"
+	if layers[0].name != "dense" {
+		names = " (Your layers keep their variables one scope deeper, as layers.DenseWithBias does: chapters 9 to 13 load the saved model with fashion.ArticleMLP, whose variables are not there; put your mlp in their modelFn.)"
 	}
 	if farthest(got, forward(layers, images, hidden("relu", "relu", "relu"), "none")) <= tol {
 		return verdict(name, true, fmt.Sprintf("784-500-250-100-10 with ReLU between the layers, 543,860 parameters: for 4 random images your logits are what these layers compute, in Go, from the same weights.%s", names), "")
@@ -348,4 +364,17 @@ func plural(n int) string {
 		return ""
 	}
 	return "s"
+}
+
+// CheckedMLP returns fn when it passes chapter 7's check (CheckArticleModel,
+// run silently), and otherwise fashion.ArticleMLP, the project's copy of
+// the article's network, saying so in one line: the cells of chapter 7
+// after its exercise build the learner's mlp once it is written, and the
+// article's network until then.
+func CheckedMLP(fn fashion.ModelFn) fashion.ModelFn {
+	if quietly(func() bool { return CheckArticleModel(fn) }) {
+		return fn
+	}
+	fmt.Fprintln(stdout, "(Your mlp does not pass the exercise's check yet: this cell builds fashion.ArticleMLP, the project's copy of the article's network.)")
+	return fashion.ArticleMLP
 }

@@ -498,37 +498,48 @@ func quietly(f func() bool) bool {
 	return f()
 }
 
+// yours prints whether a learner's piece of chapter 8's trainer passes
+// its exercise's check (run silently: the learner saw its verdict at the
+// exercise) and returns whether it does.
+func yours(name string, check func() bool) bool {
+	ok := quietly(check)
+	if ok {
+		fmt.Fprintf(stdout, "%-13s yours (it passes its check)\n", name+":")
+	} else {
+		fmt.Fprintf(stdout, "%-13s ✗ not yet (its check fails): the tutorial's answer in its place\n", name+":")
+	}
+	return ok
+}
+
+// YourLoss returns crossEntropy when it passes its check, else the
+// tutorial's answer, and says which.
+func YourLoss(crossEntropy BatchLossFn) BatchLossFn {
+	if yours("crossEntropy", func() bool { return CheckCrossEntropy(crossEntropy) }) {
+		return crossEntropy
+	}
+	return answerCrossEntropy
+}
+
+// YourRule returns nesterov when it passes its check, else the tutorial's
+// answer, and says which.
+func YourRule(nesterov UpdateRule) UpdateRule {
+	if yours("nesterov", func() bool { return CheckNesterovUpdate(nesterov) }) {
+		return nesterov
+	}
+	return answerNesterov
+}
+
 // YourPieces returns the four pieces of chapter 8's trainer the learner
 // wrote, each checked by its exercise's check (silently: the learner saw
 // its verdict above), with, for any that does not pass it yet, the
 // tutorial's answer in its place; it prints which pieces are the
 // learner's.
 func YourPieces(crossEntropy BatchLossFn, nesterov UpdateRule, newTrainStep StepBuilder, trainEpoch TrainEpoch, d *fashionmnist.Data) (BatchLossFn, UpdateRule, StepBuilder, TrainEpoch) {
-	say := func(name string, ok bool) {
-		if ok {
-			fmt.Fprintf(stdout, "%-13s yours (it passes its check)\n", name+":")
-		} else {
-			fmt.Fprintf(stdout, "%-13s ✗ not yet (its check fails): the tutorial's answer in its place\n", name+":")
-		}
-	}
-	ok := quietly(func() bool { return CheckCrossEntropy(crossEntropy) })
-	say("crossEntropy", ok)
-	if !ok {
-		crossEntropy = answerCrossEntropy
-	}
-	ok = quietly(func() bool { return CheckNesterovUpdate(nesterov) })
-	say("nesterov", ok)
-	if !ok {
-		nesterov = answerNesterov
-	}
-	ok = quietly(func() bool { return CheckTrainStep(newTrainStep) })
-	say("newTrainStep", ok)
-	if !ok {
+	crossEntropy, nesterov = YourLoss(crossEntropy), YourRule(nesterov)
+	if !yours("newTrainStep", func() bool { return CheckTrainStep(newTrainStep) }) {
 		newTrainStep = answerNewTrainStep
 	}
-	ok = quietly(func() bool { return CheckTrainEpoch(trainEpoch, d) })
-	say("trainEpoch", ok)
-	if !ok {
+	if !yours("trainEpoch", func() bool { return CheckTrainEpoch(trainEpoch, d) }) {
 		trainEpoch = answerTrainEpoch
 	}
 	return crossEntropy, nesterov, newTrainStep, trainEpoch
@@ -565,6 +576,20 @@ func RememberYourLoop(images int, epochs []fashion.EpochLog) {
 	check(os.WriteFile(yourLoopFile, data, 0o644))
 }
 
+// YourLoop returns the epochs chapter 8's own loop left (RememberYourLoop),
+// or nil when it has not run.
+func YourLoop() []fashion.EpochLog {
+	data, err := os.ReadFile(yourLoopFile)
+	if err != nil {
+		return nil
+	}
+	var loop yourLoop
+	if json.Unmarshal(data, &loop) != nil {
+		return nil
+	}
+	return loop.Epochs
+}
+
 // CompareWithYourLoop prints, for each epoch that chapter 8's own loop and
 // m's training (m.Fit) both made, their training and validation losses
 // side by side, and how far apart they are.
@@ -592,6 +617,17 @@ func CompareWithYourLoop(m *fashion.Model, d *fashionmnist.Data) {
 		worst = math.Max(worst, math.Max(math.Abs(a.Loss-b.Loss), math.Abs(a.ValLoss-b.ValLoss)))
 	}
 	fmt.Fprintf(stdout, "the largest difference: %.4f\n", worst)
+}
+
+// CheckPastedMLP says which network chapter 8 trains: the learner's mlp,
+// pasted from chapter 7, checked as chapter 7 checks it, or, when there is
+// none (fn is nil), fashion.ArticleMLP.
+func CheckPastedMLP(fn fashion.ModelFn) {
+	if fn == nil {
+		fmt.Fprintln(stdout, "No mlp pasted yet: this chapter trains fashion.ArticleMLP, the project's copy of the article's network.")
+		return
+	}
+	CheckArticleModel(fn)
 }
 
 // OrArticleMLP returns fn, or fashion.ArticleMLP when fn is nil: the
@@ -671,5 +707,6 @@ func ShowOverfitting(h *fashion.History, patience int) {
 		last.Epoch, last.Loss, last.ValLoss, last.ValLoss-last.Loss, kept.Epoch, kept.Loss, kept.ValLoss, kept.ValLoss-kept.Loss)
 	fmt.Fprint(stdout, b.String())
 	Show(viz.TrainingCurves{Title: fmt.Sprintf("Without early stopping, %d epochs", len(h.Epochs)),
-		Panels: viz.HistoryPanels(series), BestEpoch: kept.Epoch}.Figure())
+		Panels: viz.HistoryPanels(series), BestEpoch: kept.Epoch,
+		BestLabel: fmt.Sprintf("early stopping's best (%d)", kept.Epoch)}.Figure())
 }
