@@ -326,9 +326,10 @@ func ShowFilters(title string, kernel *tensors.Tensor) {
 // ShowFeatureMaps draws feature maps: one row per tensor of maps (each
 // [1, H, W, C], as a convolution layer with ReLU gives them for one
 // image), named by rows, showing its first channels channels; when img is
-// not nil, it starts each row. Each channel has one grey scale across the
-// rows: black 0, white its largest value in all of them, so that the rows
-// compare.
+// not nil, it starts each row. With one channel, the maps go side by side
+// in one row, each named by its row's name. Each channel has one grey
+// scale across the rows: black 0, white its largest value in all of them,
+// so that the rows compare.
 func ShowFeatureMaps(title string, img *image.Gray, rows []string, maps []*tensors.Tensor, channels int) {
 	if len(rows) != len(maps) || len(maps) == 0 {
 		check(fmt.Errorf("ShowFeatureMaps: %d row names for %d tensors", len(rows), len(maps)))
@@ -369,7 +370,10 @@ func ShowFeatureMaps(title string, img *image.Gray, rows []string, maps []*tenso
 				}
 			}
 			caption := fmt.Sprintf("filter %d", c)
-			if img == nil && c == 0 {
+			switch {
+			case channels == 1 && img == nil:
+				caption = rows[i]
+			case img == nil && c == 0:
 				caption = rows[i] + "\n" + caption
 			}
 			images, captions = append(images, m), append(captions, caption)
@@ -378,6 +382,9 @@ func ShowFeatureMaps(title string, img *image.Gray, rows []string, maps []*tenso
 	cols := channels
 	if img != nil {
 		cols++
+	}
+	if channels == 1 && img == nil {
+		cols = len(maps)
 	}
 	Show(viz.ImageGrid{Title: title, Images: images, Captions: captions, Cols: cols, Scale: 4}.Figure())
 }

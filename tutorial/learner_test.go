@@ -392,6 +392,17 @@ func TestRuleOptimizerIsSGD(t *testing.T) {
 			t.Errorf("epoch %d: SGD %+v, RuleOptimizer %+v", i+1, a, b)
 		}
 	}
+	// The exercise's template, which leaves w and v as they are, trains to
+	// nothing, without failing (the gradient it ignores stays in the graph).
+	r.Epochs = 1
+	_, wt := fit(RuleOptimizer{Rule: func(w, v, g *graph.Node, lr, mu float64) (*graph.Node, *graph.Node) { return w, v }, LearningRate: 0.01, Momentum: 0.9})
+	initial, err := fashion.New(Backend(), fashion.ArticleMLP, Seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := largestDiff(wt, trainableValues(initial)); d != 0 {
+		t.Errorf("the template's rule moved the weights by %g", d)
+	}
 	if err := (RuleOptimizer{LearningRate: 0.01}).Validate(); err == nil {
 		t.Error("a RuleOptimizer without a rule is valid")
 	}

@@ -74,9 +74,43 @@ func (o RuleOptimizer) UpdateGraph(scope *model.Scope, g *graph.Graph, loss *gra
 			panic(fmt.Sprintf("the update rule returns %s and %s for %s of shape %s: want the new w and the new v, each of w's shape",
 				shapeOf(newW), shapeOf(newV), w.Path(), w.Shape()))
 		}
+		if !dependsOn(gradient, newW, newV) {
+			// A rule that ignores the gradient (the exercise's template)
+			// leaves the gradient's graph unused, which the pure-Go
+			// backend fails to run (GoMLX v0.28.2): add it to the
+			// velocity, times 0, so that it is used and changes nothing.
+			newV = graph.Add(newV, graph.MulScalar(graph.ConvertDType(gradient, newV.DType()), 0))
+		}
 		w.SetNodeValue(newW)
 		velocity.SetNodeValue(newV)
 	}
+}
+
+// dependsOn reports whether any of nodes is x or is computed from it.
+func dependsOn(x *graph.Node, nodes ...*graph.Node) bool {
+	seen := map[*graph.Node]bool{}
+	var visit func(n *graph.Node) bool
+	visit = func(n *graph.Node) bool {
+		if n == x {
+			return true
+		}
+		if seen[n] {
+			return false
+		}
+		seen[n] = true
+		for _, in := range n.Inputs() {
+			if visit(in) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, n := range nodes {
+		if visit(n) {
+			return true
+		}
+	}
+	return false
 }
 
 // shapeOf names a node's shape, or nil.

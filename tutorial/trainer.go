@@ -632,8 +632,10 @@ func CheckPastedMLP(fn fashion.ModelFn) {
 
 // OrArticleMLP returns fn, or fashion.ArticleMLP when fn is nil: the
 // network a chapter trains when the learner has not pasted chapter 7's mlp
-// in its first cell.
-func OrArticleMLP(fn fashion.ModelFn) fashion.ModelFn {
+// in its first cell. It returns a plain function type, not a
+// fashion.ModelFn, so that GoMLX's train.NewTrainer, which recognises
+// model functions by their type, takes it too.
+func OrArticleMLP(fn fashion.ModelFn) func(scope *model.Scope, images *graph.Node) *graph.Node {
 	if fn == nil {
 		return fashion.ArticleMLP
 	}
