@@ -426,7 +426,7 @@ func ShowSeedComparison(runs []SeedRun) {
 			networks = append(networks, r.Network)
 		}
 	}
-	rows := [][]string{{"network", "seed", "test accuracy", "test loss", "training time"}}
+	rows := [][]string{{"network", "seed", "test accuracy", "test loss", "time"}}
 	for _, r := range runs {
 		rows = append(rows, []string{r.Network, fmt.Sprint(r.Seed), fmt.Sprintf("%.4f", r.Accuracy), fmt.Sprintf("%.4f", r.Loss), fmt.Sprintf("%.0f s", r.Seconds)})
 	}
@@ -447,7 +447,7 @@ func ShowSeedComparison(runs []SeedRun) {
 		}
 		s.mean /= float64(count)
 		summary[n] = s
-		fmt.Fprintf(&b, "%s: mean test accuracy %.4f over %d seeds, from %.4f to %.4f (spread %.4f); %.0f s of training in all\n",
+		fmt.Fprintf(&b, "%s: mean test accuracy %.4f over %d seeds, from %.4f to %.4f (spread %.4f); %.0f s in all\n",
 			n, s.mean, count, s.lo, s.hi, s.hi-s.lo, s.seconds)
 	}
 	if len(networks) == 2 {

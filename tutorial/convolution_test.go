@@ -166,7 +166,7 @@ func TestConvolutionFigures(t *testing.T) {
 		{"perceptron", 2, 0.87, 0.38, 61}, {"convolutional network", 2, 0.885, 0.32, 139},
 	})
 	for _, want := range []string{
-		"perceptron: mean test accuracy 0.8650 over 2 seeds, from 0.8600 to 0.8700 (spread 0.0100); 121 s of training in all",
+		"perceptron: mean test accuracy 0.8650 over 2 seeds, from 0.8600 to 0.8700 (spread 0.0100); 121 s in all",
 		"verdict: the convolutional network's worst seed (0.8800) beats the perceptron's best (0.8700)",
 	} {
 		if !strings.Contains(text.String(), want) {

@@ -429,3 +429,25 @@ func TestShowOverfitting(t *testing.T) {
 	ShowEpochLosses("loss", map[string][]float64{"mine": {1, 0.5}, "Fit": {1, 0.5}})
 	expectImages(t, rec, 1, 1)
 }
+
+func TestCheckedMLPAndPastedMLP(t *testing.T) {
+	t.Setenv("GOMLX_BACKEND", "go")
+	_, text := capture(t)
+	template := func(scope *model.Scope, images *graph.Node) *graph.Node { return graph.Reshape(images, -1, 784) }
+	// The learner's function once it passes; the article's network, said, until then.
+	if got := CheckedMLP(answerMLP); fmt.Sprintf("%p", got) != fmt.Sprintf("%p", answerMLP) || text.Len() != 0 {
+		t.Errorf("CheckedMLP(the answer) printed %q", text)
+	}
+	if got := CheckedMLP(template); fmt.Sprintf("%p", got) != fmt.Sprintf("%p", fashion.ArticleMLP) || !strings.Contains(text.String(), "builds fashion.ArticleMLP") {
+		t.Errorf("CheckedMLP(the template) printed %q", text)
+	}
+	text.Reset()
+	CheckPastedMLP(nil)
+	if !strings.Contains(text.String(), "No mlp pasted yet") {
+		t.Errorf("CheckPastedMLP(nil) printed %q", text)
+	}
+	expectCheck(t, text, "pasted", false, "creates no layer yet", func() bool { CheckPastedMLP(template); return false })
+	if got := OrArticleMLP(nil); fmt.Sprintf("%p", got) != fmt.Sprintf("%p", fashion.ArticleMLP) {
+		t.Error("OrArticleMLP(nil) is not fashion.ArticleMLP")
+	}
+}
