@@ -101,7 +101,7 @@ var exercises = map[string]exercise{
 	"newTrainStep": {
 		hints: []string{
 			"The step does what train.Trainer does for each batch: the batch's loss, the total loss of the graph, the optimizer's update from it, and it returns the total loss.",
-			"train.AddMainLoss(lossFn(logits, labels)) records the batch's loss; train.TotalLoss(g) adds to it what the model recorded (regularisers); opt.UpdateGraph(scope, g, total) builds the gradients and the update.",
+			"Three calls of GoMLX after the loss: train.AddMainLoss records a loss as the graph's main loss; train.TotalLoss of the graph returns the main loss plus what the model recorded (regularisers); the optimizer's UpdateGraph, given the scope, the graph and that total, builds the gradients and the update.",
 		},
 		answer: "the loss of the batch, the total loss, the optimizer's update, as train.Trainer builds a step",
 		code:   "answerNewTrainStep",
