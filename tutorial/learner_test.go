@@ -368,8 +368,10 @@ func TestRuleOptimizerIsSGD(t *testing.T) {
 	d := realData(t)
 	r := fashion.ArticleRecipe()
 	r.Epochs, r.Limit, r.Patience = 2, 500, -1
-	fit := func(o fashion.Optimizer) (*fashion.History, map[string][]float32) {
-		r.Optimizer = o
+	// fit trains with the recipe r as set; each caller sets r.Optimizer to a
+	// concrete optimizer, which Recipe.Optimizer takes whatever its
+	// interface type (pkg/fashion's Optimizer, or GoMLX's optimizer.Interface).
+	fit := func() (*fashion.History, map[string][]float32) {
 		m, err := fashion.New(Backend(), fashion.ArticleMLP, Seed)
 		if err != nil {
 			t.Fatal(err)
@@ -381,8 +383,10 @@ func TestRuleOptimizerIsSGD(t *testing.T) {
 		return h, trainableValues(m)
 	}
 	sgd := fashion.SGD{LearningRate: 0.01, Decay: 1e-3, Momentum: 0.9, Nesterov: true} // a decay large enough to show
-	hs, ws := fit(sgd)
-	hr, wr := fit(RuleOptimizer{Rule: answerNesterov, LearningRate: 0.01, Decay: 1e-3, Momentum: 0.9})
+	r.Optimizer = sgd
+	hs, ws := fit()
+	r.Optimizer = RuleOptimizer{Rule: answerNesterov, LearningRate: 0.01, Decay: 1e-3, Momentum: 0.9}
+	hr, wr := fit()
 	if d := largestDiff(ws, wr); d > 1e-4 {
 		t.Errorf("weights after m.Fit: fashion.SGD and RuleOptimizer differ by %g", d)
 	}
@@ -395,7 +399,8 @@ func TestRuleOptimizerIsSGD(t *testing.T) {
 	// The exercise's template, which leaves w and v as they are, trains to
 	// nothing, without failing (the gradient it ignores stays in the graph).
 	r.Epochs = 1
-	_, wt := fit(RuleOptimizer{Rule: func(w, v, g *graph.Node, lr, mu float64) (*graph.Node, *graph.Node) { return w, v }, LearningRate: 0.01, Momentum: 0.9})
+	r.Optimizer = RuleOptimizer{Rule: func(w, v, g *graph.Node, lr, mu float64) (*graph.Node, *graph.Node) { return w, v }, LearningRate: 0.01, Momentum: 0.9}
+	_, wt := fit()
 	initial, err := fashion.New(Backend(), fashion.ArticleMLP, Seed)
 	if err != nil {
 		t.Fatal(err)
