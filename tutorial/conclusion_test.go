@@ -1,6 +1,7 @@
 package tutorial
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -29,7 +30,7 @@ func TestCheckSavedFile(t *testing.T) {
 	if err := savedmodel.Save(m, dir); err != nil {
 		t.Fatal(err)
 	}
-	for _, right := range []string{"model.json", " model.json ", "./model.json", dir + "/model.json"} {
+	for _, right := range []string{"model.json", " model.json ", "./model.json", dir + "/model.json", `"model.json"`, "notebooks/" + dir + "/model.json"} {
 		if !CheckSavedFile(dir, right) {
 			t.Errorf("CheckSavedFile(%q) = false", right)
 		}
@@ -57,9 +58,13 @@ func TestCheckSavedFile(t *testing.T) {
 	if !strings.Contains(text.String(), "✓ Right! model.json lists the network's 5 layers and names its 10 classes") {
 		t.Errorf("verdicts:\n%s", text)
 	}
-	if !strings.Contains(text.String(), checkpoint+" is a folder") || !strings.Contains(text.String(), "it is part of the checkpoint") {
+	if !strings.Contains(text.String(), checkpoint+" is a folder, the checkpoint") || !strings.Contains(text.String(), "it is part of the checkpoint") {
 		t.Errorf("no hint for the checkpoint folder:\n%s", text)
 	}
+	expectCheck(t, text, "marker", false, "the marker that says this program wrote the directory", func() bool { return CheckSavedFile(dir, ".fashion-gomlx-model") })
+	expectCheck(t, text, "empty", false, "Write the file's path", func() bool { return CheckSavedFile(dir, "") })
+	expectCheck(t, text, "missing", false, "holds no file weights.h5", func() bool { return CheckSavedFile(dir, "weights.h5") })
+	noneContains(t, "CheckSavedFile", text.String(), "model.json")
 }
 
 // syntheticData returns data whose training partition holds n blank images.
@@ -76,13 +81,21 @@ func TestCheckUpdatesPerEpoch(t *testing.T) {
 	_, text := capture(t)
 	r := fashion.ArticleRecipe()
 	d := syntheticData(t, 100) // 3 batches of 32 and one of 4
-	if !CheckUpdatesPerEpoch(d, r, 4) || CheckUpdatesPerEpoch(d, r, 3) || CheckUpdatesPerEpoch(d, r, 100) {
-		t.Error("CheckUpdatesPerEpoch on 100 images")
-	}
-	for _, want := range []string{"3 full batches and a last one of 4 images, so 4 updates", "Close: 3 full batches leave 4 images over"} {
-		if !strings.Contains(text.String(), want) {
-			t.Errorf("verdicts lack %q:\n%s", want, text)
-		}
+	d.TrainFile = d.Train
+	expectCheck(t, text, "4", true, "3 full batches and a last one of 4 images, so 4 updates", func() bool { return CheckUpdatesPerEpoch(d, r, 4) })
+	for _, c := range []struct {
+		n    int
+		want string
+	}{
+		{0, "Replace the 0"},
+		{3, "counts the full batches only; the 4 images left over make one more"},
+		{100, "counts images"},
+		{32, "the batch size"},
+		{5, "one batch too many"},
+		{240, "the updates of 60 epochs"},
+		{7, "7 is not the number of batches"},
+	} {
+		expectCheck(t, text, fmt.Sprint(c.n), false, c.want, func() bool { return CheckUpdatesPerEpoch(d, r, c.n) })
 	}
 	text.Reset()
 	if !CheckUpdatesPerEpoch(syntheticData(t, 64), r, 2) || strings.Contains(text.String(), "last one") {
@@ -92,20 +105,18 @@ func TestCheckUpdatesPerEpoch(t *testing.T) {
 
 func TestCheckWatchedSplit(t *testing.T) {
 	_, text := capture(t)
-	for _, right := range []string{"validation", " Validation ", "the validation set", "val"} {
-		if !CheckWatchedSplit(right) {
-			t.Errorf("CheckWatchedSplit(%q) = false", right)
-		}
+	for _, right := range []string{"validation", " Validation ", "the validation set", "val", "val_loss", "validation loss", `"validation"`, "Validation."} {
+		expectCheck(t, text, right, true, "watched the validation loss", func() bool { return CheckWatchedSplit(right) })
 	}
-	for _, wrong := range []string{"training", "test", "", "?"} {
-		if CheckWatchedSplit(wrong) {
-			t.Errorf("CheckWatchedSplit(%q) = true", wrong)
-		}
-	}
-	for _, want := range []string{"cannot tell when to stop", "final exam of chapter 9", `Answer "training", "validation" or "test".`} {
-		if !strings.Contains(text.String(), want) {
-			t.Errorf("hints lack %q:\n%s", want, text)
-		}
+	for _, c := range []struct{ answer, want string }{
+		{"", "Write \"training\", \"validation\" or \"test\""},
+		{"training", "cannot tell when to stop"},
+		{"loss", "cannot tell when to stop"},
+		{"train set", "cannot tell when to stop"},
+		{"test", "final exam of chapter 9"},
+		{"accuracy", "is not one of the partitions"},
+	} {
+		expectCheck(t, text, c.answer, false, c.want, func() bool { return CheckWatchedSplit(c.answer) })
 	}
 }
 
@@ -121,8 +132,11 @@ func TestCheckUpdatesPerEpochArticle(t *testing.T) {
 	}
 	_, text := capture(t)
 	r := fashion.ArticleRecipe()
-	if !CheckUpdatesPerEpoch(d, r, 1719) || CheckUpdatesPerEpoch(d, r, 1718) {
+	if !CheckUpdatesPerEpoch(d, r, 1719) || CheckUpdatesPerEpoch(d, r, 1718) || CheckUpdatesPerEpoch(d, r, 1875) {
 		t.Error("CheckUpdatesPerEpoch(1719)")
+	}
+	if !strings.Contains(text.String(), "1875 is the batches of the whole training file") {
+		t.Errorf("1875:\n%s", text)
 	}
 	if !strings.Contains(text.String(), "55000 images in batches of 32: 1718 full batches and a last one of 24 images, so 1719 updates per epoch.") {
 		t.Errorf("verdict:\n%s", text)

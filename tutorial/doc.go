@@ -4,14 +4,19 @@
 // Classification with TensorFlow 2.0", redone in Go.
 //
 // The lesson is in the notebooks: from chapter 7 on, their cells hold the
-// GoMLX code (the model function, the loss, a training step built from
-// graph.Gradient) and call pkg/fashion (Fit, Evaluate, Predict),
-// pkg/fashionmnist (the data) and pkg/savedmodel (Save, Load) directly.
-// This package holds no model or training logic of its own: each function
-// composes those packages, pkg/figures (pictures) and GoNB's display
-// functions, except HandGradients, backpropagation written out by
-// hand for chapter 8 to compare with graph.Gradient. Like cmd/fashion, and
-// unlike the library packages, it chooses the backend the notebooks run on
+// GoMLX code, most of it the learner's own (the model function, the loss,
+// the optimizer's update rule, the training step and loop, a
+// cross-correlation), and call pkg/fashion (Fit, Evaluate, Predict),
+// pkg/fashionmnist (the data), pkg/savedmodel (Save, Load) and GoMLX's
+// train.Trainer directly. This package composes those packages,
+// pkg/figures (pictures) and GoNB's display functions; its own
+// machine-learning code is small: RuleOptimizer (the learner's
+// update rule of chapter 8 as a GoMLX optimizer), HandGradients (backpropagation
+// written out by hand, to compare with graph.Gradient), and answers.go,
+// the answers to the exercises written in Go, which Solution prints, the
+// tests check, and chapter 8's trainer runs in place of a learner's piece
+// that does not pass its check yet. Like cmd/fashion, and unlike the
+// library packages, it chooses the backend the notebooks run on
 // (internal/backend: XLA where its plugin is found, else pure Go).
 //
 // Every notebook cell runs as a new program (that is how GoNB works), so
@@ -21,10 +26,14 @@
 //
 // Functions print what went wrong in one line and end the cell (exit
 // status 1) instead of returning errors, so that notebook code stays short
-// (Must and Check do the same for calls into pkg/fashion); the Check...
-// functions of the exercises print whether an answer is right, and those
-// that take the learner's code run it and compare with a computation of
-// their own.
+// (Must and NoError do the same for calls into pkg/fashion). The Check...
+// functions of the exercises print whether an answer is right; when it is
+// not, what is wrong with it (which value, shape or case; the usual
+// mistakes are recognised by name) without the answer, and how to get a
+// hint. Those that take the learner's code run it and compare it with a
+// computation made another way: GoMLX's own loss, layers and trainer,
+// fashion.SGD, m.Fit, a forward pass written in Go. Hint gives graded
+// hints one at a time, Solution an answer (exercise.go, hints.go).
 //
 // A few cells are interactive, and each returns at once. BrowseTestSet and
 // DrawGarment (chapters 10 and 13) live in the page: the cell writes, beside

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/fashion-gomlx/fashion-gomlx/internal/num"
@@ -93,23 +94,83 @@ func CompareRuns(m *fashion.Model, d *fashionmnist.Data, metrics fashion.Metrics
 	}))
 }
 
+// normaliseClass returns the label a learner's answer names (any case,
+// spaces and quotes around it, a plural "s", "T-shirt" or "top" for
+// T-shirt/top, "boot" for Ankle boot), or -1.
+func normaliseClass(answer string) int {
+	s := strings.ToLower(strings.Trim(strings.TrimSpace(answer), "\"'`."))
+	if c := classIndex(s); c >= 0 {
+		return c
+	}
+	switch s = strings.TrimSuffix(s, "s"); s {
+	case "t-shirt", "tshirt", "t shirt", "top", "t-shirt/top":
+		return 0
+	case "trouser", "pant", "pants":
+		return 1
+	case "boot", "ankle boot", "ankle-boot":
+		return 9
+	}
+	return classIndex(s)
+}
+
 // CheckHardestClass checks the name of the class the model gets wrong most
-// often on the test set.
+// often on the test set: the lowest share of its own images right. A
+// failure says what share the named class has, and what it is when the
+// check recognises the mistake (the easiest class, the class other images
+// are most often taken for).
 func CheckHardestClass(m *fashion.Model, d *fashionmnist.Data, class string) bool {
+	const name = "hardest-class"
 	p := predictTest(m, d)
 	counts := Must(viz.ConfusionCounts(p.Split.Labels(), p.Classes, fashionmnist.NumClasses))
 	perClass, _, err := viz.Accuracies(counts)
 	check(err)
-	hardest := 0
+	hardest, easiest := 0, 0
 	for c, a := range perClass {
 		if a < perClass[hardest] {
 			hardest = c
 		}
+		if a > perClass[easiest] {
+			easiest = c
+		}
 	}
-	name := fashionmnist.ClassNames[hardest]
-	return verdict(strings.EqualFold(class, name),
-		fmt.Sprintf("%s (%.1f%% right): the model takes it most often for %s.", name, 100*perClass[hardest], mostConfusedWith(counts, hardest)),
-		"Find the shortest bar of the per-class accuracy chart.")
+	if strings.TrimSpace(class) == "" {
+		return verdict(name, false, "", "Write the class's name between the quotes.")
+	}
+	c := normaliseClass(class)
+	if c < 0 {
+		if _, err := strconv.Atoi(strings.TrimSpace(class)); err == nil {
+			return verdict(name, false, "", fmt.Sprintf("%s is a label; write the class's name, as the chart labels it.", strings.TrimSpace(class)))
+		}
+		return verdict(name, false, "", fmt.Sprintf("%q is not a class name; they are: %s.", class, strings.Join(fashionmnist.ClassNames[:], ", ")))
+	}
+	if c == hardest {
+		return verdict(name, true, fmt.Sprintf("%s (%.1f%% right): the model takes it most often for %s.",
+			fashionmnist.ClassNames[hardest], 100*perClass[hardest], mostConfusedWith(counts, hardest)), "")
+	}
+	// The class the most images of other classes are taken for.
+	taken := 0
+	takenFor := make([]int, fashionmnist.NumClasses)
+	for y, row := range counts {
+		for k, n := range row {
+			if k != y {
+				takenFor[k] += n
+			}
+		}
+	}
+	for k := range takenFor {
+		if takenFor[k] > takenFor[taken] {
+			taken = k
+		}
+	}
+	why := fmt.Sprintf("The model gets %.1f%% of the %s images right; another class has a lower share.", 100*perClass[c], fashionmnist.ClassNames[c])
+	switch c {
+	case easiest:
+		why = fmt.Sprintf("%s is the class the model gets right most often (%.1f%%): its bar is the longest.", fashionmnist.ClassNames[c], 100*perClass[c])
+	case taken:
+		why = fmt.Sprintf("%s is the answer the model gives most often by mistake (its column of the matrix); the question is the class whose own images it gets wrong most often (its bar). %s",
+			fashionmnist.ClassNames[c], why)
+	}
+	return verdict(name, false, "", why)
 }
 
 // mostConfusedWith names the two classes a class is most often mistaken for,
@@ -176,15 +237,35 @@ func ShowMistakes(m *fashion.Model, d *fashionmnist.Data, n int) {
 	Show(figures.Mistakes(predictTest(m, d), n))
 }
 
-// CheckPrediction checks the class predicted for test image i.
+// CheckPrediction checks the class predicted for test image i. A failure
+// says when the answer is the image's true class (which the model gets
+// wrong), or the prediction for a neighbouring image.
 func CheckPrediction(m *fashion.Model, d *fashionmnist.Data, i int, class string) bool {
+	const name = "prediction"
 	if i < 0 || i >= d.Test.Len() {
-		return verdict(false, "", fmt.Sprintf("Test images are numbered 0 to %d.", d.Test.Len()-1))
+		return verdict(name, false, "", fmt.Sprintf("Test images are numbered 0 to %d.", d.Test.Len()-1))
 	}
-	probs := Must(m.PredictSplit(d.Test, i, i+1))
-	got := fashionmnist.ClassNames[fashion.ArgMax(probs[0])]
-	return verdict(strings.EqualFold(class, got), fmt.Sprintf("The model says %s for image %d.", got, i),
-		"Predict that image with m.PredictSplit(d.Test, i, i+1) and take the most probable class.")
+	if strings.TrimSpace(class) == "" {
+		return verdict(name, false, "", "Write the class's name between the quotes.")
+	}
+	probs := Must(m.PredictSplit(d.Test, max(0, i-1), min(d.Test.Len(), i+2)))
+	at := func(j int) int { return fashion.ArgMax(probs[j-max(0, i-1)]) }
+	got := at(i)
+	c := normaliseClass(class)
+	switch {
+	case c == got:
+		return verdict(name, true, fmt.Sprintf("The model says %s for image %d.", fashionmnist.ClassNames[got], i), "")
+	case c < 0:
+		if _, err := strconv.Atoi(strings.TrimSpace(class)); err == nil {
+			return verdict(name, false, "", fmt.Sprintf("%s is a label; write the class's name.", strings.TrimSpace(class)))
+		}
+		return verdict(name, false, "", fmt.Sprintf("%q is not a class name; they are: %s.", class, strings.Join(fashionmnist.ClassNames[:], ", ")))
+	case c == d.Test.Label(i):
+		return verdict(name, false, "", fmt.Sprintf("%s is what test image %d shows, its label; the model answers another class for it.", fashionmnist.ClassNames[c], i))
+	case i > 0 && c == at(i-1) || i+1 < d.Test.Len() && c == at(i+1):
+		return verdict(name, false, "", fmt.Sprintf("%s is the model's answer for a neighbouring image, not for image %d: mind the index (PredictSplit's row 0 is image `from`).", fashionmnist.ClassNames[c], i))
+	}
+	return verdict(name, false, "", fmt.Sprintf("The model does not answer %s for test image %d.", fashionmnist.ClassNames[c], i))
 }
 
 // accuracyTolerance is how far an accuracy may be from the count's: far
@@ -203,50 +284,115 @@ func sameAccuracy(got float64, right, n int) bool {
 // labels) must return the share of predictions equal to their label. It
 // tries it on a small example, then on the model's predictions for the
 // test set, against the count made here and the accuracy m.Evaluate
-// measured.
+// measured. A failure names the case and what the value returned is, when
+// the check recognises it.
 func CheckAccuracy(accuracy func(predicted, labels []int) float64, m *fashion.Model, d *fashionmnist.Data) bool {
-	hint := "Count the images whose predicted class equals the label, and divide by the number of images (as float64)."
-	if got := accuracy([]int{1, 2, 3, 4}, []int{1, 2, 0, 4}); math.Abs(got-0.75) > accuracyTolerance {
-		return verdict(false, "", fmt.Sprintf("For predicted [1 2 3 4] and labels [1 2 0 4] it returns %g, not 0.75. %s", got, hint))
+	const name = "accuracy"
+	call := func(p, l []int) (float64, error) {
+		var got float64
+		err := tryRun(func() error { got = accuracy(slices.Clone(p), slices.Clone(l)); return nil })
+		return got, err
+	}
+	small := func(p, l []int, right int) (bool, string) {
+		got, err := call(p, l)
+		if err != nil {
+			return false, "Your function stopped: " + firstLine(err)
+		}
+		n := len(l)
+		if sameAccuracy(got, right, n) {
+			return true, ""
+		}
+		what := fmt.Sprintf("For predicted %v and labels %v it returns %g, not the share right.", p, l, got)
+		switch {
+		case got == 0 && right > 0:
+			what += " 0: the right ones are not counted, or an integer division (in Go, 3 / 4 is 0 when both are integers) made the share 0."
+		case got == float64(right):
+			what += fmt.Sprintf(" %g is the count of right answers; the accuracy is a share of the %d images.", got, n)
+		case sameAccuracy(got, n-right, n):
+			what += " That is the share of wrong answers."
+		case got == float64(n-right):
+			what += " That is the count of wrong answers."
+		case math.Abs(got-100*float64(right)/float64(n)) < 1e-9:
+			what += " That is a percentage; the check wants the share, between 0 and 1."
+		}
+		return false, what
+	}
+	for _, c := range []struct {
+		p, l  []int
+		right int
+	}{
+		{[]int{1, 2, 3, 4}, []int{1, 2, 0, 4}, 3},
+		{[]int{5, 5, 5, 9, 9}, []int{5, 9, 9, 9, 0}, 2},
+	} {
+		if ok, why := small(c.p, c.l, c.right); !ok {
+			return verdict(name, false, "", why)
+		}
 	}
 	p := predictTest(m, d)
 	labels := p.Split.Labels()
 	right := p.Right()
-	got := accuracy(p.Classes, labels)
+	got, err := call(p.Classes, labels)
+	if err != nil {
+		return verdict(name, false, "", "Your function stopped on the test set: "+firstLine(err))
+	}
 	metrics := Must(m.Evaluate(d.Test))
-	return verdict(sameAccuracy(got, right, len(labels)), fmt.Sprintf("%d of %d test images right: %.4f (m.Evaluate measured %.4f).", right, len(labels), got, metrics.Accuracy),
-		fmt.Sprintf("On the test set it returns %g; %d of the %d predictions are right. %s", got, right, len(labels), hint))
+	return verdict(name, sameAccuracy(got, right, len(labels)), fmt.Sprintf("%d of %d test images right: %.4f (m.Evaluate measured %.4f).", right, len(labels), got, metrics.Accuracy),
+		fmt.Sprintf("Right on the small examples, but on the %d test predictions it returns %g: do you count every image?", len(labels), got))
 }
 
 // CheckPredictClasses checks the exercise of chapter 10: predictClasses
 // must return the index of the largest probability of each row, as
 // Keras' predict_classes (np.argmax(probs, axis=1)). It tries it on rows
 // made here, then on the model's probabilities for the first 100 test
-// images, against the argmax computed here.
+// images, against the argmax computed here. A failure names the first row
+// it gets wrong, and the mistake when the check recognises it.
 func CheckPredictClasses(predictClasses func(probs [][]float32) []int, m *fashion.Model, d *fashionmnist.Data) bool {
-	hint := "For each row, keep the index of its largest value: start with 0, and move on whenever a later value is larger."
+	const name = "predictClasses"
 	cases := [][][]float32{
 		{{0.1, 0.7, 0.2}, {0.5, 0.3, 0.2}, {0.2, 0.2, 0.6}},
 		Must(m.PredictSplit(d.Test, 0, 100)),
 	}
 	for _, probs := range cases {
 		want := make([]int, len(probs))
+		smallest := make([]int, len(probs))
 		for i, row := range probs {
 			for k, v := range row {
 				if v > row[want[i]] {
 					want[i] = k
 				}
+				if v < row[smallest[i]] {
+					smallest[i] = k
+				}
 			}
 		}
-		got := predictClasses(probs)
+		in := make([][]float32, len(probs))
+		for i := range probs {
+			in[i] = slices.Clone(probs[i])
+		}
+		var got []int
+		if err := tryRun(func() error { got = predictClasses(in); return nil }); err != nil {
+			return verdict(name, false, "", "Your function stopped: "+firstLine(err))
+		}
 		if len(got) != len(want) {
-			return verdict(false, "", fmt.Sprintf("For %d rows it returns %d classes: one per row. %s", len(want), len(got), hint))
+			return verdict(name, false, "", fmt.Sprintf("For %d rows it returns %d classes: one per row.", len(want), len(got)))
 		}
 		for i := range want {
-			if got[i] != want[i] {
-				return verdict(false, "", fmt.Sprintf("Row %d, %.3f, has its largest value at %d; your function says %d. %s", i, probs[i], want[i], got[i], hint))
+			if got[i] == want[i] {
+				continue
 			}
+			why := fmt.Sprintf("Row %d, %.3f, has its largest value at position %d; your function says %d.", i, probs[i], want[i], got[i])
+			switch {
+			case got[i] == smallest[i]:
+				why += " That is the position of the smallest value."
+			case got[i] == want[i]+1:
+				why += " Positions count from 0."
+			case got[i] < 0 || got[i] >= len(probs[i]):
+				why += fmt.Sprintf(" A position is between 0 and %d.", len(probs[i])-1)
+			case got[i] == len(probs[i])-1:
+				why += " That is the last position: is the largest value kept as it is found?"
+			}
+			return verdict(name, false, "", why)
 		}
 	}
-	return verdict(true, "Your argmax agrees on 3 rows made up and on the model's first 100 test predictions.", "")
+	return verdict(name, true, "Your argmax agrees on 3 rows made up and on the model's first 100 test predictions.", "")
 }

@@ -1,8 +1,6 @@
 package tutorial
 
 import (
-	"fmt"
-
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/ml/layers/activation"
@@ -36,24 +34,27 @@ func HandGradients(scope *model.Scope, images, labels *graph.Node) map[string]*g
 	}
 	var layers []layer
 	x := graph.Reshape(images, -1, fashionmnist.ImagePixels)
-	for i := 0; ; i++ {
-		path := "/dense"
-		if i > 0 {
-			path = fmt.Sprintf("/dense_%d", i)
+	// The dense layers, in the order the model function created them: a
+	// scope with weights [inputs, units] and biases [units] (dense,
+	// dense_1, ... for fashion.Dense; dense/dense, ... for GoMLX's
+	// layers.DenseWithBias).
+	for v := range scope.Store().IterVariables() {
+		if v.Name() != "weights" || v.Shape().Rank() != 2 {
+			continue
 		}
-		wVar, bVar := scope.Store().GetVariable(path+"/weights"), scope.Store().GetVariable(path+"/biases")
-		if wVar == nil || bVar == nil {
-			break
+		bVar := scope.Store().GetVariable(v.Scope() + "/biases")
+		if bVar == nil {
+			continue
 		}
 		if len(layers) > 0 {
 			x = activation.Relu(x)
 		}
-		w := wVar.NodeValue(g)
-		layers = append(layers, layer{path: path, x: x, w: w})
+		w := v.NodeValue(g)
+		layers = append(layers, layer{path: v.Scope(), x: x, w: w})
 		x = graph.Add(graph.DotProduct(x, w), graph.InsertAxes(bVar.NodeValue(g), 0))
 	}
 	if len(layers) == 0 {
-		panic("HandGradients: the scope holds no dense layer named dense")
+		panic("HandGradients: the model has no dense layer")
 	}
 	logits := x
 	batch := labels.Shape().Dimensions[0]

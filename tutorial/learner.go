@@ -2,27 +2,30 @@ package tutorial
 
 import (
 	"fmt"
-	"maps"
 	"math"
 	"math/rand/v2"
-	"slices"
 	"strings"
 
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashion"
 	"github.com/fashion-gomlx/fashion-gomlx/pkg/fashionmnist"
-	"github.com/fashion-gomlx/fashion-gomlx/pkg/viz"
 	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
 	"github.com/gomlx/gomlx/ml/train/loss"
-	"github.com/gomlx/gomlx/ml/train/optimizer"
 )
 
-// Chapter 8's exercises, where the learner writes the machine-learning
-// code itself: the loss, the optimizer's update and the training loop.
-// Each check runs the learner's code and compares it with an independent
-// computation: GoMLX's stock loss, fashion.SGD, and m.Fit.
+// Chapter 8's exercises, where the learner writes the trainer: the loss,
+// the optimizer's update rule, the training step and the batch loop. Each
+// check runs the learner's code and compares it with a computation made
+// another way: GoMLX's loss, fashion.SGD, GoMLX's train.Trainer, m.Fit.
+// The optimizer that makes a GoMLX optimizer of the learner's rule is in
+// optimizer.go, the trainer that puts the pieces together in trainer.go.
+
+// BatchLossFn is the shape of chapter 8's first exercise: the mean loss of
+// a batch, a scalar, from its logits float32 [B, 10] and labels int32
+// [B, 1].
+type BatchLossFn func(logits, labels *graph.Node) *graph.Node
 
 // tryRun calls f and turns a panic (how GoMLX reports a graph that does
 // not build) into an error, for the checks that run a learner's code.
@@ -33,6 +36,23 @@ func tryRun(f func() error) (err error) {
 		}
 	}()
 	return f()
+}
+
+// callGraph builds fn's graph on store and runs it with args, as
+// model.CallOnceN does, for the checks that run a learner's code: a panic
+// while fn builds its graph comes back as an error, where
+// model.CallOnceN's deferred Finalize waits forever after one (GoMLX
+// v0.28.2).
+func callGraph[F model.ExecGraphFn](store *model.Store, fn F, args ...any) (outs []*tensors.Tensor, err error) {
+	exec, err := model.NewExec(backend(), store, fn)
+	if err != nil {
+		return nil, err
+	}
+	if err := tryRun(func() error { var err error; outs, err = exec.Call(args...); return err }); err != nil {
+		return nil, err
+	}
+	exec.Finalize()
+	return outs, nil
 }
 
 // firstLine returns the first line of an error message, for a hint.
@@ -70,100 +90,149 @@ func crossEntropyCases() []crossEntropyCase {
 	return cases
 }
 
+// stockLoss is GoMLX's sparse categorical cross-entropy as a BatchLossFn:
+// the oracle of CheckCrossEntropy, and the loss the other checks give the
+// learner's step and loop, so that each piece is judged on its own.
+func stockLoss(logits, labels *graph.Node) *graph.Node {
+	return loss.SparseCategoricalCrossEntropyLogits([]*graph.Node{labels}, []*graph.Node{logits})
+}
+
+// crossEntropyMisses are the usual wrong losses, computed from the logits
+// and labels, with what to say of each. The first is GoMLX's loss itself.
+var crossEntropyMisses = []struct {
+	why string
+	fn  func(logits, labels *graph.Node) *graph.Node
+}{
+	{"", stockLoss},
+	{"the sum over the images; the loss of a batch is their mean.", func(logits, labels *graph.Node) *graph.Node {
+		return graph.MulScalar(stockLoss(logits, labels), float64(logits.Shape().Dimensions[0]))
+	}},
+	{"the loss with its sign lost: log p is negative, the loss -log p positive.", func(logits, labels *graph.Node) *graph.Node {
+		return graph.Neg(stockLoss(logits, labels))
+	}},
+	{"built from the label's logit itself, not from its log-probability: the softmax (its normaliser) is missing.", func(logits, labels *graph.Node) *graph.Node {
+		return graph.Neg(graph.ReduceAllMean(pickLabel(logits, labels)))
+	}},
+	{"built from the label's probability p, without the log: the loss is -log p.", func(logits, labels *graph.Node) *graph.Node {
+		return graph.Neg(graph.ReduceAllMean(pickLabel(graph.Softmax(logits), labels)))
+	}},
+	{"the mean of -log p over all ten classes; only the label's class counts.", func(logits, labels *graph.Node) *graph.Node {
+		return graph.Neg(graph.ReduceAllMean(graph.LogSoftmax(logits)))
+	}},
+	{"a softmax over the images of the batch (axis 0); the probabilities of one image are along axis 1, its ten classes.", func(logits, labels *graph.Node) *graph.Node {
+		return graph.Neg(graph.ReduceAllMean(pickLabel(graph.LogSoftmax(logits, 0), labels)))
+	}},
+}
+
+// pickLabel returns x[i, label_i] for each row i of x [B, 10]: [B].
+func pickLabel(x, labels *graph.Node) *graph.Node {
+	oneHot := graph.OneHot(graph.Reshape(labels, -1), fashionmnist.NumClasses, x.DType())
+	return graph.ReduceSum(graph.Mul(x, oneHot), 1)
+}
+
 // CheckCrossEntropy checks chapter 8's first exercise: crossEntropy must
 // return the mean sparse categorical cross-entropy of a batch, a scalar,
 // from logits float32 [B, 10] and labels int32 [B, 1]. It runs the
 // learner's graph and GoMLX's stock loss
 // (loss.SparseCategoricalCrossEntropyLogits) on random batches of 32 and
-// of 5 and compares them, and names the usual slips: a sum instead of a
-// mean, a lost minus sign, the logit of the label without the softmax.
+// of 5 and compares them, and names the usual slips (crossEntropyMisses,
+// a loss per image, a batch size written in).
 func CheckCrossEntropy(crossEntropy func(logits, labels *graph.Node) *graph.Node) bool {
-	hint := "For each image, -log softmax(logits)[label], then the mean over the batch: graph.LogSoftmax(logits), " +
-		"graph.OneHot(graph.Reshape(labels, -1), 10, dtypes.Float32) to pick the label's column, graph.ReduceSum over axis 1, graph.ReduceAllMean."
-	stock := func(logits, labels *graph.Node) *graph.Node {
-		return loss.SparseCategoricalCrossEntropyLogits([]*graph.Node{labels}, []*graph.Node{logits})
-	}
-	// -logit[label], averaged: the loss without the softmax's normaliser.
-	rawLogit := func(logits, labels *graph.Node) *graph.Node {
-		oneHot := graph.OneHot(graph.Reshape(labels, -1), fashionmnist.NumClasses, logits.DType())
-		return graph.Neg(graph.ReduceAllMean(graph.ReduceSum(graph.Mul(logits, oneHot), 1)))
-	}
+	const name = "crossEntropy"
+	near := func(a, b float64) bool { return math.Abs(a-b) <= 1e-4*math.Max(1, math.Abs(b)) }
 	for _, c := range crossEntropyCases() {
-		var got, want, raw float64
+		var got float64
+		var refs []float64
 		err := tryRun(func() error {
-			out, err := graph.NewExec(backend(), func(logits, labels *graph.Node) []*graph.Node {
+			exec, err := graph.NewExec(backend(), func(logits, labels *graph.Node) []*graph.Node {
 				mine := crossEntropy(logits, labels)
 				if mine == nil {
-					panic("your function returns nil")
+					panic("your function returns nil, not a node")
 				}
 				if !mine.Shape().IsScalar() {
-					panic(fmt.Sprintf("your function returns shape %s for a batch of %d; want a scalar, the mean over the batch",
-						mine.Shape(), c.batch))
+					panic(fmt.Sprintf("for a batch of %d images your function returns shape %s: the loss of a batch is one number, the mean over its images",
+						c.batch, mine.Shape()))
 				}
-				return []*graph.Node{graph.ConvertDType(mine, dtypes.Float64), graph.ConvertDType(stock(logits, labels), dtypes.Float64),
-					graph.ConvertDType(rawLogit(logits, labels), dtypes.Float64)}
+				outs := []*graph.Node{graph.ConvertDType(mine, dtypes.Float64)}
+				for _, m := range crossEntropyMisses {
+					outs = append(outs, graph.ConvertDType(m.fn(logits, labels), dtypes.Float64))
+				}
+				return outs
 			})
 			if err != nil {
 				return err
 			}
-			outs, err := out.Call(c.logits, c.labels)
+			outs, err := exec.Call(c.logits, c.labels)
 			if err != nil {
 				return err
 			}
-			got, want, raw = tensors.ToScalar[float64](outs[0]), tensors.ToScalar[float64](outs[1]), tensors.ToScalar[float64](outs[2])
+			got = tensors.ToScalar[float64](outs[0])
+			for _, o := range outs[1:] {
+				refs = append(refs, tensors.ToScalar[float64](o))
+			}
 			return nil
 		})
 		if err != nil {
-			return verdict(false, "", "Your graph does not run: "+firstLine(err))
+			return verdict(name, false, "", "Your graph does not run: "+firstLine(err))
 		}
-		near := func(a, b float64) bool { return math.Abs(a-b) <= 1e-4*math.Max(1, math.Abs(b)) }
-		switch {
-		case near(got, want):
+		want := refs[0]
+		if near(got, want) {
 			continue
-		case near(got, want*float64(c.batch)):
-			return verdict(false, "", fmt.Sprintf("For a batch of %d you return %.4f, the sum over the images; the loss is their mean, %.4f.",
-				c.batch, got, want))
-		case near(got, -want):
-			return verdict(false, "", fmt.Sprintf("You return %.4f, the loss is %.4f: the sign is lost (the loss is -log p, and log p < 0).", got, want))
-		case near(got, raw):
-			return verdict(false, "", fmt.Sprintf("You return %.4f, the logit of the label, not its log-probability: subtract the log of the sum of exp(logits), or use graph.LogSoftmax. %s", got, hint))
-		default:
-			return verdict(false, "", fmt.Sprintf("For a batch of %d random logits you return %.4f; GoMLX's loss gives %.4f. %s", c.batch, got, want, hint))
 		}
+		why := fmt.Sprintf("For a batch of %d random logits you return %.4f; GoMLX's loss gives %.4f.", c.batch, got, want)
+		for i, m := range crossEntropyMisses[1:] {
+			if near(got, refs[i+1]) {
+				why = fmt.Sprintf("For a batch of %d you return %.4f, %s", c.batch, got, m.why)
+				break
+			}
+		}
+		if c.batch != 32 && near(got, want*float64(c.batch)/32) {
+			why = fmt.Sprintf("Right for a batch of 32, but for a batch of %d you return %.4f: the batch's size is written in; take it from the logits' shape, or let a mean count the images.", c.batch, got)
+		}
+		if got == 0 {
+			why = "You return 0 for every batch: the loss is not computed yet."
+		}
+		return verdict(name, false, "", why)
 	}
-	return verdict(true, "Your graph gives GoMLX's loss.SparseCategoricalCrossEntropyLogits on batches of 32 and of 5 (to 1e-4).", "")
+	return verdict(name, true, "Your graph gives GoMLX's loss.SparseCategoricalCrossEntropyLogits on batches of 32 and of 5 (to 1e-4).", "")
 }
 
-// NesterovUpdate is the shape of chapter 8's second exercise: one update of
-// a variable w with velocity v, given its gradient g, the learning rate and
-// the momentum; it returns the new w and the new v.
-type NesterovUpdate func(w, v, g *graph.Node, learningRate, momentum float64) (newW, newV *graph.Node)
+// UpdateRule is the shape of chapter 8's second exercise: one update of a
+// variable w with velocity v, given its gradient g, the learning rate and
+// the momentum; it returns the new w and the new v. RuleOptimizer makes a
+// GoMLX optimizer of one.
+type UpdateRule func(w, v, g *graph.Node, learningRate, momentum float64) (newW, newV *graph.Node)
 
 // nesterovCheckSteps is how many updates CheckNesterovUpdate compares: the
 // velocity matters from the second on.
 const nesterovCheckSteps = 4
 
-// nesterovTestLoss is the loss the check minimises: sum(c·w) + sum(w²)/2,
-// whose gradient c + w changes with w, so that an update must use the
-// gradient at the current weights.
+// nesterovCheck are the small tensor the check updates, w0, and the
+// constant c of its loss, sum(c·w) + sum(w²)/2, whose gradient c + w
+// changes with w, so that an update must use the gradient at the current
+// weights; and the settings of the check's optimizer.
+var nesterovCheck = struct {
+	w0, c                []float32
+	learningRate, moment float64
+}{
+	w0: []float32{0.5, -1, 2, 0.25, -0.75, 1.5},
+	c:  []float32{1, 0.5, -2, 3, -1, 0.25},
+
+	learningRate: 0.1, moment: 0.9,
+}
+
+// nesterovTestLoss is the loss CheckNesterovUpdate minimises.
 func nesterovTestLoss(w, c *graph.Node) *graph.Node {
 	return graph.Add(graph.ReduceAllSum(graph.Mul(c, w)), graph.MulScalar(graph.ReduceAllSum(graph.Square(w)), 0.5))
 }
 
-// nesterovCheckValues are the small tensor the check updates and the
-// constant c of nesterovTestLoss.
-var nesterovCheckValues = struct{ w0, c []float32 }{
-	w0: []float32{0.5, -1, 2, 0.25, -0.75, 1.5},
-	c:  []float32{1, 0.5, -2, 3, -1, 0.25},
-}
-
 // sgdTrajectory returns w after each of nesterovCheckSteps updates by
-// fashion.SGD, Keras' rule, with no decay.
-func sgdTrajectory(o fashion.SGD) ([][]float32, error) {
+// fashion.SGD, Keras' rule, with no decay: the oracle.
+func sgdTrajectory() ([][]float32, error) {
+	o := fashion.SGD{LearningRate: nesterovCheck.learningRate, Momentum: nesterovCheck.moment, Nesterov: true}
 	store := model.NewStore()
-	w0 := tensors.FromFlatDataAndDimensions(nesterovCheckValues.w0, len(nesterovCheckValues.w0))
-	c := tensors.FromFlatDataAndDimensions(nesterovCheckValues.c, len(nesterovCheckValues.c))
-	w := store.RootScope().VariableWithValue("w", w0)
+	n := len(nesterovCheck.w0)
+	w := store.RootScope().VariableWithValue("w", tensors.FromFlatDataAndDimensions(nesterovCheck.w0, n))
 	exec, err := model.NewExec(backend(), store, func(scope *model.Scope, c *graph.Node) *graph.Node {
 		l := nesterovTestLoss(w.NodeValue(c.Graph()), c)
 		o.UpdateGraph(scope, c.Graph(), l)
@@ -174,7 +243,7 @@ func sgdTrajectory(o fashion.SGD) ([][]float32, error) {
 	}
 	var out [][]float32
 	for range nesterovCheckSteps {
-		next, err := exec.Call1(c)
+		next, err := exec.Call1(tensors.FromFlatDataAndDimensions(nesterovCheck.c, n))
 		if err != nil {
 			return nil, err
 		}
@@ -186,13 +255,13 @@ func sgdTrajectory(o fashion.SGD) ([][]float32, error) {
 // updateTrajectory returns w after each of nesterovCheckSteps updates by
 // the learner's rule, from the same start, with the gradient of the same
 // loss.
-func updateTrajectory(update NesterovUpdate, lr, momentum float64) ([][]float32, error) {
+func updateTrajectory(update UpdateRule) ([][]float32, error) {
 	exec, err := graph.NewExec(backend(), func(w, v, c *graph.Node) []*graph.Node {
 		l := nesterovTestLoss(w, c)
 		g := graph.Gradient(l, w)[0]
-		newW, newV := update(w, v, g, lr, momentum)
+		newW, newV := update(w, v, g, nesterovCheck.learningRate, nesterovCheck.moment)
 		if newW == nil || newV == nil {
-			panic("your function returns nil")
+			panic("your function returns nil, not a node")
 		}
 		if !newW.Shape().Equal(w.Shape()) || !newV.Shape().Equal(v.Shape()) {
 			panic(fmt.Sprintf("your function returns shapes %s and %s for w and v of shape %s", newW.Shape(), newV.Shape(), w.Shape()))
@@ -205,10 +274,10 @@ func updateTrajectory(update NesterovUpdate, lr, momentum float64) ([][]float32,
 	if err != nil {
 		return nil, err
 	}
-	n := len(nesterovCheckValues.w0)
-	w := tensors.FromFlatDataAndDimensions(nesterovCheckValues.w0, n)
+	n := len(nesterovCheck.w0)
+	w := tensors.FromFlatDataAndDimensions(nesterovCheck.w0, n)
 	v := tensors.FromFlatDataAndDimensions(make([]float32, n), n)
-	c := tensors.FromFlatDataAndDimensions(nesterovCheckValues.c, n)
+	c := tensors.FromFlatDataAndDimensions(nesterovCheck.c, n)
 	var out [][]float32
 	for range nesterovCheckSteps {
 		outs, err := exec.Call(w, v, c)
@@ -219,6 +288,55 @@ func updateTrajectory(update NesterovUpdate, lr, momentum float64) ([][]float32,
 		out = append(out, tensors.MustCopyFlatData[float32](w))
 	}
 	return out, nil
+}
+
+// ruleInGo is an update rule in plain Go, on one weight: the wrong rules
+// CheckNesterovUpdate recognises.
+type ruleInGo func(w, v, g, lr, mu float64) (newW, newV float64)
+
+// nesterovMisses are the usual wrong update rules, with what to say of
+// each.
+var nesterovMisses = []struct {
+	why  string
+	rule ruleInGo
+}{
+	{"That is classic momentum, w ← w + v: Nesterov's rule looks ahead, it moves w by μ·v − η·g with the new v.",
+		func(w, v, g, lr, mu float64) (float64, float64) { v = mu*v - lr*g; return w + v, v }},
+	{"That is plain gradient descent: the velocity plays no part in it.",
+		func(w, v, g, lr, mu float64) (float64, float64) { return w - lr*g, v }},
+	{"The first update is right, the later ones are not: the velocity you return is not the new one, so every update starts again from the old.",
+		func(w, v, g, lr, mu float64) (float64, float64) { nv := mu*v - lr*g; return w + mu*nv - lr*g, v }},
+	{"The velocity goes up the slope: the gradient is added to it instead of subtracted.",
+		func(w, v, g, lr, mu float64) (float64, float64) { v = mu*v + lr*g; return w + mu*v - lr*g, v }},
+	{"The weights move up the slope: their gradient term is added instead of subtracted.",
+		func(w, v, g, lr, mu float64) (float64, float64) { v = mu*v - lr*g; return w + mu*v + lr*g, v }},
+	{"The learning rate and the momentum are swapped: η multiplies the gradient, μ the velocity.",
+		func(w, v, g, lr, mu float64) (float64, float64) { v = lr*v - mu*g; return w + lr*v - mu*g, v }},
+	{"The learning rate is missing from the velocity's line: it scales the gradient there too.",
+		func(w, v, g, lr, mu float64) (float64, float64) { v = mu*v - g; return w + mu*v - lr*g, v }},
+	{"The new w and the new v come back in the wrong order: the function returns w first.",
+		func(w, v, g, lr, mu float64) (float64, float64) { nv := mu*v - lr*g; return nv, w + mu*nv - lr*g }},
+}
+
+// goTrajectory returns w after each of nesterovCheckSteps updates by a
+// rule in Go, on nesterovCheck's loss.
+func goTrajectory(rule ruleInGo) [][]float32 {
+	n := len(nesterovCheck.w0)
+	w, v := make([]float64, n), make([]float64, n)
+	for i := range w {
+		w[i] = float64(nesterovCheck.w0[i])
+	}
+	var out [][]float32
+	for range nesterovCheckSteps {
+		row := make([]float32, n)
+		for i := range w {
+			g := float64(nesterovCheck.c[i]) + w[i]
+			w[i], v[i] = rule(w[i], v[i], g, nesterovCheck.learningRate, nesterovCheck.moment)
+			row[i] = float32(w[i])
+		}
+		out = append(out, row)
+	}
+	return out
 }
 
 // sameValues reports whether a and b agree to float32 rounding.
@@ -238,221 +356,39 @@ func sameValues(a, b [][]float32) bool {
 // nesterovCheckSteps updates of a small tensor with the learner's rule and
 // with fashion.SGD (learning rate 0.1, momentum 0.9, no decay), each
 // taking the gradient of the same loss at its current weights, and
-// compares the weights after every update. It recognises classic momentum
-// and plain gradient descent, the usual near misses.
-func CheckNesterovUpdate(update NesterovUpdate) bool {
-	const lr, momentum = 0.1, 0.9
-	want, err := sgdTrajectory(fashion.SGD{LearningRate: lr, Momentum: momentum, Nesterov: true})
+// compares the weights after every update. It recognises the usual wrong
+// rules (nesterovMisses), computed in Go.
+func CheckNesterovUpdate(update UpdateRule) bool {
+	const name = "nesterov"
+	want, err := sgdTrajectory()
 	check(err)
-	got, err := updateTrajectory(update, lr, momentum)
+	var got [][]float32
+	err = tryRun(func() error { var err error; got, err = updateTrajectory(update); return err })
 	if err != nil {
-		return verdict(false, "", "Your update does not run: "+firstLine(err))
+		return verdict(name, false, "", "Your update does not run: "+firstLine(err))
 	}
 	if sameValues(got, want) {
-		return verdict(true, fmt.Sprintf("After each of %d updates of a 6-value tensor your w equals fashion.SGD's (Nesterov, η = %g, μ = %g) to float32 rounding.",
-			nesterovCheckSteps, lr, momentum), "")
+		return verdict(name, true, fmt.Sprintf("After each of %d updates of a 6-value tensor your w equals fashion.SGD's (Nesterov, η = %g, μ = %g) to float32 rounding.",
+			nesterovCheckSteps, nesterovCheck.learningRate, nesterovCheck.moment), "")
 	}
-	hint := "Keras' rule: v ← μ·v − η·g, then w ← w + μ·v − η·g with the new v (graph.MulScalar, graph.Sub, graph.Add)."
-	classic, err := sgdTrajectory(fashion.SGD{LearningRate: lr, Momentum: momentum})
-	check(err)
-	plain, err := sgdTrajectory(fashion.SGD{LearningRate: lr})
-	check(err)
-	switch {
-	case sameValues(got, classic):
-		hint = "That is classic momentum (w ← w + v): Nesterov's looks ahead, w ← w + μ·v − η·g with the new v."
-	case sameValues(got, plain):
-		hint = "That is plain gradient descent: the velocity is not used. " + hint
-	case sameValues(got[:1], want[:1]):
-		hint = "Your first update is right, the later ones are not: return the new velocity as well, it is carried to the next update. " + hint
+	if sameValues(got[:1], [][]float32{nesterovCheck.w0}) {
+		return verdict(name, false, "", fmt.Sprintf("After the first update w is still %s: your rule does not move w.", formatFloats(got[0][:3])))
 	}
-	return verdict(false, "", fmt.Sprintf("After the first update w = %s, fashion.SGD gives %s. %s",
-		formatFloats(got[0][:3]), formatFloats(want[0][:3]), hint))
-}
-
-// TrainEpoch is the shape of chapter 8's third exercise: one epoch of
-// training, which runs the compiled training step exec (loss, gradient and
-// update; it takes a batch's images and labels and returns the loss before
-// the update) on every batch of one epoch of batches, and returns the
-// epoch's mean loss over its images.
-type TrainEpoch func(exec *model.Exec, batches *fashion.Batches) float64
-
-// loopCheckImages and loopCheckEpochs size CheckTrainingLoop's runs: two
-// epochs of 40 batches of 32, small enough to take seconds.
-const loopCheckImages, loopCheckEpochs = 1280, 2
-
-// NesterovStep returns a training step for model function fn: the mean
-// sparse categorical cross-entropy of a batch, and one update of every
-// trainable variable by the optimizer o (the recipe's: fashion.SGD with
-// Nesterov momentum). It returns the loss before
-// the update, and is what m.Fit runs for each batch.
-func NesterovStep(fn fashion.ModelFn, o optimizer.Interface) func(scope *model.Scope, images, labels *graph.Node) *graph.Node {
-	return func(scope *model.Scope, images, labels *graph.Node) *graph.Node {
-		l := loss.SparseCategoricalCrossEntropyLogits([]*graph.Node{labels}, []*graph.Node{fn(scope, images)})
-		o.UpdateGraph(scope, images.Graph(), l)
-		return l
-	}
-}
-
-// loopComparison trains two models from the same seed on the first
-// loopCheckImages images of train, one by the learner's epoch function and
-// one by m.Fit, for loopCheckEpochs epochs in the same batch order, and
-// returns each epoch's mean loss and the validation loss at the end, of
-// both.
-func loopComparison(fn fashion.ModelFn, trainEpoch TrainEpoch, train, validation *fashionmnist.Split) (mine, fit []float64, mineVal, fitVal float64, err error) {
-	r := fashion.ArticleRecipe()
-	r.Seed, r.Epochs, r.Limit, r.Patience = Seed, loopCheckEpochs, loopCheckImages, -1
-	head, err := train.Head(min(loopCheckImages, train.Len()))
-	if err != nil {
-		return nil, nil, 0, 0, err
-	}
-	m, err := fashion.New(backend(), fn, r.Seed)
-	if err != nil {
-		return nil, nil, 0, 0, err
-	}
-	exec, err := model.NewExec(m.Backend(), m.Store(), NesterovStep(fn, r.Optimizer))
-	if err != nil {
-		return nil, nil, 0, 0, err
-	}
-	batches, err := fashion.NewBatches(head, r.BatchSize, true, r.Seed)
-	if err != nil {
-		return nil, nil, 0, 0, err
-	}
-	if err := tryRun(func() error {
-		for range r.Epochs {
-			mine = append(mine, trainEpoch(exec, batches))
-		}
-		return nil
-	}); err != nil {
-		return nil, nil, 0, 0, fmt.Errorf("your epoch function stopped: %w", err)
-	}
-	vm, err := m.Evaluate(validation)
-	if err != nil {
-		return nil, nil, 0, 0, err
-	}
-	ref, err := fashion.New(backend(), fn, r.Seed)
-	if err != nil {
-		return nil, nil, 0, 0, err
-	}
-	h, err := ref.Fit(train, nil, r)
-	if err != nil {
-		return nil, nil, 0, 0, err
-	}
-	for _, e := range h.Epochs {
-		fit = append(fit, e.Loss)
-	}
-	rm, err := ref.Evaluate(validation)
-	if err != nil {
-		return nil, nil, 0, 0, err
-	}
-	return mine, fit, vm.Loss, rm.Loss, nil
-}
-
-// loopTolerance is how far apart (relative) the learner's loop and m.Fit
-// may end: float32 sums in another order, over 80 updates.
-const loopTolerance = 1e-3
-
-// CheckTrainingLoop checks chapter 8's third exercise: trainEpoch must
-// train one epoch, one compiled step per batch, and return the epoch's
-// mean loss. It trains fn from tutorial.Seed on 1,280 training images for
-// two epochs with trainEpoch, and again with m.Fit (the same recipe, batch
-// order and optimizer), and compares each epoch's mean loss and the
-// validation loss at the end.
-func CheckTrainingLoop(fn fashion.ModelFn, trainEpoch TrainEpoch, d *fashionmnist.Data) bool {
-	mine, fit, mineVal, fitVal, err := loopComparison(fn, trainEpoch, d.Train, d.Validation)
-	if err != nil {
-		return verdict(false, "", "Your loop does not run: "+firstLine(err))
-	}
-	near := func(a, b float64) bool { return math.Abs(a-b) <= loopTolerance*math.Max(1, math.Abs(b)) }
-	report := fmt.Sprintf("epoch losses %s (m.Fit: %s), validation loss %.4f (m.Fit: %.4f)",
-		formatLosses(mine), formatLosses(fit), mineVal, fitVal)
-	if len(mine) == len(fit) && near(mine[0], fit[0]) && near(mine[1], fit[1]) && near(mineVal, fitVal) {
-		return verdict(true, "Your loop trains as m.Fit does: "+report+".", "")
-	}
-	hint := "Run the step on each batch: l := tutorial.Must(exec.Call1(batch.Inputs[0], batch.Labels[0])), then add float64(tensors.ToScalar[float32](l)) times the batch's size to the sum."
-	switch {
-	case mine[0] == 0:
-		hint = "The epoch's mean loss is 0: the loop runs no step, or does not add up its losses. " + hint
-	case near(mine[0], fit[0]) && !near(mineVal, fitVal):
-		hint = "The losses are right but the model did not learn as m.Fit's: does your loop run the training step, or only the loss? " + hint
-	}
-	return verdict(false, "", "Your loop gives "+report+". "+hint)
-}
-
-// formatLosses prints losses with 4 decimals.
-func formatLosses(losses []float64) string {
-	parts := make([]string, len(losses))
-	for i, l := range losses {
-		parts[i] = fmt.Sprintf("%.4f", l)
-	}
-	return "[" + strings.Join(parts, " ") + "]"
-}
-
-// ShowEpochLosses draws the mean loss of each epoch of one or more runs,
-// one curve per run, named by the map's keys (in sorted order).
-func ShowEpochLosses(title string, runs map[string][]float64) {
-	panel := viz.Panel{Title: title, YLabel: "mean loss"}
-	for _, name := range slices.Sorted(maps.Keys(runs)) {
-		panel.Series = append(panel.Series, viz.Series{Name: name, Values: runs[name]})
-	}
-	Show(viz.TrainingCurves{Panels: []viz.Panel{panel}}.Figure())
-}
-
-// OverfitRecipe returns the recipe of chapter 8's over-fitting run: the
-// article's, on the first 2,000 training images only (1,000 when
-// FASHION_QUICK=1), for 40 epochs (15), with early stopping off, so that
-// training goes on long after the validation loss has stopped falling.
-func OverfitRecipe() fashion.Recipe {
-	r := fashion.ArticleRecipe()
-	r.Seed, r.Limit, r.Epochs, r.Patience = Seed, 2000, 40, -1
-	if Quick() {
-		r.Limit, r.Epochs = 1000, 15
-		fmt.Fprintf(stdout, "%s=1: the over-fitting run trains %d epochs on %d images\n", QuickEnv, r.Epochs, r.Limit)
-	}
-	return r
-}
-
-// ShowOverfitting draws the curves of a run made without early stopping,
-// and replays early stopping with the given patience over it: it marks the
-// epoch that early stopping would have found best when it stopped, says
-// after which epoch it would have stopped, and how the training and
-// validation losses moved apart by the end of the run.
-func ShowOverfitting(h *fashion.History, patience int) {
-	if h == nil || len(h.Epochs) == 0 || h.BestEpoch == 0 {
-		check(fmt.Errorf("no validated epochs to draw"))
-	}
-	// Early stopping as Fit applies it: a lower validation loss (by more
-	// than nothing) is an improvement; patience epochs without one stop.
-	stopAt, best, wait := 0, 0, 0
-	for i, e := range h.Epochs {
-		switch {
-		case best == 0 || e.ValLoss < h.Epochs[best-1].ValLoss:
-			best, wait = i+1, 0
-		default:
-			wait++
-		}
-		if wait >= patience {
-			stopAt = i + 1
-			break
+	for _, m := range nesterovMisses {
+		if sameValues(got, goTrajectory(m.rule)) {
+			return verdict(name, false, "", m.why)
 		}
 	}
-	series := map[string][]float64{}
-	for _, metric := range []string{"loss", "accuracy", "val_loss", "val_accuracy"} {
-		series[metric] = Must(h.Metric(metric))
+	k := 0
+	for k < len(got)-1 && sameValues(got[k:k+1], want[k:k+1]) {
+		k++
 	}
-	kept, lowest, last := h.Epochs[best-1], h.Epochs[h.BestEpoch-1], h.Last()
-	var b strings.Builder
-	if stopAt > 0 {
-		fmt.Fprintf(&b, "early stopping with patience %d would have ended the run after epoch %d: no validation loss below epoch %d's %.4f (marked) in %d epochs\n",
-			patience, stopAt, kept.Epoch, kept.ValLoss, patience)
-	} else {
-		fmt.Fprintf(&b, "early stopping with patience %d would not have stopped this run\n", patience)
-	}
-	if lowest.Epoch != kept.Epoch {
-		fmt.Fprintf(&b, "the lowest validation loss of the whole run: %.4f after epoch %d\n", lowest.ValLoss, lowest.Epoch)
-	}
-	fmt.Fprintf(&b, "after epoch %d: training loss %.4f, validation loss %.4f (gap %.4f); after epoch %d: %.4f and %.4f (gap %.4f)\n",
-		last.Epoch, last.Loss, last.ValLoss, last.ValLoss-last.Loss, kept.Epoch, kept.Loss, kept.ValLoss, kept.ValLoss-kept.Loss)
-	fmt.Fprint(stdout, b.String())
-	Show(viz.TrainingCurves{Title: fmt.Sprintf("Without early stopping, %d epochs", len(h.Epochs)),
-		Panels: viz.HistoryPanels(series), BestEpoch: kept.Epoch}.Figure())
+	return verdict(name, false, "", fmt.Sprintf("After update %d, w starts %s; fashion.SGD's starts %s.",
+		k+1, formatFloats(got[k][:3]), formatFloats(want[k][:3])))
 }
+
+// TrainStep is a training step of a model function, as model.NewExec
+// compiles it: it takes a batch's images and labels, updates the model's
+// variables, and returns the loss. (An alias, so that model.NewExec takes
+// one.)
+type TrainStep = func(scope *model.Scope, images, labels *graph.Node) *graph.Node

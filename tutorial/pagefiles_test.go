@@ -35,7 +35,7 @@ func readPageWeights(t *testing.T, dir string) (string, []byte) {
 }
 
 // TestPageWeights: the weights written for the page, loaded into a model
-// built from the same function with other starting weights (ArticleMLP; smallMLP is another function), give the
+// built from the same function with other starting weights, give the
 // predictions of the model they were written from; loaded into a model of
 // another function, they are refused with a message that says so.
 func TestPageWeights(t *testing.T) {
@@ -225,4 +225,13 @@ func main() {
 	if _, err := f.programOf(exe); err == nil || !strings.Contains(err.Error(), "GoNB writes") {
 		t.Errorf("no main.go: %v", err)
 	}
+}
+
+// smallMLP is a 784-300-100-10 network: the article's layer names, fewer
+// layers, other shapes.
+func smallMLP(scope *model.Scope, images *graph.Node) *graph.Node {
+	x := graph.Reshape(images, -1, fashionmnist.ImagePixels)
+	x = activation.Relu(fashion.Dense(scope.In("dense"), x, 300))
+	x = activation.Relu(fashion.Dense(scope.In("dense_1"), x, 100))
+	return fashion.Dense(scope.In("dense_2"), x, fashionmnist.NumClasses)
 }

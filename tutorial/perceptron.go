@@ -40,16 +40,30 @@ func ShowTruthTable(name string, weights []float64, bias float64) {
 	fmt.Fprint(stdout, b.String())
 }
 
-// CheckOR checks weights and a bias that make a TLU compute logical OR.
+// CheckOR checks weights and a bias that make a TLU compute logical OR. A
+// failure names each input the unit gets wrong, with the unit's sum there.
 func CheckOR(weights []float64, bias float64) bool {
-	ok := len(weights) == 2
-	for _, x := range [][]float64{{0, 0}, {0, 1}, {1, 0}, {1, 1}} {
+	const name = "or"
+	if len(weights) != 2 {
+		return verdict(name, false, "", fmt.Sprintf("A unit of two inputs has 2 weights; yours has %d.", len(weights)))
+	}
+	var wrongs []string
+	for _, x := range gateInputs {
 		want := 0
 		if x[0] == 1 || x[1] == 1 {
 			want = 1
 		}
-		ok = ok && TLU(weights, bias, x) == want
+		if got := TLU(weights, bias, x); got != want {
+			z := bias + weights[0]*x[0] + weights[1]*x[1]
+			cmp := "≥ 0"
+			if z < 0 {
+				cmp = "< 0"
+			}
+			wrongs = append(wrongs, fmt.Sprintf("at (%g, %g) the sum is %g %s, so the unit answers %d where OR answers %d", x[0], x[1], z, cmp, got, want))
+		}
 	}
-	return verdict(ok, "One unit draws one straight line between the inputs that give 0 and those that give 1.",
-		"OR should answer 0 only for (0, 0): try weights that each push the sum above 0 on their own, and a bias a bit below 0.")
+	if len(wrongs) == 0 {
+		return verdict(name, true, "One unit draws one straight line between the inputs that give 0 and those that give 1.", "")
+	}
+	return verdict(name, false, "", "Your unit gets "+fmt.Sprint(len(wrongs))+" of the 4 inputs wrong: "+strings.Join(wrongs, "; ")+".")
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -318,18 +319,36 @@ func ShowTensorBoardRun(dir string) {
 	Show(viz.TrainingCurves{Title: "Read back from " + filepath.Base(dir), Panels: viz.HistoryPanels(series)}.Figure())
 }
 
-// CheckLearningRate checks the learning rate after a number of updates.
+// CheckLearningRate checks the learning rate after a number of updates. A
+// failure says what a wrong answer it recognises is: the rate without
+// decay, after another number of updates, from another formula.
 func CheckLearningRate(r fashion.Recipe, updates int, lr float64) bool {
+	const name = "learning-rate"
 	o, ok := r.Optimizer.(fashion.SGD)
 	if !ok {
 		check(fmt.Errorf("the exercise is about SGD's time-based decay; this recipe's optimizer is %T", r.Optimizer))
 	}
 	want := o.LearningRateAt(int64(updates))
+	t := float64(updates)
+	epoch := updates / 10 // the exercise asks for 10 epochs: one is 1,719 updates
 	formula := fmt.Sprintf("%g / (1 + %g * %d)", o.LearningRate, o.Decay, updates)
+	why := fmt.Sprintf("%g is not the rate after %d updates.", lr, updates)
+	if lr == 0 {
+		why = "0.0 is the placeholder: put the rate in its place."
+	}
+	misses := []nearMiss{
+		{o.LearningRate, fmt.Sprintf("%g is the rate before any update: the decay after %d updates is missing.", lr, updates)},
+		{o.LearningRateAt(int64(epoch)), fmt.Sprintf("%g is the rate after %d updates, one epoch; the question is after %d.", lr, epoch, updates)},
+		{o.LearningRateAt(int64(10 * updates)), fmt.Sprintf("%g is the rate after %d updates, ten times too many.", lr, 10*updates)},
+		{o.LearningRate * math.Exp(-o.Decay*t), fmt.Sprintf("%g is lr0·e^(−decay·t), close to Keras' formula but not it.", lr)},
+		{o.LearningRate * (1 - o.Decay*t), fmt.Sprintf("%g is lr0·(1 − decay·t), close to Keras' formula but not it.", lr)},
+		{1 / (1 + o.Decay*t), fmt.Sprintf("%g is 1 / (1 + decay·t): the rate starts at lr0, not 1.", lr)},
+		{o.LearningRate + o.Decay*t, fmt.Sprintf("%g is lr0 / 1 + decay·t: Go divides before it adds, put parentheses around (1 + decay*t).", lr)},
+		{o.LearningRate - o.Decay*t, fmt.Sprintf("%g is lr0 − decay·t; the decay divides the rate.", lr)},
+	}
 	// 5e-5 of the rate: about 4 significant digits, enough to tell Keras'
 	// formula from its approximations (0.01 * exp(-1e-6 * t) differs by 1.4e-4).
-	return checkNumber(lr, want, 5e-5*want,
+	return checkNumber(name, lr, want, 5e-5*want,
 		fmt.Sprintf("lr = %s = %.8f.", formula, want),
-		"compute lr0 / (1 + decay * t) in Go and print it.",
-		"Use Keras' time-based decay: lr0 / (1 + decay * t), with t the number of updates so far.")
+		"compute lr0 / (1 + decay * t) in Go and print it.", why, misses...)
 }

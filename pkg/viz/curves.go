@@ -24,6 +24,9 @@ type TrainingCurves struct {
 	// BestEpoch, counted from 1, is marked by a dashed line in every
 	// panel; 0 marks none.
 	BestEpoch int
+	// BestLabel names the marked epoch in the legend; empty means "best
+	// epoch (N)".
+	BestLabel string
 	// XLabel labels the horizontal axis, what value i+1 counts; empty
 	// means "epoch".
 	XLabel string
@@ -155,7 +158,11 @@ func (tc TrainingCurves) panelPlot(panel Panel, epochs int) (*plot.Plot, error) 
 	if tc.BestEpoch > 0 {
 		best := vLine(float64(tc.BestEpoch), p.Y.Min, p.Y.Max, dashed(frameColor))
 		p.Add(best)
-		p.Legend.Add(fmt.Sprintf("best epoch (%d)", tc.BestEpoch), best)
+		label := tc.BestLabel
+		if label == "" {
+			label = fmt.Sprintf("best epoch (%d)", tc.BestEpoch)
+		}
+		p.Legend.Add(label, best)
 	}
 	// The legend goes where the curves are not at the end: over falling
 	// curves (loss), under rising ones (accuracy).
