@@ -26,12 +26,17 @@ Exits 1 with one line per failed check.
 import argparse
 import asyncio
 import os
+import re
 import sys
-import types
 
 import yaml
 from traitlets.config import Config
 
+# What the image and the class need, whatever the values say: the image's command (start-lab
+# fills a new home with the chapters), its user and group, where the home is; and the class of
+# docker/hub/jupyterhub_config.py (its defaults: FASHION_HUB_MEM, _CPUS, _IDLE), which
+# docs/teachers.md sizes.
+IMAGE_CMD, UID, GID, HOME = "start-lab", 1000, 100, "/home/jovyan"
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 PROG = "check-z2jh"
@@ -51,6 +56,11 @@ def field(obj, name):
         camel = name.split("_")[0] + "".join(w.title() for w in name.split("_")[1:])
         return obj.get(camel, obj.get(name))
     return getattr(obj, name, None)
+
+
+def default_idle():
+    with open(os.path.join(ROOT, "docker", "hub", "jupyterhub_config.py")) as f:
+        return re.search(r'"FASHION_HUB_IDLE", "(\d+)"', f.read()).group(1)
 
 
 def merge(a, b):
@@ -143,7 +153,7 @@ def main():
     if args.chart:
         cfg = from_chart(args.chart, values)
         culler = [s for s in cfg.JupyterHub.services if s["name"] == "jupyterhub-idle-culler"]
-        check(culler and "--timeout=%d" % values["cull"]["timeout"] in culler[0]["command"],
+        check(culler and "--timeout=%s" % default_idle() in culler[0]["command"],
               "the chart's culler service: %s" % (culler[0]["command"] if culler else "none"))
         check(cfg.JupyterHub.implicit_spawn_seconds == values["hub"]["config"]["JupyterHub"]["implicit_spawn_seconds"],
               "the chart passes hub.config to the hub: implicit_spawn_seconds = %s"
@@ -152,6 +162,10 @@ def main():
     else:
         cfg = mapped(values)
         how = "the chart's mapping of the values"
+        cull = values.get("cull", {})
+        check(cull.get("enabled") and str(cull.get("timeout")) == default_idle(),
+              "the culler is on, after %ss as docker/hub/jupyterhub_config.py's (%ss)"
+              % (cull.get("timeout"), default_idle()))
     try:
         spawner, pod, pvc = asyncio.run(manifests(cfg))
     except Exception as e:  # A trait that does not validate: its message is the check.
@@ -162,23 +176,28 @@ def main():
     ctr = pod.spec.containers[0]
     want_image = "%s:%s" % (su["image"]["name"], su["image"]["tag"])
     check(ctr.image == want_image, "the pod runs the image %s" % ctr.image)
+    with open(os.path.join(ROOT, "docker", "hub", "jupyterhub_config.py")) as f:
+        docker_cfg = f.read()
+
+    def default(name):
+        return re.search(r'"%s", "([^"]+)"' % name, docker_cfg).group(1)
+    mem = {"G": 1 << 30, "M": 1 << 20}[default("FASHION_HUB_MEM")[-1]] * int(default("FASHION_HUB_MEM")[:-1])
     env = {e.name: e.value for e in ctr.env}
-    check(ctr.args == [su["cmd"]] and not ctr.command and env.get("JUPYTERHUB_SERVICE_URL", "").endswith(":8888/"),
+    check(ctr.args == [IMAGE_CMD] and not ctr.command and env.get("JUPYTERHUB_SERVICE_URL", "").endswith(":8888/"),
           "the pod runs the image's entry point (tini) with %s, which serves at JUPYTERHUB_SERVICE_URL=%s"
           % (ctr.args, env.get("JUPYTERHUB_SERVICE_URL")))
     sc, psc = field(ctr, "security_context"), field(pod.spec, "security_context")
-    check(field(sc, "run_as_user") == su["uid"] and field(psc, "fs_group") == su["fsGid"],
+    check(field(sc, "run_as_user") == UID and field(psc, "fs_group") == GID,
           "as UID %s, with the volume's group %s" % (field(sc, "run_as_user"), field(psc, "fs_group")))
     res = field(ctr, "resources")
     limits, requests = field(res, "limits"), field(res, "requests")
-    check(float(limits["cpu"]) == float(su["cpu"]["limit"]) and float(requests["cpu"]) == float(su["cpu"]["guarantee"])
-          and int(limits["memory"]) == spawner.mem_limit == 2 * 1024 ** 3
-          and int(requests["memory"]) == spawner.mem_guarantee,
-          "limits %s, requests %s (%s and %s of memory)" % (limits, requests, su["memory"]["limit"],
-                                                          su["memory"]["guarantee"]))
+    check(float(limits["cpu"]) == float(default("FASHION_HUB_CPUS")) and int(limits["memory"]) == mem
+          and 0 < float(requests["cpu"]) <= float(limits["cpu"]) and 0 < int(requests["memory"]) <= mem,
+          "limits %s, as docker/hub/jupyterhub_config.py's (%s, %s cores); requests %s"
+          % (limits, default("FASHION_HUB_MEM"), default("FASHION_HUB_CPUS"), requests))
     check(env.get("MEM_LIMIT") == str(spawner.mem_limit),
           "the server learns its limit (MEM_LIMIT=%s bytes)" % env.get("MEM_LIMIT"))
-    home = su["storage"]["homeMountPath"]
+    home = HOME
     mounts = {field(m, "mount_path"): field(m, "name") for m in ctr.volume_mounts}
     claims = {field(v, "name"): field(field(v, "persistent_volume_claim"), "claim_name")
               for v in pod.spec.volumes if field(v, "persistent_volume_claim")}

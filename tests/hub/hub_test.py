@@ -29,13 +29,13 @@ What it checks:
      kernels and servers are as they were;
   5. the second learner's container is killed: coming back, the hub starts it again at once
      and their chapter, saved with its outputs in step 1, is there;
-  6. a server nobody used (the learner "idle", started at the beginning) is stopped by the
-     idle culler, and no active learner's server is;
-  7. (before 6) the third learner opens the teacher's nbgitpuller link, which clones the
-     teacher's repository of chapters (served over HTTP from this machine) into
-     ~/work/fashion-gomlx; they answer chapter 2's exercise; the teacher changes that chapter
-     (its title, and the same exercise cell) and adds chapter 3; the link again brings the new
-     title and chapter 3 in and keeps the learner's answer and files.
+  6. the third learner opens the teacher's nbgitpuller link, which clones the teacher's
+     repository of chapters (served over HTTP from this machine) into ~/work/fashion-gomlx;
+     they answer chapter 2's exercise; the teacher changes that chapter (its title, and the
+     same exercise cell) and adds chapter 3; the link again brings the new title and chapter
+     3 in and keeps the learner's answer and files;
+  7. a server nobody used (the learner "idle", started at the beginning) is stopped by the
+     idle culler, and no active learner's server is.
 Screenshots go to --shots/NAME/. Exits 1 with one line per failed check.
 """
 import argparse
@@ -648,7 +648,7 @@ class Learner:
                    % (tries, self.times["restart"], len(ran)))
 
 
-    # --- 7. new chapters from the teacher, with nbgitpuller ---------------------------------
+    # --- 6. new chapters from the teacher, with nbgitpuller ---------------------------------
 
     def pull(self, repo):
         """Opens the teacher's nbgitpuller link; returns the seconds until JupyterLab showed
@@ -788,7 +788,7 @@ def main():
         ctr.kill()
         second.do(second.come_back).result()
 
-        log("7. %s brings the teacher's new chapters in with an nbgitpuller link" % third.name)
+        log("6. %s brings the teacher's new chapters in with an nbgitpuller link" % third.name)
         gateway = podman.client.networks.get("bridge").attrs["IPAM"]["Config"][0]["Gateway"]
         repo = ChaptersRepo(work, gateway)
         shutil.copy(os.path.join(ROOT, "notebooks", CHAPTER), os.path.join(repo.dir, "notebooks"))
@@ -796,7 +796,7 @@ def main():
         third.do(third.updates, repo).result()
         repo.stop()
 
-        log("6. the idle culler")
+        log("7. the idle culler")
         after = idle.wait(args.idle * 3)
         culled = hub_log_has(hub, "Culling server %s " % IDLE_USER)
         checks(after is not None and args.idle <= after <= args.idle + 60 and culled,
