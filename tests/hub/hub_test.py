@@ -275,9 +275,45 @@ class Hub:
                 os.killpg(self.proc.pid, signal.SIGKILL)
 
 
+class GitHTTP(__import__("http.server").server.BaseHTTPRequestHandler):
+    """git's smart HTTP protocol (git http-backend, as CGI), as GitHub serves it: nbgitpuller
+    clones with --depth 1, which the static ("dumb") protocol cannot serve."""
+    root = None
+
+    def do_GET(self):
+        self.backend()
+
+    def do_POST(self):
+        self.backend()
+
+    def backend(self):
+        path, _, query = self.path.partition("?")
+        env = dict(os.environ, GIT_PROJECT_ROOT=self.root, GIT_HTTP_EXPORT_ALL="1", PATH_INFO=path,
+                   QUERY_STRING=query, REQUEST_METHOD=self.command, REMOTE_ADDR=self.client_address[0],
+                   CONTENT_TYPE=self.headers.get("Content-Type", ""),
+                   CONTENT_LENGTH=self.headers.get("Content-Length", "0"),
+                   HTTP_CONTENT_ENCODING=self.headers.get("Content-Encoding", ""),
+                   GIT_PROTOCOL=self.headers.get("Git-Protocol", ""))
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        out = subprocess.run(["git", "http-backend"], input=body, env=env, capture_output=True).stdout
+        head, _, payload = out.partition(b"\r\n\r\n")
+        headers = [line.split(": ", 1) for line in head.decode().split("\r\n") if ": " in line]
+        status = next((v for k, v in headers if k == "Status"), "200 OK")
+        self.send_response(int(status.split()[0]))
+        for k, v in headers:
+            if k != "Status":
+                self.send_header(k, v)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, *args):
+        pass
+
+
 class ChaptersRepo:
-    """A teacher's repository of chapters, served over HTTP (git's "dumb" protocol: static
-    files) to the learners' containers, as a teacher's GitHub repository would be."""
+    """A teacher's repository of chapters, served over HTTP to the learners' containers, as a
+    teacher's GitHub repository would be."""
 
     def __init__(self, work, host):
         import http.server
@@ -285,9 +321,7 @@ class ChaptersRepo:
         self.bare = os.path.join(work, "served", "fashion-gomlx.git")
         os.makedirs(os.path.join(self.dir, "notebooks"))
         self.git("init", "-q", "-b", "main")
-        handler = lambda *a, **k: http.server.SimpleHTTPRequestHandler(  # noqa: E731
-            *a, directory=os.path.join(work, "served"), **k)
-        handler.log_message = lambda *a: None
+        handler = type("Handler", (GitHTTP,), {"root": os.path.join(work, "served")})
         self.server = http.server.ThreadingHTTPServer(("0.0.0.0", 0), handler)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         self.url = "http://%s:%d/fashion-gomlx.git" % (host, self.server.server_address[1])
@@ -303,7 +337,6 @@ class ChaptersRepo:
             self.git("clone", "-q", "--bare", self.dir, self.bare, cwd=os.path.dirname(self.dir))
         else:
             self.git("push", "-q", self.bare, "main")
-        self.git("update-server-info", cwd=self.bare)
 
     def notebook(self, name):
         with open(os.path.join(self.dir, "notebooks", name)) as f:
@@ -476,8 +509,7 @@ class Learner:
         self.times["chapter 8 training"] = time.monotonic() - start
         run.shot("trained")
         run.menu("File", "Save Notebook")
-        saved = wait_for("the saved chapter 8", lambda: (lambda c: c if c["cells"][target].get(
-            "execution_count") else None)(self.lab.api("GET", path)["content"]), 60, 1)
+        saved = self.saved(path, lambda nb: nb["cells"][target].get("execution_count"))
         ran = dict(saved, cells=[saved["cells"][i] for i in needed + [target]])
         failures = check_notebooks.check_nb(ran, [], full=False)
         outputs = "\n".join(t for o in saved["cells"][target].get("outputs", [])
@@ -528,7 +560,7 @@ class Learner:
         run.menu("File", "New", "Terminal")
         term = page.locator(".jp-Terminal:visible")
         term.locator(".xterm-screen").wait_for(timeout=60_000)
-        page.wait_for_timeout(2000)
+        term.locator(".xterm-rows").filter(has_text=re.compile(r"\S")).wait_for(timeout=60_000)
         term.click()
         page.keyboard.type("go -C $FASHION_GOMLX_DIR build -o /tmp/fashion ./cmd/fashion && cd ~/work && "
                            "/tmp/fashion train --epochs 2 --limit 1000 --logdir runs --out /tmp/model "
@@ -568,6 +600,19 @@ class Learner:
                    "the browser at another learner's TensorBoard %s: refused (HTTP %s)" % (
                        urllib.parse.urlsplit(url).path, response.status if response else None))
 
+    def saved(self, path, ready):
+        """The notebook at path once ready(notebook) holds (JupyterLab saves it meanwhile: a
+        read in the middle of a write gets HTTP 400, and is tried again)."""
+        def get():
+            try:
+                nb = self.lab.api("GET", path)["content"]
+            except urllib.error.HTTPError as e:
+                if e.code == 400:
+                    return None
+                raise
+            return nb if ready(nb) else None
+        return wait_for("the saved " + path, get, 60, 1)
+
     def _text(self, path):
         try:
             return self.lab.api("GET", path, type="file", format="text")["content"]
@@ -592,8 +637,7 @@ class Learner:
         run.run_all(panel)
         run.shot("out-of-memory")
         run.menu("File", "Save Notebook")
-        saved = wait_for("the saved notebook", lambda: (lambda c: c if c["cells"][1].get(
-            "execution_count") else None)(self.lab.api("GET", path)["content"]), 60, 1)
+        saved = self.saved(path, lambda nb: nb["cells"][1].get("execution_count"))
         eaten = "\n".join(t for o in saved["cells"][0]["outputs"] for t in check_notebooks.output_texts(o))
         after = "\n".join(t for o in saved["cells"][1]["outputs"] for t in check_notebooks.output_texts(o))
         self.check("signal: killed" in eaten and "Out of memory: this server may use 2.0 GiB" in eaten,

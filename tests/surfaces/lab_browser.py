@@ -302,10 +302,13 @@ class Run:
         term = self.page.locator(".jp-Terminal:visible")
         term.wait_for(timeout=60_000)
         term.locator(".xterm-screen").wait_for()
-        self.page.wait_for_timeout(2000)  # The shell's prompt.
+        # The shell's prompt (it may take a while on a busy machine): typing earlier is lost.
+        term.locator(".xterm-rows").filter(has_text=re.compile(r"\S")).wait_for(timeout=60_000)
         term.click()
-        self.page.keyboard.type("{ go version; command -v tensorboard; } > %s; echo written\n"
-                                % name, delay=20)
+        # Written under another name, then renamed: the file appears whole (the shell makes it
+        # empty before `go version` writes, which takes a while on a busy machine).
+        self.page.keyboard.type("{ go version; command -v tensorboard; } > %s.tmp; mv %s.tmp %s; echo written\n"
+                                % (name, name, name), delay=20)
         deadline = time.monotonic() + 60
         text = None
         while time.monotonic() < deadline and text is None:
