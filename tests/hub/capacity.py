@@ -66,21 +66,6 @@ class Sampler:
         return self.low, statistics.mean(self.loads) if self.loads else os.getloadavg()[0]
 
 
-def cgroup(podman, name):
-    """(rss, usage, peak usage) of a container's memory cgroup, in bytes (cgroup v1 or v2)."""
-    out = podman.client.containers.get(name).exec_run(["sh", "-c", """
-        if [ -f /sys/fs/cgroup/memory.current ]; then
-          echo usage $(cat /sys/fs/cgroup/memory.current); echo peak $(cat /sys/fs/cgroup/memory.peak 2>/dev/null || echo 0)
-          awk '$1 == "anon" {print "rss", $2}' /sys/fs/cgroup/memory.stat
-        else
-          d=/sys/fs/cgroup/memory
-          echo usage $(cat $d/memory.usage_in_bytes); echo peak $(cat $d/memory.max_usage_in_bytes)
-          awk '$1 == "total_rss" {print "rss", $2}' $d/memory.stat
-        fi"""]).output.decode()
-    values = dict(line.split() for line in out.splitlines() if len(line.split()) == 2)
-    return int(values.get("rss", 0)), int(values.get("usage", 0)), int(values.get("peak", 0))
-
-
 class Kernel:
     """A kernel of a learner's server, driven over its websocket as JupyterLab does."""
 
@@ -128,7 +113,7 @@ def learner_round(hub, podman, name, cells, result):
     try:
         token = hub.user_token(name)
         ctr = "%s-%s" % (hub.prefix, name)
-        result["server"] = cgroup(podman, ctr)
+        result["server"] = podman.memory(ctr)
         kernel = Kernel(hub, name, token)
         times = []
         for code in cells:
@@ -138,9 +123,9 @@ def learner_round(hub, podman, name, cells, result):
                 result["error"] = "cell %d: %s" % (len(times), error[:200])
                 break
             if len(times) == 1:
-                result["kernel"] = cgroup(podman, ctr)
+                result["kernel"] = podman.memory(ctr)
         result["times"] = times
-        result["peak"] = cgroup(podman, ctr)
+        result["peak"] = podman.memory(ctr)
         kernel.ws.close()
     except Exception as e:  # One learner's failure is the round's result, not the script's end.
         result["error"] = "%s: %s" % (type(e).__name__, str(e).split("\n")[0][:200])

@@ -40,14 +40,10 @@ IMAGE_CMD, UID, GID, HOME = "start-lab", 1000, 100, "/home/jovyan"
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 PROG = "check-z2jh"
-failed = []
+sys.path.insert(0, HERE)
+from hub_test import Checks  # noqa: E402
 
-
-def check(ok, what):
-    print("%s: %s%s" % (PROG, "ok: " if ok else "FAILED: ", what), flush=True)
-    if not ok:
-        failed.append(what)
-    return ok
+check = Checks(PROG)
 
 
 def field(obj, name):
@@ -205,8 +201,8 @@ def main():
           "the home %s is mounted from the learner's claim %s" % (home, pvc.metadata.name))
     check(field(field(pvc.spec, "resources"), "requests")["storage"] == su["storage"]["capacity"],
           "the claim asks for %s" % su["storage"]["capacity"])
-    print("%s: %d checks failed" % (PROG, len(failed)))
-    return 1 if failed else 0
+    print("%s: %d checks failed" % (PROG, len(check.failures)))
+    return 1 if check.failures else 0
 
 
 if __name__ == "__main__":

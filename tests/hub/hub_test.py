@@ -94,14 +94,16 @@ def log(msg):
 
 
 class Checks:
-    """Every check of every learner; thread-safe."""
+    """Every check of every learner; thread-safe. check(ok, what) logs one line and returns ok."""
 
-    def __init__(self):
+    def __init__(self, prog=PROG):
+        self.prog = prog
         self.failures = []
         self.lock = threading.Lock()
 
     def __call__(self, ok, what):
-        log(("ok: " if ok else "FAILED: ") + what)
+        with _print:
+            print("%s: %s%s" % (self.prog, "ok: " if ok else "FAILED: ", what), flush=True)
         if not ok:
             with self.lock:
                 self.failures.append(what)
@@ -182,6 +184,23 @@ class Podman:
             ["sh", "-c", "cat /sys/fs/cgroup/memory.events /sys/fs/cgroup/memory/memory.oom_control 2>/dev/null"])
         return sum(int(line.split()[1]) for line in out.output.decode().splitlines()
                    if line.startswith("oom_kill "))
+
+    def memory(self, name):
+        """(rss, usage, peak usage) of a container's memory cgroup, in bytes (cgroup v1 or v2):
+        its processes' resident memory, and what counts against its limit (with the page
+        cache), now and at most since it started."""
+        out = self.client.containers.get(name).exec_run(["sh", "-c", """
+            if [ -f /sys/fs/cgroup/memory.current ]; then
+              echo usage $(cat /sys/fs/cgroup/memory.current)
+              echo peak $(cat /sys/fs/cgroup/memory.peak 2>/dev/null || echo 0)
+              awk '$1 == "anon" {print "rss", $2}' /sys/fs/cgroup/memory.stat
+            else
+              d=/sys/fs/cgroup/memory
+              echo usage $(cat $d/memory.usage_in_bytes); echo peak $(cat $d/memory.max_usage_in_bytes)
+              awk '$1 == "total_rss" {print "rss", $2}' $d/memory.stat
+            fi"""]).output.decode()
+        values = dict(line.split() for line in out.splitlines() if len(line.split()) == 2)
+        return int(values.get("rss", 0)), int(values.get("usage", 0)), int(values.get("peak", 0))
 
     def remove(self, prefix):
         """Removes the containers and volumes whose names start with prefix."""
@@ -802,6 +821,8 @@ def main():
             learner.chapter_eight()
         concurrent.futures.wait([l.do(chapters, l) for l in learners])
 
+        for l in learners:
+            _, _, l.peak = podman.memory("%s-%s" % (hub.prefix, l.name))
         log("2. each learner sees only their own files and kernels")
         concurrent.futures.wait([l.do(l.isolation, learners[(i + 1) % len(learners)])
                                  for i, l in enumerate(learners)])
@@ -863,6 +884,10 @@ def main():
 
     log("%d learners at once; seconds per learner:" % len(learners))
     keys = ["login and start", "chapter 2", "chapter 8 training", "restart"]
+    peaks = [l.peak for l in learners if getattr(l, "peak", None)]
+    if peaks:
+        log("peak memory of a learner's container through chapters 2 and 8: %s MiB" % ", ".join(
+            "%d" % (p >> 20) for p in peaks))
     log("  %-10s %s" % ("", "  ".join("%18s" % k for k in keys)))
     for l in learners:
         log("  %-10s %s" % (l.name, "  ".join("%18s" % ("%.0f" % l.times[k] if k in l.times else "-")
