@@ -3,7 +3,10 @@
 #   1. executes a notebook inside the image, as its user jovyan, with the kernel the image
 #      installed, without network, and checks it ran without errors and shows its expected
 #      outputs (notebooks/expected.json);
-#   2. starts the image's default command (JupyterLab) on loopback, waits for the URL with
+#   2. runs the image as a hub may: as UID 1234 with an empty home (the chapters are copied
+#      in, the build cache is warm for that user, a cell builds and runs), and as root with
+#      NB_UID=1234 (start-lab hands the home over and runs as that user);
+#   3. starts the image's default command (start-lab: JupyterLab) on loopback, waits for the URL with
 #      the token it prints, and runs the browser test of tests/surfaces/lab_browser.py
 #      against it with this machine's Chromium and Playwright (scripts/venv.sh --test):
 #      CHAPTER, from ~/work, through the UI.
@@ -42,7 +45,7 @@ trap cleanup EXIT
 ctr=$(buildah from --pull=never "$image")
 run() { buildah run --isolation chroot --user jovyan --env HOME=/home/jovyan "$@"; }
 home=/home/jovyan
-project=$home/fashion-gomlx
+project=/opt/fashion-gomlx
 
 # 1. The notebook, as a learner would run it from ~/work, on the installed kernel and
 #    without network: buildah runs in a network namespace of its own, where only
@@ -75,7 +78,48 @@ start=$SECONDS
   ' bash "$project" "$notebook" "$limit" || die "$notebook failed in the image (above)"
 log "ran and checked $notebook in $((SECONDS - start))s"
 
-# 2. The default command, as a learner meets it: JupyterLab on loopback and a free port
+# 2. As a hub may start it. As another user of the group users (UID 1234), with an empty
+#    volume for a home, as Zero to JupyterHub mounts one on /home/jovyan (the group's, as
+#    Kubernetes' fsGroup leaves it): start-lab fills ~/work with the chapters; nothing the
+#    project imports is stale in the warm build cache, for this user; a cell that imports
+#    the tutorial builds and runs on the kernel. Started as root with NB_UID (docker-stacks'
+#    way), start-lab hands the new home over and runs as that user.
+volumes=$(mktemp -d "${TMPDIR:-/tmp}/smoke-homes.XXXXXX")
+trap 'cleanup; rm -rf "$volumes"' EXIT
+install -d -m 2775 -g 100 "$volumes/uid" && install -d -m 0755 "$volumes/root"
+# A notebook of one cell that imports the tutorial (GoMLX and all): its build needs the cache.
+python3 - "$volumes/uid/cell.ipynb" <<'EOF_NB'
+import json, sys
+cell = ('import "github.com/fashion-gomlx/fashion-gomlx/tutorial"\n\n'
+        '%%\ntutorial.ShowTruthTable("AND", []float64{1, 1}, -1.5)\n')
+json.dump({"nbformat": 4, "nbformat_minor": 5, "metadata": {"kernelspec": {
+    "name": "fashion-gomlx", "display_name": "Go (fashion-gomlx)", "language": "go"}},
+    "cells": [{"cell_type": "code", "id": "cell", "metadata": {}, "execution_count": None,
+               "outputs": [], "source": cell}]}, open(sys.argv[1], "w"))
+EOF_NB
+start=$SECONDS
+# shellcheck disable=SC2016 # The script runs in the container, with its own variables.
+timeout -k 10 600 buildah run --isolation chroot --user 1234:100 --volume "$volumes/uid:$home" \
+    --env FASHION_NO_PAGE=1 "$ctr" -- bash -c '
+  set -e
+  start-lab --version >/dev/null
+  ls ~/work/02_perceptron.ipynb >/dev/null
+  stale=$(go -C "$FASHION_GOMLX_DIR" list -deps -f "{{if .Stale}}{{.ImportPath}} {{end}}" ./tutorial ./pkg/...)
+  [ -z "$stale" ] || { echo "stale in the build cache for UID $(id -u): $stale"; exit 1; }
+  jupyter nbconvert --to notebook --execute --ExecutePreprocessor.timeout=300 \
+    --output-dir /tmp --output ran.ipynb ~/cell.ipynb >/tmp/cell.log 2>&1 || { tail /tmp/cell.log; exit 1; }
+  grep -q "x1 x2 | output" /tmp/ran.ipynb || { echo "the cell printed no truth table:"; cat /tmp/ran.ipynb; exit 1; }
+  ' || die "the image as UID 1234 with an empty home failed (above)"
+[ "$(stat -c %u "$volumes/uid/work/02_perceptron.ipynb")" = 1234 ] ||
+  die "start-lab did not copy the chapters into the new home as UID 1234"
+buildah run --isolation chroot --user root --env NB_UID=1234 --env NB_GID=100 \
+    --volume "$volumes/root:$home" "$ctr" -- start-lab --version >/dev/null ||
+  die "start-lab started as root with NB_UID=1234 failed"
+owners=$(stat -c %u:%g "$volumes/root" "$volumes/root/work" "$volumes/root/work/02_perceptron.ipynb" | sort -u)
+[ "$owners" = 1234:100 ] || die "start-lab started as root did not hand the home over to NB_UID=1234 (owners: $owners)"
+log "as UID 1234 with an empty home: the chapters copied, the build cache warm, a cell ran; as root with NB_UID: the home handed over ($((SECONDS - start))s)"
+
+# 3. The default command, as a learner meets it: JupyterLab on loopback and a free port
 #    (the container shares this machine's network), driven by Chromium from this
 #    machine (tests/surfaces/lab_browser.py): the file browser, a chapter of ~/work on
 #    the kernel Go (fashion-gomlx), Run All Cells, its images and formulas, saving into
@@ -87,12 +131,7 @@ port=$("$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); pri
 mapfile -t argv < <(buildah inspect --type image "$image" |
   "$py" -c 'import json, sys; print("\n".join(json.load(sys.stdin)["Docker"]["config"]["Cmd"]))')
 [ ${#argv[@]} -gt 0 ] || die "the image has no default command"
-for i in "${!argv[@]}"; do  # The same command, on loopback and a free port.
-  case ${argv[$i]} in
-    --ip=*) argv[i]=--ip=127.0.0.1 ;;
-    --port=*) argv[i]=--port=$port ;;
-  esac
-done
+argv+=(--ip=127.0.0.1 "--port=$port")  # The same command, on loopback and a free port.
 shots=${SURFACES_OUT:-tests/surfaces/screenshots}/image
 mkdir -p "$shots"
 log "the default command (${argv[*]}) on 127.0.0.1:$port, in Chromium: $chapter in ~/work (screenshots in $shots)"

@@ -17,7 +17,7 @@ trap 'rm -rf "$work"' EXIT
 "$python" -m venv "$work/venv"
 "$work/venv/bin/pip" install --quiet --disable-pip-version-check "uv==$uv_version"
 
-for name in lab test; do
+for name in lab test hub; do
   echo "lock: requirements/$name.txt"
   (cd .. && "$work/venv/bin/uv" pip compile --quiet --universal --python-version 3.11 \
     --generate-hashes --custom-compile-command requirements/lock.sh \

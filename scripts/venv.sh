@@ -3,8 +3,10 @@
 # versions and hashes of requirements/*.txt (requirements/lock.sh writes them):
 #   lab.txt   JupyterLab 4, jupyter-server, nbclient, nbconvert, TensorBoard
 #   test.txt  (with --test) Playwright, for the browser tests in tests/surfaces/
+#   hub.txt   (with --hub) DockerSpawner, the idle culler, KubeSpawner, nbgrader: the hub's
+#             side (tests/hub/, course/), best in an environment of its own (FASHION_VENV)
 #
-#   scripts/venv.sh [--test]
+#   scripts/venv.sh [--test] [--hub]
 #
 # It also sets JupyterLab's defaults for this lab (scripts/lab-overrides.json).
 # Idempotent and quick when nothing changed: the environment records the SHA-256 of each
@@ -23,8 +25,9 @@ want=(lab)
 for arg in "$@"; do
   case $arg in
     --test) want+=(test) ;;
-    -h | --help) sed -n '2,15s/^# \{0,1\}//p' "$0"; exit 0 ;;
-    *) echo "venv: unknown argument '$arg' (usage: scripts/venv.sh [--test])" >&2; exit 2 ;;
+    --hub) want+=(hub) ;;
+    -h | --help) sed -n '2,17s/^# \{0,1\}//p' "$0"; exit 0 ;;
+    *) echo "venv: unknown argument '$arg' (usage: scripts/venv.sh [--test] [--hub])" >&2; exit 2 ;;
   esac
 done
 
@@ -43,7 +46,7 @@ install_overrides() {
 
 # Up to date: every file asked for, and every file installed before, is installed as it is now.
 stale=0
-for name in lab test; do
+for name in lab test hub; do
   [ -f "$stamps/$name" ] || continue
   [ "$(cat "$stamps/$name")" = "$(sum "$name")" ] || stale=1
   [[ " ${want[*]} " == *" $name "* ]] || want+=("$name")
@@ -88,5 +91,6 @@ import sys
 from importlib.metadata import version
 names = ["jupyterlab", "jupyter-server", "nbconvert", "tensorboard"]
 names += ["playwright"] if "test" in sys.argv[1:] else []
+names += ["jupyterhub", "dockerspawner", "nbgrader"] if "hub" in sys.argv[1:] else []
 print("venv: ready:", ", ".join("%s %s" % (n, version(n)) for n in names))
 EOF

@@ -56,12 +56,16 @@ def log(msg):
 
 
 class Lab:
-    """The server behind the page: its contents API, with the token of the URL."""
+    """The server behind the page: its contents API, with the token of the URL (or token).
 
-    def __init__(self, url):
+    The server's base URL is the URL's path before /lab: none for a lab of its own,
+    /user/NAME under a JupyterHub (tests/hub/)."""
+
+    def __init__(self, url, token=None):
         parts = urllib.parse.urlsplit(url)
-        self.base = "%s://%s" % (parts.scheme, parts.netloc)
-        self.token = urllib.parse.parse_qs(parts.query).get("token", [""])[0]
+        prefix = parts.path.split("/lab")[0].rstrip("/")
+        self.base = "%s://%s%s" % (parts.scheme, parts.netloc, prefix)
+        self.token = token or urllib.parse.parse_qs(parts.query).get("token", [""])[0]
         self.url = url
 
     def api(self, method, path, body=None, **query):
@@ -300,8 +304,10 @@ class Run:
         term.locator(".xterm-screen").wait_for()
         self.page.wait_for_timeout(2000)  # The shell's prompt.
         term.click()
-        self.page.keyboard.type("{ go version; command -v tensorboard; } > %s; echo written\n"
-                                % name, delay=20)
+        # Written under another name, then renamed: the file appears whole (the shell makes it
+        # empty before `go version` writes, which takes a while on a busy machine).
+        self.page.keyboard.type("{ go version; command -v tensorboard; } > %s.tmp; mv %s.tmp %s; echo written\n"
+                                % (name, name, name), delay=20)
         deadline = time.monotonic() + 60
         text = None
         while time.monotonic() < deadline and text is None:
