@@ -9,7 +9,13 @@
 #   3. starts the image's default command (start-lab: JupyterLab) on loopback, waits for the URL with
 #      the token it prints, and runs the browser test of tests/surfaces/lab_browser.py
 #      against it with this machine's Chromium and Playwright (scripts/venv.sh --test):
-#      CHAPTER, from ~/work, through the UI.
+#      CHAPTER, from ~/work, through the UI;
+#   4. the widgets in the image, as a learner uses them (tests/surfaces/widgets_browser.py,
+#      as tests/surfaces/run.sh widgets runs it on this machine): the same default command,
+#      as UID 1234 with an empty home, its lab rooted in ~/work; chapter 8 with
+#      FASHION_QUICK=0 (the learning-rate explorer, the Stop button), then chapters 10 and 13
+#      with FASHION_QUICK=1 (the test-set browser and the drawing pads running in the page,
+#      with the kernel shut down, and in the notebook opened again). WIDGETS=0 skips it.
 #
 #   docker/smoke-test.sh [NOTEBOOK]
 #
@@ -22,6 +28,7 @@
 #   FASHION_QUICK  passed to the notebooks' kernel (default 1: train briefly)
 #   CHAPTER        the chapter of the browser test (default 02_perceptron.ipynb)
 #   SURFACES_OUT   its screenshots go to SURFACES_OUT/image (default tests/surfaces/screenshots)
+#   WIDGETS=0      skip part 4 (the widgets: about 5 minutes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -127,11 +134,12 @@ log "as UID 1234 with an empty home: the chapters copied, the build cache warm, 
 scripts/install-deps.sh chromium
 scripts/venv.sh --test
 py=${FASHION_VENV:-$(pwd -P)/.venv}/bin/python
-port=$("$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-mapfile -t argv < <(buildah inspect --type image "$image" |
+free_port() { "$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+mapfile -t cmd < <(buildah inspect --type image "$image" |
   "$py" -c 'import json, sys; print("\n".join(json.load(sys.stdin)["Docker"]["config"]["Cmd"]))')
-[ ${#argv[@]} -gt 0 ] || die "the image has no default command"
-argv+=(--ip=127.0.0.1 "--port=$port")  # The same command, on loopback and a free port.
+[ ${#cmd[@]} -gt 0 ] || die "the image has no default command"
+port=$(free_port)
+argv=("${cmd[@]}" --ip=127.0.0.1 "--port=$port")  # The same command, on loopback and a free port.
 shots=${SURFACES_OUT:-tests/surfaces/screenshots}/image
 mkdir -p "$shots"
 log "the default command (${argv[*]}) on 127.0.0.1:$port, in Chromium: $chapter in ~/work (screenshots in $shots)"
@@ -144,4 +152,27 @@ start=$SECONDS
   die "the lab in the image failed in the browser (above; its log: $shots/lab.log)"
 tests/surfaces/quiet-kernel.sh "$shots/lab.log"
 log "the lab in the image passed in Chromium in $((SECONDS - start))s"
+
+# 4. The widgets in the image. The home is a volume of this machine, so that the browser
+#    test loads pictures/sneaker.png from the learner's folder as a learner's file dialog
+#    does; the lab is rooted in ~/work, the folder tests/surfaces/run.sh serves.
+if [ "${WIDGETS:-1}" != 0 ]; then
+  scripts/install-deps.sh dataset-fashion-mnist
+  data=${FASHION_MNIST_DIR:-/usr/share/datasets/fashion-mnist}
+  install -d -m 2775 -g 100 "$volumes/widgets"
+  start=$SECONDS
+  for part in train page; do
+    part_quick=1
+    [ "$part" = page ] || part_quick=0
+    log "the widgets ($part) in the image, as UID 1234, FASHION_QUICK=$part_quick, in Chromium"
+    "$py" tests/surfaces/with_server.py --jupyter --url 'http://127\.0\.0\.1:\d+/lab\?token=\w+' \
+        --log "$shots/widgets-$part.log" \
+        --test "$py tests/surfaces/widgets_browser.py --url {url} --data-dir $data --learner $volumes/widgets/work --part $part --shots $shots/widgets-$part" \
+        -- buildah run --isolation chroot --network host --user 1234:100 --volume "$volumes/widgets:$home" \
+        --env HOME=$home --env FASHION_QUICK="$part_quick" --workingdir "$home" "$ctr" -- \
+        "${cmd[@]}" --ip=127.0.0.1 "--port=$(free_port)" "--ServerApp.root_dir=$home/work" ||
+      die "the widgets ($part) failed in the image (above; its log: $shots/widgets-$part.log)"
+  done
+  log "the widgets in the image passed in Chromium in $((SECONDS - start))s"
+fi
 log "passed"
