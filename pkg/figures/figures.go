@@ -270,8 +270,10 @@ type named struct {
 }
 
 // WriteAll writes every figure that applies, as PNG and SVG, into dir: the
-// data figures always, the model figures when m is not nil. It returns the
-// paths written.
+// data figures always; the learning rate of the model's recipe (the
+// article's without a model) when its optimizer says its rate, as SGD does
+// (a saved record of another optimizer holds only its name); the model
+// figures when m is not nil. It returns the paths written.
 func WriteAll(dir string, d *fashionmnist.Data, m *fashion.Model) ([]string, error) {
 	list := []named{
 		{"01-first-images", func() (*viz.Figure, error) { return FirstImages(d.TrainFile, 20, 5) }},
@@ -279,13 +281,15 @@ func WriteAll(dir string, d *fashionmnist.Data, m *fashion.Model) ([]string, err
 		{"03-pixels-raw", func() (*viz.Figure, error) { return PixelValues(d.TrainFile, 0, false) }},
 		{"04-pixels-scaled", func() (*viz.Figure, error) { return PixelValues(d.TrainFile, 0, true) }},
 		{"05-class-distribution", func() (*viz.Figure, error) { return ClassDistribution(d) }},
-		{"06-learning-rate", func() (*viz.Figure, error) {
-			r := fashion.ArticleRecipe()
-			if m != nil && m.Recipe() != nil {
-				r = *m.Recipe()
-			}
+	}
+	r := fashion.ArticleRecipe()
+	if m != nil && m.Recipe() != nil {
+		r = *m.Recipe()
+	}
+	if r.LearningRateAt(0) != 0 {
+		list = append(list, named{"06-learning-rate", func() (*viz.Figure, error) {
 			return LearningRate(r, r.Epochs*((d.Train.Len()+r.BatchSize-1)/r.BatchSize))
-		}},
+		}})
 	}
 	if m != nil {
 		p, err := m.PredictAll(d.Test)

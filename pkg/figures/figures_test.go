@@ -1,10 +1,12 @@
 package figures
 
 import (
+	"encoding/json"
 	"image/png"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -77,6 +79,24 @@ func TestWriteAll(t *testing.T) {
 			}
 		}
 		f.Close()
+	}
+
+	// A model trained with another optimizer than SGD: its saved record
+	// names the optimizer only, so the learning-rate figure does not apply;
+	// every other figure is written.
+	var other fashion.Recipe
+	if err := json.Unmarshal([]byte(`{"epochs": 2, "batch_size": 32, "optimizer": {"name": "*optimizers.Adam"}}`), &other); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.SetRecord(fashionmnist.ClassNames[:], &other, m.History()); err != nil {
+		t.Fatal(err)
+	}
+	rest, err := WriteAll(filepath.Join(t.TempDir(), "other"), d, m)
+	if err != nil {
+		t.Fatalf("a model of another optimizer: %v", err)
+	}
+	if len(rest) != 26 || slices.ContainsFunc(rest, func(p string) bool { return strings.Contains(p, "06-learning-rate") }) {
+		t.Errorf("a model of another optimizer: %d figures (want 26, without the learning rate): %v", len(rest), rest)
 	}
 }
 
