@@ -31,7 +31,13 @@ done
 shift $((OPTIND - 1))
 pattern=${1:-.}
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/fashion-campaign.XXXXXX")
+# The cases run as another user (nobody) need every directory above the work to let others
+# through: a private TMPDIR (mode 0700, as .ci/run's) does not; /var/tmp does.
+base=${TMPDIR:-/tmp}
+if [ "$(id -u)" = 0 ] && ! setpriv --reuid=65534 --regid=65534 --clear-groups test -x "$base" 2>/dev/null; then
+  base=/var/tmp
+fi
+work=$(mktemp -d "$base/fashion-campaign.XXXXXX")
 mirror_pid=
 cleanup() {
   if [ -s "$work/mounts" ]; then
